@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+// LoRA Section 7 harness: real LoRA fine-tuning of a Hugging Face BERT-family checkpoint on CPU
+// (OpenBLAS + LAPACKE), then the analyses of Hu et al., arXiv:2106.09685 v2, Section 7 and App. H.
+//
+// Pipeline, one module per concept, in reading order:
+//   LinearAlgebra → SafeTensors, Tokenization → Model → LoRA → Training → Tasks → Analysis → Experiments → ExperimentCLI
+import PackageDescription
+
+let package = Package(
+    name: "LoRAHarness",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "experiment", targets: ["ExperimentCLI"]),
+        .library(name: "LoRAHarness", targets: ["LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
+                                                "Training", "Tasks", "Analysis", "Experiments"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only C in the project: OpenBLAS's CBLAS and LAPACKE, reached through LinearAlgebra.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+                       providers: [.apt(["liblapacke-dev"])]),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
+        .target(name: "SafeTensors"),
+        .target(name: "Tokenization"),
+        .target(name: "LoRA", dependencies: ["LinearAlgebra", "SafeTensors"]),
+        .target(name: "Model", dependencies: ["LinearAlgebra", "SafeTensors", "Tokenization", "LoRA"]),
+        .target(name: "Training", dependencies: ["LinearAlgebra", "Model", "LoRA"]),
+        .target(name: "Tasks", dependencies: ["LinearAlgebra", "Tokenization", "Model", "LoRA"]),
+        .target(name: "Analysis", dependencies: ["LinearAlgebra"]),
+        .target(name: "Experiments", dependencies: ["LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
+                                                    "Training", "Tasks", "Analysis"]),
+        .executableTarget(name: "ExperimentCLI", dependencies: [
+            "Experiments", "Model", "LoRA", "Training", "Tasks", "Analysis", "LinearAlgebra", "Tokenization",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "LoRA", "LinearAlgebra", "SafeTensors", "Tokenization"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "LoRA", "LinearAlgebra"]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenization", "Model", "LoRA", "LinearAlgebra", "Training"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "LinearAlgebra"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Analysis", "Training", "Tasks", "Model", "LoRA", "LinearAlgebra"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// Analysis module: see the files beside this one.

@@ -1,0 +1,2 @@
+// Placeholder entry point until the CLI lands in this session.
+print("experiment: under construction")

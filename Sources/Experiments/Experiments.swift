@@ -1,0 +1,1 @@
+// Experiments module: see the files beside this one.

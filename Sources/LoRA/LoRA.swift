@@ -1,0 +1,1 @@
+// LoRA module: see the files beside this one.

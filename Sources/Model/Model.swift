@@ -1,0 +1,1 @@
+// Model module: see the files beside this one.

@@ -1,0 +1,1 @@
+// SafeTensors module: see the files beside this one.

@@ -1,0 +1,1 @@
+// Tasks module: see the files beside this one.

@@ -1,0 +1,1 @@
+// Tokenization module: see the files beside this one.

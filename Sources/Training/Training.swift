@@ -1,0 +1,1 @@
+// Training module: see the files beside this one.
