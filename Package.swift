@@ -3,7 +3,7 @@
 // (OpenBLAS + LAPACKE), then the analyses of Hu et al., arXiv:2106.09685 v2, Section 7 and App. H.
 //
 // Pipeline, one module per concept, in reading order:
-//   LinearAlgebra → SafeTensors, Tokenization → Model → LoRA → Training → Tasks → Analysis → Experiments → ExperimentCLI
+//   Support, LinearAlgebra → SafeTensors, Tokenization → Model → LoRA → Training → Tasks → Analysis → Experiments → ExperimentCLI
 import PackageDescription
 
 let package = Package(
@@ -11,7 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "experiment", targets: ["ExperimentCLI"]),
-        .library(name: "LoRAHarness", targets: ["LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
+        .library(name: "LoRAHarness", targets: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
                                                 "Training", "Tasks", "Analysis", "Experiments"]),
     ],
     dependencies: [
@@ -24,19 +24,21 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
                        providers: [.apt(["liblapacke-dev"])]),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
-        .target(name: "SafeTensors"),
-        .target(name: "Tokenization"),
-        .target(name: "LoRA", dependencies: ["LinearAlgebra", "SafeTensors"]),
-        .target(name: "Model", dependencies: ["LinearAlgebra", "SafeTensors", "Tokenization", "LoRA"]),
-        .target(name: "Training", dependencies: ["LinearAlgebra", "Model", "LoRA"]),
-        .target(name: "Tasks", dependencies: ["LinearAlgebra", "Tokenization", "Model", "LoRA"]),
-        .target(name: "Analysis", dependencies: ["LinearAlgebra"]),
-        .target(name: "Experiments", dependencies: ["LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
+        .target(name: "Support"),
+        .target(name: "SafeTensors", dependencies: ["Support"]),
+        .target(name: "Tokenization", dependencies: ["Support"]),
+        .target(name: "LoRA", dependencies: ["Support", "LinearAlgebra", "SafeTensors"]),
+        .target(name: "Model", dependencies: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "LoRA"]),
+        .target(name: "Training", dependencies: ["Support", "LinearAlgebra", "Model", "LoRA"]),
+        .target(name: "Tasks", dependencies: ["Support", "LinearAlgebra", "Tokenization", "Model", "LoRA"]),
+        .target(name: "Analysis", dependencies: ["Support", "LinearAlgebra"]),
+        .target(name: "Experiments", dependencies: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
                                                     "Training", "Tasks", "Analysis"]),
         .executableTarget(name: "ExperimentCLI", dependencies: [
-            "Experiments", "Model", "LoRA", "Training", "Tasks", "Analysis", "LinearAlgebra", "Tokenization",
+            "Support", "Experiments", "Model", "LoRA", "Training", "Tasks", "Analysis", "LinearAlgebra", "Tokenization",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"]),
