@@ -1,1 +1,0 @@
-// LoRA module: see the files beside this one.

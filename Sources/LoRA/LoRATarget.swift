@@ -1,0 +1,54 @@
+/// A weight matrix of a BERT layer that can carry a LoRA adapter (paper Sec 4.2 adapts Wq, Wk, Wv, Wo;
+/// the feed-forward matrices are optional extra targets).
+///
+/// Raw values are the short names used in specs and run ids; `peftModuleName` is the module path PEFT uses
+/// for a Hugging Face `BertModel`, e.g. `encoder.layer.3.attention.self.query`.
+public enum LoRATarget: String, CaseIterable, Codable, Sendable, Comparable {
+    case q, k, v, o
+    /// The feed-forward up-projection `intermediate.dense` (d → d_ff).
+    case ffnUp = "ffn_up"
+    /// The feed-forward down-projection `output.dense` (d_ff → d).
+    case ffnDown = "ffn_down"
+
+    /// The module path inside a BERT layer, as in the checkpoint and in PEFT's `target_modules`.
+    public var moduleSuffix: String {
+        switch self {
+        case .q: return "attention.self.query"
+        case .k: return "attention.self.key"
+        case .v: return "attention.self.value"
+        case .o: return "attention.output.dense"
+        case .ffnUp: return "intermediate.dense"
+        case .ffnDown: return "output.dense"
+        }
+    }
+
+    /// PEFT's `target_modules` entry (the last path component): query, key, value, dense (o), …
+    /// PEFT matches by suffix, so o, ffn_up and ffn_down use their full sub-path to stay unambiguous.
+    public var peftTargetModule: String {
+        switch self {
+        case .q: return "query"
+        case .k: return "key"
+        case .v: return "value"
+        default: return moduleSuffix
+        }
+    }
+
+    /// Checkpoint tensor name of the frozen weight W (shape out × in) at `layer`.
+    public func weightName(layer: Int) -> String { "encoder.layer.\(layer).\(moduleSuffix).weight" }
+
+    /// PEFT tensor-name prefix of this adapter at `layer`: `base_model.model.encoder.layer.L.<module>`.
+    public func peftPrefix(layer: Int) -> String { "base_model.model.encoder.layer.\(layer).\(moduleSuffix)" }
+
+    /// (in, out) of this matrix for hidden size d and feed-forward size dFF.
+    public func dimensions(hidden d: Int, intermediate dFF: Int) -> (inFeatures: Int, outFeatures: Int) {
+        switch self {
+        case .q, .k, .v, .o: return (d, d)
+        case .ffnUp: return (d, dFF)
+        case .ffnDown: return (dFF, d)
+        }
+    }
+
+    public static func < (a: LoRATarget, b: LoRATarget) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
