@@ -1,0 +1,101 @@
+import LinearAlgebra
+import LoRA
+
+/// One transformer layer of BERT (post-LN): attention block then feed-forward block, each with a residual and LayerNorm.
+public final class BertLayer {
+    public let query: Linear, key: Linear, value: Linear, attentionOutput: Linear
+    public let attentionNorm: LayerNormWeights
+    public let ffnUp: Linear, ffnDown: Linear
+    public let outputNorm: LayerNormWeights
+
+    public init(query: Linear, key: Linear, value: Linear, attentionOutput: Linear, attentionNorm: LayerNormWeights,
+                ffnUp: Linear, ffnDown: Linear, outputNorm: LayerNormWeights) {
+        self.query = query; self.key = key; self.value = value; self.attentionOutput = attentionOutput
+        self.attentionNorm = attentionNorm; self.ffnUp = ffnUp; self.ffnDown = ffnDown; self.outputNorm = outputNorm
+    }
+
+    /// The linear map that `target` names.
+    public func linear(_ target: LoRATarget) -> Linear {
+        switch target {
+        case .q: return query
+        case .k: return key
+        case .v: return value
+        case .o: return attentionOutput
+        case .ffnUp: return ffnUp
+        case .ffnDown: return ffnDown
+        }
+    }
+}
+
+/// A BERT encoder (Hugging Face `BertModel` without the pooler): embeddings (word + position + token type) → LayerNorm →
+/// L × `BertLayer`. All pre-trained weights are frozen; LoRA adapters attach to any `Linear`.
+public final class BertModel {
+    public let config: BertConfig
+    /// (V, d)
+    public let wordEmbeddings: Matrix<Float>
+    /// (P, d)
+    public let positionEmbeddings: Matrix<Float>
+    /// (types, d)
+    public let tokenTypeEmbeddings: Matrix<Float>
+    public let embeddingNorm: LayerNormWeights
+    public let layers: [BertLayer]
+
+    /// Hidden and attention dropout are applied only when this is true and the config's probabilities are > 0.
+    public var dropoutEnabled = false
+    /// Generator for hidden/attention dropout masks (saved in training checkpoints).
+    public var dropoutRNG = SeededGenerator(seed: 0, stream: "model-dropout")
+
+    public init(config: BertConfig, wordEmbeddings: Matrix<Float>, positionEmbeddings: Matrix<Float>,
+                tokenTypeEmbeddings: Matrix<Float>, embeddingNorm: LayerNormWeights, layers: [BertLayer]) {
+        self.config = config
+        self.wordEmbeddings = wordEmbeddings
+        self.positionEmbeddings = positionEmbeddings
+        self.tokenTypeEmbeddings = tokenTypeEmbeddings
+        self.embeddingNorm = embeddingNorm
+        self.layers = layers
+    }
+
+    /// Every attached adapter, in (layer, target) order.
+    public var adapters: [LoRAAdapter] {
+        layers.flatMap { layer in LoRATarget.allCases.compactMap { layer.linear($0).adapter } }
+    }
+
+    /// Attaches fresh adapters on `targets` in `layers` (all layers when nil), replacing any present.
+    @discardableResult
+    public func attachAdapters(targets: [LoRATarget], layers selected: [Int]? = nil, parameters: LoRAParameters,
+                               initSeed: UInt64) -> [LoRAAdapter] {
+        var attached: [LoRAAdapter] = []
+        for l in selected ?? Array(0..<layers.count) {
+            for target in targets.sorted() {
+                let linear = layers[l].linear(target)
+                let adapter = LoRAAdapter(target: target, layer: l, inFeatures: linear.inFeatures,
+                                          outFeatures: linear.outFeatures, parameters: parameters, initSeed: initSeed)
+                linear.adapter = adapter
+                attached.append(adapter)
+            }
+        }
+        return attached
+    }
+
+    /// Removes every adapter (merged weights stay merged).
+    public func detachAdapters() {
+        for layer in layers { for t in LoRATarget.allCases { layer.linear(t).adapter = nil } }
+    }
+
+    /// Sets training mode on adapters (adapter dropout) and on the model's own dropout.
+    public func setTraining(_ on: Bool, modelDropout: Bool = false) {
+        dropoutEnabled = on && modelDropout
+        for a in adapters { a.training = on }
+    }
+
+    /// Number of frozen parameters (the embeddings, every layer's weights, biases and LayerNorms).
+    public var frozenParameterCount: Int {
+        let d = config.hiddenSize
+        var n = wordEmbeddings.count + positionEmbeddings.count + tokenTypeEmbeddings.count + 2 * d
+        for layer in layers {
+            for t in LoRATarget.allCases { let lin = layer.linear(t); n += lin.weight.count + lin.bias.count }
+            n += 4 * d
+        }
+        return n
+    }
+}

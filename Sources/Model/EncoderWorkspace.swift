@@ -1,0 +1,103 @@
+import LinearAlgebra
+
+/// Activations one layer keeps for its backward pass. N = B·T tokens, d hidden, F feed-forward, H heads.
+final class LayerActivations {
+    let q, k, v: FloatBuffer          // (N, d) projections
+    let probs: FloatBuffer            // (B, H, T, T) softmax output P
+    let ctx: FloatBuffer              // (N, d) attention context P·V, input of Wo
+    let h1: FloatBuffer               // (N, d) x + attention output: LayerNorm-1 input
+    let ln1Mean, ln1Rstd: FloatBuffer // (N)
+    let a1: FloatBuffer               // (N, d) LayerNorm-1 output: feed-forward input and residual
+    let u: FloatBuffer                // (N, F) pre-activation x·W1ᵀ + b1
+    let g: FloatBuffer                // (N, F) GELU(u): input of W2
+    let h2: FloatBuffer               // (N, d) a1 + feed-forward output: LayerNorm-2 input
+    let ln2Mean, ln2Rstd: FloatBuffer // (N)
+    // Dropout state, allocated only when dropout is on.
+    var attnOutMask: FloatBuffer?     // (N, d)
+    var ffnOutMask: FloatBuffer?      // (N, d)
+    var probsMask: FloatBuffer?       // (B, H, T, T)
+    var probsDropped: FloatBuffer?    // (B, H, T, T) P̃ = P ⊙ mask
+
+    init(tokens n: Int, probs p: Int, d: Int, f: Int, dropout: Bool) {
+        q = FloatBuffer(capacity: n * d); k = FloatBuffer(capacity: n * d); v = FloatBuffer(capacity: n * d)
+        probs = FloatBuffer(capacity: p)
+        ctx = FloatBuffer(capacity: n * d); h1 = FloatBuffer(capacity: n * d)
+        ln1Mean = FloatBuffer(capacity: n); ln1Rstd = FloatBuffer(capacity: n)
+        a1 = FloatBuffer(capacity: n * d)
+        u = FloatBuffer(capacity: n * f); g = FloatBuffer(capacity: n * f)
+        h2 = FloatBuffer(capacity: n * d)
+        ln2Mean = FloatBuffer(capacity: n); ln2Rstd = FloatBuffer(capacity: n)
+        if dropout {
+            attnOutMask = FloatBuffer(capacity: n * d); ffnOutMask = FloatBuffer(capacity: n * d)
+            probsMask = FloatBuffer(capacity: p); probsDropped = FloatBuffer(capacity: p)
+        }
+    }
+}
+
+/// All buffers of an encoder forward and backward pass, planned once per shape and reused (no allocation inside a
+/// step). Planning for a (B, T) only allocates when it needs more room than already planned, so dynamic padding
+/// with varying T settles after the longest batch.
+public final class EncoderWorkspace {
+    public let config: BertConfig
+    private(set) var plannedTokens = 0
+    private(set) var plannedProbs = 0
+    private(set) var plannedDropout = false
+
+    var hidden: [FloatBuffer] = []      // L+1 of (N, d): hidden[0] embeddings output, hidden[l+1] layer l output
+    var embeddingSum = FloatBuffer(capacity: 1)            // (N, d) pre-LayerNorm embeddings
+    var embeddingMean = FloatBuffer(capacity: 1), embeddingRstd = FloatBuffer(capacity: 1) // (N)
+    var embeddingMask: FloatBuffer?                         // (N, d)
+    var layers: [LayerActivations] = []
+    var mask = FloatBuffer(capacity: 1)                     // (N) key padding mask of the current batch
+    // Backward scratch shared by all layers.
+    var dcur = FloatBuffer(capacity: 1), dh2 = FloatBuffer(capacity: 1), da1 = FloatBuffer(capacity: 1)
+    var dh1 = FloatBuffer(capacity: 1), dtmp = FloatBuffer(capacity: 1), dctx = FloatBuffer(capacity: 1)
+    var dq = FloatBuffer(capacity: 1), dk = FloatBuffer(capacity: 1), dv = FloatBuffer(capacity: 1)
+    var dg = FloatBuffer(capacity: 1)                       // (N, F)
+    var dprobs = FloatBuffer(capacity: 1)                   // (B, H, T, T)
+
+    /// Shape of the batch currently held.
+    public private(set) var batchSize = 0
+    public private(set) var tokens = 0
+
+    public init(config: BertConfig) { self.config = config }
+
+    /// Ensures room for a (batch × tokens) pass; allocates only when growing.
+    public func plan(batch: Int, tokens t: Int, dropout: Bool = false) {
+        let n = batch * t
+        let p = batch * config.heads * t * t
+        let d = config.hiddenSize, f = config.intermediateSize
+        if n > plannedTokens || p > plannedProbs || (dropout && !plannedDropout) {
+            let n2 = max(n, plannedTokens), p2 = max(p, plannedProbs)
+            let drop = dropout || plannedDropout
+            hidden = (0...config.layers).map { _ in FloatBuffer(capacity: n2 * d) }
+            embeddingSum = FloatBuffer(capacity: n2 * d)
+            embeddingMean = FloatBuffer(capacity: n2); embeddingRstd = FloatBuffer(capacity: n2)
+            embeddingMask = drop ? FloatBuffer(capacity: n2 * d) : nil
+            layers = (0..<config.layers).map { _ in LayerActivations(tokens: n2, probs: p2, d: d, f: f, dropout: drop) }
+            mask = FloatBuffer(capacity: n2)
+            for keyPath in [\EncoderWorkspace.dcur, \.dh2, \.da1, \.dh1, \.dtmp, \.dctx, \.dq, \.dk, \.dv] {
+                self[keyPath: keyPath] = FloatBuffer(capacity: n2 * d)
+            }
+            dg = FloatBuffer(capacity: n2 * f)
+            dprobs = FloatBuffer(capacity: p2)
+            plannedTokens = n2
+            plannedProbs = p2
+            plannedDropout = drop
+        }
+        batchSize = batch
+        tokens = t
+    }
+
+    /// Bytes held by this workspace's buffers.
+    public var allocatedBytes: Int {
+        var n = hidden.reduce(0) { $0 + $1.capacity } + embeddingSum.capacity + 2 * embeddingMean.capacity + mask.capacity
+        for l in layers {
+            n += l.q.capacity * 3 + l.probs.capacity + l.ctx.capacity + l.h1.capacity + 2 * l.ln1Mean.capacity
+            n += l.a1.capacity + l.u.capacity + l.g.capacity + l.h2.capacity + 2 * l.ln2Mean.capacity
+            n += (l.attnOutMask?.capacity ?? 0) * 2 + (l.probsMask?.capacity ?? 0) * 2
+        }
+        n += 9 * dcur.capacity + dg.capacity + dprobs.capacity + (embeddingMask?.capacity ?? 0)
+        return n * MemoryLayout<Float>.size
+    }
+}

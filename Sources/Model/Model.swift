@@ -1,1 +1,0 @@
-// Model module: see the files beside this one.

@@ -1,0 +1,139 @@
+import Foundation
+import LinearAlgebra
+
+/// Multi-head scaled dot-product self-attention with a key padding mask (BERT, "Attention Is All You Need").
+///
+/// q, k, v, ctx are (B·T, d) row-major with head h occupying columns h·dₕ..<(h+1)·dₕ, so each (b, h) block is a
+/// strided (T × dₕ) view with leading dimension d and no permutation is needed. For each (b, h):
+///   S = Q·Kᵀ/√dₕ, keys with mask 0 get −∞ (HF adds the most negative float; both give exp = 0),
+///   P = softmax_row(S), ctx = P·V.
+/// Backward: dP = dctx·Vᵀ, dV = Pᵀ·dctx, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dQ = dS·K/√dₕ, dK = dSᵀ·Q/√dₕ.
+public enum Attention {
+    public struct Shape {
+        public let batch: Int, tokens: Int, heads: Int, headSize: Int
+        public init(batch: Int, tokens: Int, heads: Int, headSize: Int) {
+            self.batch = batch; self.tokens = tokens; self.heads = heads; self.headSize = headSize
+        }
+        public var width: Int { heads * headSize }
+    }
+
+    /// probs (B, H, T, T) ← softmax(QKᵀ/√dₕ + mask); ctx (B·T, d) ← P·V.
+    /// `probsUsed` is P itself, or P after attention dropout (then `dropMask` holds the mask).
+    public static func forward(ctx: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+                               q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                               mask: UnsafePointer<Float>, shape s: Shape,
+                               dropout: (p: Double, mask: UnsafeMutablePointer<Float>, dropped: UnsafeMutablePointer<Float>, rng: UnsafeMutablePointer<SeededGenerator>)? = nil) {
+        let (t, d, dh) = (s.tokens, s.width, s.headSize)
+        let scale = 1 / Float(dh).squareRoot()
+        for b in 0..<s.batch {
+            let keyMask = mask + b * t
+            for h in 0..<s.heads {
+                let off = b * t * d + h * dh
+                let p = probs + (b * s.heads + h) * t * t
+                let pv = MutableMatrixView(p, rows: t, cols: t)
+                gemm(MatrixView(q + off, rows: t, cols: dh, ld: d), MatrixView(k + off, rows: t, cols: dh, ld: d),
+                     transposeB: true, into: pv, alpha: scale)                                   // (T, T)
+                softmaxRows(p, rows: t, cols: t, keyMask: keyMask)
+                var used = UnsafePointer(p)
+                if let dropout {
+                    let pm = dropout.mask + (b * s.heads + h) * t * t
+                    let pd = dropout.dropped + (b * s.heads + h) * t * t
+                    pd.update(from: p, count: t * t)
+                    Dropout.forward(pd, mask: pm, count: t * t, p: dropout.p, rng: &dropout.rng.pointee)
+                    used = UnsafePointer(pd)
+                }
+                gemm(MatrixView(used, rows: t, cols: t), MatrixView(v + off, rows: t, cols: dh, ld: d),
+                     into: MutableMatrixView(ctx + off, rows: t, cols: dh, ld: d))                 // (T, dₕ)
+            }
+        }
+    }
+
+    /// Row-wise softmax in place over `cols` keys; masked keys (keyMask 0) get probability 0.
+    @inline(__always)
+    static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int, keyMask: UnsafePointer<Float>) {
+        for i in 0..<rows {
+            let row = p + i * cols
+            var mx = -Float.infinity
+            for j in 0..<cols where keyMask[j] != 0 { mx = max(mx, row[j]) }
+            var sum: Float = 0
+            for j in 0..<cols {
+                if keyMask[j] != 0 {
+                    let e = expf(row[j] - mx)
+                    row[j] = e
+                    sum += e
+                } else {
+                    row[j] = 0
+                }
+            }
+            let inv = sum > 0 ? 1 / sum : 0
+            for j in 0..<cols { row[j] *= inv }
+        }
+    }
+
+    /// Given dctx (B·T, d), writes dq, dk, dv (B·T, d) (overwriting). `dprobs` is (B, H, T, T) scratch.
+    public static func backward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>,
+                                dprobs: UnsafeMutablePointer<Float>, dctx: UnsafePointer<Float>,
+                                q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                                probs: UnsafePointer<Float>, shape s: Shape,
+                                dropout: (mask: UnsafePointer<Float>, dropped: UnsafePointer<Float>)? = nil) {
+        let (t, d, dh) = (s.tokens, s.width, s.headSize)
+        let scale = 1 / Float(dh).squareRoot()
+        for b in 0..<s.batch {
+            for h in 0..<s.heads {
+                let off = b * t * d + h * dh
+                let pIndex = (b * s.heads + h) * t * t
+                let p = probs + pIndex
+                let dp = dprobs + pIndex
+                let dctxView = MatrixView(dctx + off, rows: t, cols: dh, ld: d)
+                let used = dropout.map { $0.dropped + pIndex } ?? p
+                // dV = P̃ᵀ·dctx
+                gemm(MatrixView(used, rows: t, cols: t), transposeA: true, dctxView,
+                     into: MutableMatrixView(dv + off, rows: t, cols: dh, ld: d))
+                // dP̃ = dctx·Vᵀ, then through dropout: dP = dP̃ ⊙ m
+                gemm(dctxView, MatrixView(v + off, rows: t, cols: dh, ld: d), transposeB: true,
+                     into: MutableMatrixView(dp, rows: t, cols: t))
+                if let dropout { Dropout.backward(dp, mask: dropout.mask + pIndex, count: t * t) }
+                // softmax backward: dS = P ⊙ (dP − Σⱼ dP·P)
+                for i in 0..<t {
+                    let pr = p + i * t
+                    let dr = dp + i * t
+                    var dot: Float = 0
+                    for j in 0..<t { dot += pr[j] * dr[j] }
+                    for j in 0..<t { dr[j] = pr[j] * (dr[j] - dot) }
+                }
+                let ds = MatrixView(UnsafePointer(dp), rows: t, cols: t)
+                gemm(ds, MatrixView(k + off, rows: t, cols: dh, ld: d),
+                     into: MutableMatrixView(dq + off, rows: t, cols: dh, ld: d), alpha: scale)     // dQ = dS·K/√dₕ
+                gemm(ds, transposeA: true, MatrixView(q + off, rows: t, cols: dh, ld: d),
+                     into: MutableMatrixView(dk + off, rows: t, cols: dh, ld: d), alpha: scale)     // dK = dSᵀ·Q/√dₕ
+            }
+        }
+    }
+
+    /// Naive reference for `forward` (no dropout): explicit loops in Double. Tests compare the two.
+    public static func forwardReference(q: [Float], k: [Float], v: [Float], mask: [Float], shape s: Shape) -> [Float] {
+        let (t, d, dh) = (s.tokens, s.width, s.headSize)
+        var ctx = [Float](repeating: 0, count: s.batch * t * d)
+        for b in 0..<s.batch {
+            for h in 0..<s.heads {
+                for i in 0..<t {
+                    var scores = [Double](repeating: -.infinity, count: t)
+                    for j in 0..<t where mask[b * t + j] != 0 {
+                        var dot = 0.0
+                        for c in 0..<dh { dot += Double(q[(b * t + i) * d + h * dh + c]) * Double(k[(b * t + j) * d + h * dh + c]) }
+                        scores[j] = dot / Double(dh).squareRoot()
+                    }
+                    let mx = scores.max()!
+                    let e = scores.map { $0 == -.infinity ? 0 : Foundation.exp($0 - mx) }
+                    let z = e.reduce(0, +)
+                    for c in 0..<dh {
+                        var acc = 0.0
+                        for j in 0..<t { acc += e[j] / z * Double(v[(b * t + j) * d + h * dh + c]) }
+                        ctx[(b * t + i) * d + h * dh + c] = Float(acc)
+                    }
+                }
+            }
+        }
+        return ctx
+    }
+}

@@ -1,0 +1,138 @@
+import XCTest
+import LinearAlgebra
+@testable import Model
+
+/// Every op's backward against central finite differences on small shapes (tolerance reasoned in `GradientCheck`).
+final class OpsGradientTests: XCTestCase {
+    private func assertGradient(_ analytic: [Float], at p: UnsafeMutablePointer<Float>, count: Int, _ name: String,
+                                loss: () -> Double, file: StaticString = #filePath, line: UInt = #line) {
+        for i in 0..<count {
+            let num = GradientCheck.numeric(p + i, loss)
+            XCTAssertTrue(GradientCheck.close(Double(analytic[i]), num), "\(name)[\(i)] analytic \(analytic[i]) numeric \(num)",
+                          file: file, line: line)
+        }
+    }
+
+    func testLayerNormBackward() {
+        let (n, c) = (3, 7)
+        let x = GradientCheck.buffer(GradientCheck.values(n * c, seed: 1, scale: 2))
+        let gamma = GradientCheck.values(c, seed: 2).map { 1 + $0 * 0.5 }
+        let beta = GradientCheck.values(c, seed: 3)
+        let w = GradientCheck.values(n * c, seed: 4)
+        let y = FloatBuffer(capacity: n * c), mean = FloatBuffer(capacity: n), rstd = FloatBuffer(capacity: n)
+        func loss() -> Double {
+            LayerNorm.forward(out: y.p, mean: mean.p, rstd: rstd.p, inp: x.p, gamma: gamma, beta: beta, rows: n, cols: c, eps: 1e-12)
+            return GradientCheck.weightedSum(y.p, w)
+        }
+        _ = loss()
+        var dx = [Float](repeating: 0, count: n * c)
+        LayerNorm.backward(dinp: &dx, dout: w, inp: x.p, mean: mean.p, rstd: rstd.p, gamma: gamma, rows: n, cols: c)
+        assertGradient(dx, at: x.p, count: n * c, "dx", loss: loss)
+        // Each normalised row has mean β̄-free zero and unit variance before the affine part.
+        LayerNorm.forward(out: y.p, mean: mean.p, rstd: rstd.p, inp: x.p, gamma: [Float](repeating: 1, count: c),
+                          beta: [Float](repeating: 0, count: c), rows: n, cols: c, eps: 1e-12)
+        for i in 0..<n {
+            let row = (0..<c).map { Double(y.p[i * c + $0]) }
+            XCTAssertEqual(row.reduce(0, +) / Double(c), 0, accuracy: 1e-6)
+            XCTAssertEqual(row.map { $0 * $0 }.reduce(0, +) / Double(c), 1, accuracy: 1e-5)
+        }
+    }
+
+    func testGELUBackward() {
+        let x = GradientCheck.buffer(GradientCheck.values(40, seed: 5, scale: 4))
+        let w = GradientCheck.values(40, seed: 6)
+        let y = FloatBuffer(capacity: 40)
+        func loss() -> Double { GELU.forward(out: y.p, inp: x.p, count: 40); return GradientCheck.weightedSum(y.p, w) }
+        var dx = [Float](repeating: 0, count: 40)
+        GELU.backward(dinp: &dx, dout: w, inp: x.p, count: 40)
+        assertGradient(dx, at: x.p, count: 40, "dx", loss: loss)
+        // Known values: gelu(0) = 0, gelu(1) = Φ(1) = 0.8413447, gelu′(0) = 0.5.
+        var out: [Float] = [0, 0]
+        GELU.forward(out: &out, inp: [0, 1], count: 2)
+        XCTAssertEqual(out[0], 0)
+        XCTAssertEqual(out[1], 0.8413447, accuracy: 1e-6)
+        var d: [Float] = [0, 0]
+        GELU.backward(dinp: &d, dout: [1, 1], inp: [0, 1], count: 2)
+        XCTAssertEqual(d[0], 0.5, accuracy: 1e-7)
+    }
+
+    func testAttentionMatchesReferenceAndBackward() {
+        let shape = Attention.Shape(batch: 2, tokens: 5, heads: 2, headSize: 3)
+        let n = 10, d = 6
+        let q = GradientCheck.buffer(GradientCheck.values(n * d, seed: 7))
+        let k = GradientCheck.buffer(GradientCheck.values(n * d, seed: 8))
+        let v = GradientCheck.buffer(GradientCheck.values(n * d, seed: 9))
+        let mask: [Float] = [1, 1, 1, 1, 1, 1, 1, 1, 0, 0]    // second sequence has two padding tokens
+        let ctx = FloatBuffer(capacity: n * d), probs = FloatBuffer(capacity: 2 * 2 * 25)
+        Attention.forward(ctx: ctx.p, probs: probs.p, q: q.p, k: k.p, v: v.p, mask: mask, shape: shape)
+        let ref = Attention.forwardReference(q: q.array(n * d), k: k.array(n * d), v: v.array(n * d), mask: mask, shape: shape)
+        for i in 0..<(n * d) { XCTAssertEqual(ctx.p[i], ref[i], accuracy: 1e-6) }
+        for h in 0..<2 { for i in 0..<5 { for j in 3..<5 { XCTAssertEqual(probs.p[(1 * 2 + h) * 25 + i * 5 + j], 0, "masked key gets 0") } } }
+
+        let w = GradientCheck.values(n * d, seed: 10)
+        func loss() -> Double {
+            Attention.forward(ctx: ctx.p, probs: probs.p, q: q.p, k: k.p, v: v.p, mask: mask, shape: shape)
+            return GradientCheck.weightedSum(ctx.p, w)
+        }
+        _ = loss()
+        let dq = FloatBuffer(capacity: n * d), dk = FloatBuffer(capacity: n * d), dv = FloatBuffer(capacity: n * d)
+        let dprobs = FloatBuffer(capacity: 100)
+        Attention.backward(dq: dq.p, dk: dk.p, dv: dv.p, dprobs: dprobs.p, dctx: w, q: q.p, k: k.p, v: v.p, probs: probs.p, shape: shape)
+        let (gq, gk, gv) = (dq.array(n * d), dk.array(n * d), dv.array(n * d))
+        assertGradient(gq, at: q.p, count: n * d, "dq", loss: loss)
+        assertGradient(gk, at: k.p, count: n * d, "dk", loss: loss)
+        assertGradient(gv, at: v.p, count: n * d, "dv", loss: loss)
+        // Padded keys receive no gradient.
+        for i in 8..<10 { for c in 0..<d { XCTAssertEqual(gk[i * d + c], 0); XCTAssertEqual(gv[i * d + c], 0) } }
+    }
+
+    func testPoolingBackward() {
+        let (b, t, d) = (2, 4, 3)
+        let mask: [Float] = [1, 1, 1, 0, 1, 1, 0, 0]
+        for pooling in Pooling.allCases {
+            let h = GradientCheck.buffer(GradientCheck.values(b * t * d, seed: 11))
+            let w = GradientCheck.values(b * d, seed: 12)
+            let out = FloatBuffer(capacity: b * d)
+            func loss() -> Double {
+                pooling.forward(out: out.p, hidden: h.p, mask: mask, batch: b, tokens: t, width: d)
+                return GradientCheck.weightedSum(out.p, w)
+            }
+            var dh = [Float](repeating: 0, count: b * t * d)
+            pooling.backward(dhidden: &dh, dpooled: w, mask: mask, batch: b, tokens: t, width: d)
+            assertGradient(dh, at: h.p, count: b * t * d, "\(pooling) dh", loss: loss)
+        }
+    }
+
+    func testCrossEntropyGradientAndValue() {
+        let (b, k) = (3, 4)
+        let z = GradientCheck.buffer(GradientCheck.values(b * k, seed: 13, scale: 3))
+        let labels = [2, 0, 3]
+        let scratch = FloatBuffer(capacity: b * k)
+        func loss() -> Double {
+            Loss.crossEntropy(logits: MatrixView(z.p, rows: b, cols: k), labels: labels, dlogits: scratch.view(b, k))
+        }
+        let dz = FloatBuffer(capacity: b * k)
+        XCTAssertGreaterThan(Loss.crossEntropy(logits: MatrixView(z.p, rows: b, cols: k), labels: labels, dlogits: dz.view(b, k)), 0)
+        assertGradient(dz.array(b * k), at: z.p, count: b * k, "dz", loss: loss)
+        // Equal logits give exactly log K.
+        let flat = GradientCheck.buffer([Float](repeating: 0.5, count: k))
+        let uniform = Loss.crossEntropy(logits: MatrixView(flat.p, rows: 1, cols: k), labels: [1], dlogits: scratch.view(1, k))
+        XCTAssertEqual(uniform, log(Double(k)), accuracy: 1e-12)
+    }
+
+    func testMeanSquaredErrorGradientIgnoresZeroWeightRows() {
+        let (b, k) = (3, 4)
+        let y = GradientCheck.buffer(GradientCheck.values(b * k, seed: 14))
+        let target = GradientCheck.buffer(GradientCheck.values(b * k, seed: 15))
+        let rowWeights: [Float] = [1, 0, 1]
+        let scratch = FloatBuffer(capacity: b * k), dy = FloatBuffer(capacity: b * k)
+        func loss() -> Double {
+            Loss.meanSquaredError(outputs: MatrixView(y.p, rows: b, cols: k), targets: MatrixView(target.p, rows: b, cols: k),
+                                  rowWeights: rowWeights, doutputs: scratch.view(b, k))
+        }
+        _ = Loss.meanSquaredError(outputs: MatrixView(y.p, rows: b, cols: k), targets: MatrixView(target.p, rows: b, cols: k),
+                                  rowWeights: rowWeights, doutputs: dy.view(b, k))
+        assertGradient(dy.array(b * k), at: y.p, count: b * k, "dy", loss: loss)
+        for i in 4..<8 { XCTAssertEqual(dy.p[i], 0, "a row with weight 0 gets no gradient") }
+    }
+}
