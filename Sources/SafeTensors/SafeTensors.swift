@@ -1,1 +1,0 @@
-// SafeTensors module: see the files beside this one.
