@@ -99,3 +99,24 @@ public final class BertModel {
         return n
     }
 }
+
+extension BertModel {
+    /// Attaches adapters read from a file (or built elsewhere), checking that each fits its matrix.
+    public func attach(_ adapters: [LoRAAdapter]) throws {
+        for a in adapters {
+            guard a.layer >= 0 && a.layer < layers.count else {
+                throw ModelError.adapterMismatch(reason: "layer \(a.layer) does not exist (model has \(layers.count))")
+            }
+            let linear = layers[a.layer].linear(a.target)
+            guard a.inFeatures == linear.inFeatures && a.outFeatures == linear.outFeatures else {
+                throw ModelError.adapterMismatch(reason: "\(a.target.peftPrefix(layer: a.layer)) is \(a.outFeatures)×\(a.inFeatures), the model's matrix is \(linear.outFeatures)×\(linear.inFeatures)")
+            }
+            linear.adapter = a
+        }
+    }
+
+    /// (in, out) of `target`'s matrix in this model.
+    public func dimensions(of target: LoRATarget) -> (inFeatures: Int, outFeatures: Int) {
+        target.dimensions(hidden: config.hiddenSize, intermediate: config.intermediateSize)
+    }
+}

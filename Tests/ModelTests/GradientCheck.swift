@@ -20,6 +20,17 @@ enum GradientCheck {
         return (up - down) / Double(2 * h)
     }
 
+    /// Central difference of `f` w.r.t. element `i` of a parameter (set through the class, so `f` may read it).
+    static func numeric(_ param: Parameter, _ i: Int, _ f: () -> Double) -> Double {
+        let old = param.value.storage[i]
+        param.value.storage[i] = old + h
+        let up = f()
+        param.value.storage[i] = old - h
+        let down = f()
+        param.value.storage[i] = old
+        return (up - down) / Double(2 * h)
+    }
+
     static func close(_ analytic: Double, _ numeric: Double) -> Bool {
         abs(analytic - numeric) <= 2e-3 + 2e-2 * abs(numeric)
     }

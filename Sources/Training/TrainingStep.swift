@@ -1,0 +1,107 @@
+import LinearAlgebra
+import Model
+
+/// One full LoRA training step: forward, loss, backward, gradient clipping and AdamW, with every buffer planned per
+/// shape and reused (nothing is allocated once the largest batch shape has been seen).
+public final class TrainingStep {
+    public let model: BertModel
+    public let objective: Objective
+    public let optimizer: AdamW
+    public let workspace: EncoderWorkspace
+    private var pooled = FloatBuffer(capacity: 1), dpooled = FloatBuffer(capacity: 1)     // (B, d)
+    private var outputs = FloatBuffer(capacity: 1), doutputs = FloatBuffer(capacity: 1)   // (B, K)
+    private var dhidden = FloatBuffer(capacity: 1)                                         // (B·T, d)
+    private var plannedBatch = 0, plannedTokens = 0
+
+    /// The trainable parameters: every adapter's A and B, then the head's W and b.
+    public static func trainableParameters(model: BertModel, objective: Objective) -> [Parameter] {
+        model.adapters.flatMap { [$0.a, $0.b] } + (objective.head?.parameters ?? [])
+    }
+
+    public init(model: BertModel, objective: Objective, optimizer: AdamW) {
+        self.model = model
+        self.objective = objective
+        self.optimizer = optimizer
+        workspace = EncoderWorkspace(config: model.config)
+    }
+
+    public struct Result: Equatable, Sendable {
+        public let loss: Double
+        /// Global gradient norm before clipping.
+        public let gradientNorm: Double
+    }
+
+    private func plan(batch b: Int, tokens n: Int) {
+        let d = model.config.hiddenSize, k = objective.head?.outFeatures ?? 1
+        if b > plannedBatch {
+            pooled = FloatBuffer(capacity: b * d); dpooled = FloatBuffer(capacity: b * d)
+            outputs = FloatBuffer(capacity: b * k); doutputs = FloatBuffer(capacity: b * k)
+            plannedBatch = b
+        }
+        if n > plannedTokens { dhidden = FloatBuffer(capacity: n * d); plannedTokens = n }
+    }
+
+    /// Forward pass and loss; when `backward`, also accumulates gradients (after zeroing them).
+    /// Returns the mean loss of the batch. `outputs` then holds the head outputs (B × K).
+    @discardableResult
+    public func lossAndGradients(_ batch: Batch, targets: BatchTargets, backward: Bool) throws -> Double {
+        let (bsz, t) = (batch.batchSize, batch.tokens)
+        let n = bsz * t, d = model.config.hiddenSize
+        plan(batch: bsz, tokens: n)
+        if backward { optimizer.zeroGrad() }
+        let hidden = try model.forward(batch, workspace: workspace)
+        var loss = 0.0
+        switch (objective, targets) {
+        case let (.classification(head, pooling), .labels(labels)):
+            guard labels.count == bsz else { throw TrainingError.targetsDoNotMatchObjective("\(labels.count) labels for \(bsz) examples") }
+            pooling.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, batch: bsz, tokens: t, width: d)
+            let k = head.outFeatures
+            head.forward(pooled.view(bsz, d).readOnly, into: outputs.view(bsz, k))
+            loss = Loss.crossEntropy(logits: outputs.view(bsz, k).readOnly, labels: labels, dlogits: doutputs.view(bsz, k))
+            if backward { backThroughHead(head, pooling: pooling, batch: batch) }
+        case let (.regression(head, pooling), .vectors(targetVectors)):
+            guard targetVectors.rows == bsz && targetVectors.cols == head.outFeatures else {
+                throw TrainingError.targetsDoNotMatchObjective("targets \(targetVectors.rows)×\(targetVectors.cols), expected \(bsz)×\(head.outFeatures)")
+            }
+            pooling.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, batch: bsz, tokens: t, width: d)
+            let k = head.outFeatures
+            head.forward(pooled.view(bsz, d).readOnly, into: outputs.view(bsz, k))
+            loss = targetVectors.withView { tv in
+                Loss.meanSquaredError(outputs: outputs.view(bsz, k).readOnly, targets: tv, doutputs: doutputs.view(bsz, k))
+            }
+            if backward { backThroughHead(head, pooling: pooling, batch: batch) }
+        case let (.hiddenStates, .hiddenStates(target)):
+            guard target.count == n * d else { throw TrainingError.targetsDoNotMatchObjective("\(target.count) target values, expected \(n * d)") }
+            loss = target.withUnsafeBufferPointer { tp in
+                Loss.meanSquaredError(outputs: hidden, targets: MatrixView(tp.baseAddress!, rows: n, cols: d),
+                                      rowWeights: batch.mask, doutputs: dhidden.view(n, d))
+            }
+            if backward { model.backward(dHidden: dhidden.view(n, d).readOnly, workspace: workspace) }
+        default:
+            throw TrainingError.targetsDoNotMatchObjective("objective and targets are of different kinds")
+        }
+        return loss
+    }
+
+    private func backThroughHead(_ head: LinearHead, pooling: Pooling, batch: Batch) {
+        let (bsz, t) = (batch.batchSize, batch.tokens)
+        let d = model.config.hiddenSize, k = head.outFeatures
+        head.backward(pooled.view(bsz, d).readOnly, dout: doutputs.view(bsz, k).readOnly, dpooled: dpooled.view(bsz, d))
+        pooling.backward(dhidden: dhidden.p, dpooled: dpooled.p, mask: batch.mask, batch: bsz, tokens: t, width: d)
+        model.backward(dHidden: dhidden.view(bsz * t, d).readOnly, workspace: workspace)
+    }
+
+    /// One optimizer step on `batch` at `learningRate`, clipping the global gradient norm to `clipNorm` when given.
+    public func step(_ batch: Batch, targets: BatchTargets, learningRate: Double, clipNorm: Double?) throws -> Result {
+        let loss = try lossAndGradients(batch, targets: targets, backward: true)
+        let norm = clipGradientNorm(optimizer.parameters, maxNorm: clipNorm)
+        optimizer.step(learningRate: learningRate)
+        return Result(loss: loss, gradientNorm: norm)
+    }
+
+    /// Head outputs (B × K) of the last `lossAndGradients` call, as a matrix.
+    public func lastOutputs(batchSize bsz: Int) -> Matrix<Float> {
+        let k = objective.head?.outFeatures ?? 0
+        return Matrix(rows: bsz, cols: k, storage: outputs.array(bsz * k))
+    }
+}
