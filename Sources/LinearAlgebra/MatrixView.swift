@@ -9,7 +9,7 @@ public struct MatrixView<Scalar: BLASScalar> {
 
     @inline(__always)
     public init(_ base: UnsafePointer<Scalar>, rows: Int, cols: Int, ld: Int? = nil) {
-        let ld = ld ?? cols
+        let ld = ld ?? max(1, cols)
         precondition(rows >= 0 && cols >= 0 && ld >= max(1, cols), "bad view shape (\(rows), \(cols)) ld \(ld)")
         self.base = base
         self.rows = rows
@@ -30,7 +30,7 @@ public struct MutableMatrixView<Scalar: BLASScalar> {
 
     @inline(__always)
     public init(_ base: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int, ld: Int? = nil) {
-        let ld = ld ?? cols
+        let ld = ld ?? max(1, cols)
         precondition(rows >= 0 && cols >= 0 && ld >= max(1, cols), "bad view shape (\(rows), \(cols)) ld \(ld)")
         self.base = base
         self.rows = rows
