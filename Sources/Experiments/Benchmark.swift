@@ -1,0 +1,159 @@
+import Foundation
+import LinearAlgebra
+import LoRA
+import Model
+import Training
+
+/// `experiment bench`: times full LoRA training steps (forward, backward, AdamW) on random tokens of a fixed shape,
+/// and sets the achieved matrix-product rate beside a square-sgemm rate measured in the same run.
+public enum Benchmark {
+    public struct Options: Sendable {
+        public var batch = 32
+        public var tokens = 32
+        public var targets: [LoRATarget] = [.q, .v]
+        public var rank = 8
+        public var steps = 20
+        public var warmupSteps = 3
+        public var classes = 26
+        public var threads = BLAS.defaultThreads
+        public init() {}
+    }
+
+    public struct Result: Codable, Sendable {
+        public var engine = "swift"
+        public var model: String
+        public var threads: Int
+        public var batch: Int
+        public var seq: Int
+        public var targets: String
+        public var rank: Int
+        public var steps: Int
+        public var tokensPerS: Double
+        public var secPerStep: Double
+        public var stepGflop: Double
+        public var gflops: Double
+        public var sgemmGflops: Double
+        public var sgemmShare: Double
+        public var peakRssMib: Double
+        public var blas: String
+
+        enum CodingKeys: String, CodingKey {
+            case engine, model, threads, batch, seq, targets, rank, steps, blas
+            case tokensPerS = "tokens_per_s", secPerStep = "sec_per_step", stepGflop = "step_gflop", gflops
+            case sgemmGflops = "sgemm_gflops", sgemmShare = "sgemm_share", peakRssMib = "peak_rss_mib"
+        }
+    }
+
+    /// Progress of a benchmark run (the CLI renders it).
+    public enum Event: Sendable {
+        case measuringSGEMM
+        case step(index: Int, total: Int, seconds: Double)
+    }
+
+    /// Runs the benchmark on `model` (adapters are attached here and removed afterwards).
+    public static func run(model: BertModel, modelName: String, options o: Options, progress: (Event) -> Void = { _ in }) throws -> Result {
+        BLAS.threads = o.threads
+        progress(.measuringSGEMM)
+        let sgemm = measureSquareSGEMM()
+        model.detachAdapters()
+        defer { model.detachAdapters() }
+        model.attachAdapters(targets: o.targets, parameters: LoRAParameters(rank: o.rank, alpha: 8), initSeed: 1)
+        model.setTraining(true)
+        let head = LinearHead(inFeatures: model.config.hiddenSize, outFeatures: o.classes, seed: 1)
+        let objective = Objective.classification(head: head, pooling: .mean)
+        let optimizer = AdamW(parameters: TrainingStep.trainableParameters(model: model, objective: objective))
+        let step = TrainingStep(model: model, objective: objective, optimizer: optimizer)
+        var rng = SeededGenerator(seed: 7, stream: "bench")
+        let vocab = model.config.vocabularySize
+        let low = min(1000, vocab / 2)
+        func randomBatch() -> (Batch, [Int]) {
+            let n = o.batch * o.tokens
+            let ids = (0..<n).map { _ in Int32(low + rng.nextInt(below: vocab - low)) }
+            let batch = Batch(batchSize: o.batch, tokens: o.tokens, ids: ids, typeIds: [Int32](repeating: 0, count: n),
+                              mask: [Float](repeating: 1, count: n))
+            return (batch, (0..<o.batch).map { _ in rng.nextInt(below: o.classes) })
+        }
+        let batches = (0..<(o.steps + o.warmupSteps)).map { _ in randomBatch() }
+        var timed = 0.0
+        for (i, (batch, labels)) in batches.enumerated() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try step.step(batch, targets: .labels(labels), learningRate: 1e-4, clipNorm: nil)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if i >= o.warmupSteps { timed += seconds }
+            progress(.step(index: i + 1, total: batches.count, seconds: seconds))
+        }
+        let secPerStep = timed / Double(max(1, o.steps))
+        let flop = stepFLOPs(config: model.config, batch: o.batch, tokens: o.tokens, targets: o.targets, rank: o.rank, classes: o.classes)
+        let gflops = Double(flop) / secPerStep / 1e9
+        return Result(model: modelName, threads: o.threads, batch: o.batch, seq: o.tokens,
+                      targets: o.targets.map(\.rawValue).joined(separator: ","), rank: o.rank, steps: o.steps,
+                      tokensPerS: Double(o.batch * o.tokens) / secPerStep, secPerStep: secPerStep,
+                      stepGflop: Double(flop) / 1e9, gflops: gflops, sgemmGflops: sgemm,
+                      sgemmShare: gflops / sgemm, peakRssMib: peakResidentMiB(), blas: BLAS.configuration)
+    }
+
+    /// Exact matrix-product FLOPs (2·m·n·k per product) of one training step, the engine-independent work:
+    /// forward — q, k, v, o (4·2·N·d²), scores and context (2·2·B·T²·d), feed-forward (2·2·N·d·d_ff), each adapter
+    /// (2·N·r·(in + out)), head (2·B·d·K); backward — input gradients of the frozen linears in every layer above the lowest
+    /// adapted one, and in that layer only o and the feed-forward ones; attention backward (4·2·B·T²·d) per backpropagated
+    /// layer; per adapter dB and dt (2·2·N·out·r), dA (2·N·r·in) and dx (2·N·r·in) where the input gradient is needed;
+    /// head dW and dpooled (2·2·B·K·d).
+    public static func stepFLOPs(config c: BertConfig, batch b: Int, tokens t: Int, targets: [LoRATarget], rank r: Int,
+                                 layers adapted: [Int]? = nil, classes k: Int) -> Int {
+        let n = b * t, d = c.hiddenSize, f = c.intermediateSize
+        let adaptedLayers = adapted ?? Array(0..<c.layers)
+        var flop = 0
+        // Forward.
+        flop += c.layers * (4 * 2 * n * d * d + 2 * 2 * b * t * t * d + 2 * 2 * n * d * f)
+        for target in targets {
+            let (inF, outF) = target.dimensions(hidden: d, intermediate: f)
+            flop += adaptedLayers.count * 2 * n * r * (inF + outF)
+        }
+        flop += 2 * b * d * k
+        // Backward.
+        guard let lowest = adaptedLayers.min(), !targets.isEmpty else { return flop }
+        for l in lowest..<c.layers {
+            let above = l > lowest
+            flop += (above ? 4 : 1) * 2 * n * d * d + 2 * 2 * n * d * f     // input gradients of frozen linears
+            flop += 4 * 2 * b * t * t * d                                    // attention backward
+            guard adaptedLayers.contains(l) else { continue }
+            for target in targets {
+                let (inF, outF) = target.dimensions(hidden: d, intermediate: f)
+                let needsDx = above || ![.q, .k, .v].contains(target)
+                flop += 2 * 2 * n * outF * r + 2 * n * r * inF + (needsDx ? 2 * n * r * inF : 0)
+            }
+        }
+        flop += 2 * 2 * b * k * d
+        return flop
+    }
+
+    /// Best single-precision rate (GFLOPS) of OpenBLAS on square products of sizes 512–2048 with the current thread count.
+    public static func measureSquareSGEMM() -> Double {
+        var best = 0.0
+        var rng = SeededGenerator(seed: 1, stream: "sgemm")
+        for size in [512, 1024, 1536, 2048] {
+            let a = Matrix<Float>.gaussian(rows: size, cols: size, using: &rng)
+            let b = Matrix<Float>.gaussian(rows: size, cols: size, using: &rng)
+            var c = Matrix<Float>(rows: size, cols: size)
+            let reps = max(2, 4_000_000_000 / (2 * size * size * size))
+            a.withView { av in b.withView { bv in c.withMutableView { cv in
+                gemm(av, bv, into: cv)   // warm-up
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<reps { gemm(av, bv, into: cv) }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                best = max(best, Double(reps) * 2 * Double(size * size * size) / seconds / 1e9)
+            } } }
+        }
+        return best
+    }
+
+    /// Peak resident set size of this process (VmHWM from /proc/self/status), in MiB; 0 when unavailable.
+    public static func peakResidentMiB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+        return 0
+    }
+}
