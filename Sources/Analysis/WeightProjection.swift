@@ -50,6 +50,14 @@ public enum WeightProjection {
         return Matrix.product(u, transposeA: true, Matrix.product(w, v)).frobeniusNorm
     }
 
+    /// Root-mean-square ‖UᵀWV‖_F for independent uniformly random orthonormal U (out × r), V (in × r):
+    /// E‖UᵀWV‖²_F = tr(E[UUᵀ]·W·E[VVᵀ]·Wᵀ) = (r/out)(r/in)‖W‖²_F, so the value is r·‖W‖_F / √(out·in).
+    /// The paper's random rows fit it (Sec 7.3: d = 12288, ‖W‖_F = 61.95 gives 0.020 at r = 4 and 0.32 at r = 64,
+    /// reported 0.02 and 0.33). Top singular vectors of a Gaussian matrix are such uniform directions.
+    public static func randomProjectionScale(rank r: Int, weightNorm: Double, rows: Int, cols: Int) -> Double {
+        Double(r) * weightNorm / (Double(rows) * Double(cols)).squareRoot()
+    }
+
     /// The random directions of Table 7: the thin SVD of a Gaussian N(0, 1) matrix of shape (rows × cols)
     /// drawn from `SeededGenerator(seed: seed, stream: "table7-random")`. One dense SVD; callers may compute
     /// it once per (shape, seed) and pass it to `table7Rows(…, randomBasis:)`.

@@ -65,7 +65,8 @@ final class WeightProjectionTests: XCTestCase {
         let delta = try LowRank.svd(b: gaussian(256, 8, seed: 6), a: gaussian(8, 256, seed: 7), scale: 1)
         let rows = try WeightProjection.table7Rows(w: w, wBasis: wBasis, delta: delta, deltaNorm: delta.frobeniusNorm,
                                                    rank: 8, randomSeed: 42)
-        let expected = 8 * w.frobeniusNorm / 256
+        let expected = WeightProjection.randomProjectionScale(rank: 8, weightNorm: w.frobeniusNorm, rows: 256, cols: 256)
+        XCTAssertEqual(expected, 8 * w.frobeniusNorm / 256, accuracy: 1e-12)
         XCTAssertEqual(rows[2].projectionNorm / expected, 1, accuracy: 0.4)
         XCTAssertLessThan(rows[2].projectionNorm, 0.1 * rows[1].projectionNorm)
         // A precomputed random basis gives the same row; the same seed gives the same value.
@@ -73,6 +74,13 @@ final class WeightProjectionTests: XCTestCase {
         let again = try WeightProjection.table7Rows(w: w, wBasis: wBasis, delta: delta, deltaNorm: delta.frobeniusNorm,
                                                     rank: 8, randomSeed: 0, randomBasis: random)
         XCTAssertEqual(again, rows)
+    }
+
+    /// The paper's Table 7 random rows against the formula: r·61.95/12288 = 0.0202 (r = 4), 0.3227 (r = 64);
+    /// reported 0.02 and 0.33, i.e. equal at the paper's two printed decimals up to one unit.
+    func testRandomScaleMatchesPaperTable7() {
+        XCTAssertEqual(WeightProjection.randomProjectionScale(rank: 4, weightNorm: 61.95, rows: 12288, cols: 12288), 0.02, accuracy: 0.005)
+        XCTAssertEqual(WeightProjection.randomProjectionScale(rank: 64, weightNorm: 61.95, rows: 12288, cols: 12288), 0.33, accuracy: 0.01)
     }
 
     func testDirectionSourceRawValues() {
