@@ -1,1 +1,0 @@
-// Analysis module: see the files beside this one.
