@@ -378,7 +378,7 @@ def make_hidden_state_fixture(ckpt: Path, out: Path):
         ("a domesticated carnivorous mammal", None),
         ("dog", "a domesticated carnivorous mammal that typically has a long snout"),
         ("a member of the genus Canis (probably descended from the common wolf) that has been domesticated by man "
-         "since prehistoric times; occurs in many breeds", None),
+         "since prehistoric times; occurs in many breeds and is often kept as a pet or working animal", None),  # 42
         ("Le café naïve près de l'Ångström", None),
         ("(usually plural) a set of garments for wearing together", None),
         ("hello", None),

@@ -93,12 +93,7 @@ extension BertTokenizer {
                 if c < 0x80 {
                     lowered.append(c >= 0x41 && c <= 0x5A ? c + 0x20 : c)
                 } else {
-                    let props = Unicode.Scalar(c)!.properties
-                    if props.changesWhenLowercased {
-                        for s in props.lowercaseMapping.unicodeScalars { lowered.append(s.value) }
-                    } else {
-                        lowered.append(c)
-                    }
+                    for s in Unicode.Scalar(c)!.properties.lowercaseMapping.unicodeScalars { lowered.append(s.value) }
                 }
             }
             return lowered

@@ -25,7 +25,9 @@ enum TestPaths {
         return try BertTokenizer(checkpointDirectory: checkpoint)
     }
 
-    struct CheckpointMissing: Error {}
+    struct CheckpointMissing: Error, CustomStringConvertible {
+        var description: String { "checkpoint missing: run scripts/setup.sh" }
+    }
 }
 
 /// `Tests/Fixtures/tokenizer-cases.json`, written by `scripts/make-fixtures.py`.

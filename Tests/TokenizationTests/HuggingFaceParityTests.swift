@@ -50,4 +50,22 @@ final class HuggingFaceParityTests: XCTestCase {
         }
         XCTAssertEqual(failures, 0, "\(failures) of \(fixture.cases.count) cases differ from Hugging Face")
     }
+
+    /// The ids recorded with the hidden states (the Model parity fixture) are ours too.
+    func testHiddenStateFixtureIds() throws {
+        struct Single: Decodable { var text: String; var pair: String?; var ids: [Int32]; var type_ids: [Int32] }
+        struct Batch: Decodable { var texts: [String]; var ids: [[Int32]]; var attention_mask: [[Int32]] }
+        struct File: Decodable { var singles: [Single]; var padded_batch: Batch }
+        let tok = try TestPaths.checkpointTokenizer()
+        let url = TestPaths.fixtures.appendingPathComponent("minilm-hidden-states.json")
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        for s in file.singles {
+            XCTAssertEqual(tok.encode(s.text, pair: s.pair), Encoding(ids: s.ids, typeIds: s.type_ids), s.text)
+        }
+        for (i, text) in file.padded_batch.texts.enumerated() {
+            let n = file.padded_batch.attention_mask[i].reduce(0, +)
+            XCTAssertEqual(tok.encode(text).ids, Array(file.padded_batch.ids[i].prefix(Int(n))), text)
+            XCTAssertTrue(file.padded_batch.ids[i].dropFirst(Int(n)).allSatisfy { $0 == tok.padId })
+        }
+    }
 }
