@@ -1,1 +1,0 @@
-// Tokenization module: see the files beside this one.
