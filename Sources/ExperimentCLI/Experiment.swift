@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import LinearAlgebra
+
+/// `experiment`: the harness's command line. Library modules never print; everything a user sees is written here.
+@main
+struct Experiment: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "experiment",
+        abstract: "Reproduce the LoRA paper's Section 7 analyses (arXiv:2106.09685) on a small pre-trained transformer.",
+        discussion: """
+        Write a JSON spec (see experiments/specs/), then `experiment specs/qv-rank.json` trains every run of its grid
+        with real LoRA fine-tuning on CPU (OpenBLAS), caches the runs under results/<spec>/, and writes the Section 7
+        analyses (subspace similarity, projection and amplification, spectra) as CSV, Markdown and SVG.
+        """,
+        subcommands: [Inspect.self, Bench.self])
+}
+
+/// Options every compute-heavy subcommand shares.
+struct ComputeOptions: ParsableArguments {
+    @Option(help: "OpenBLAS threads (default: $OPENBLAS_NUM_THREADS, else the number of cores: \(BLAS.defaultThreads)).")
+    var threads: Int?
+
+    func apply() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        BLAS.threads = threads ?? BLAS.defaultThreads
+    }
+}
+
+/// Writes to standard error (progress, warnings, errors).
+enum Console {
+    static let isTerminal = isatty(STDERR_FILENO) != 0
+
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    static func info(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+
+    /// Overwrites the current terminal line (terminals only).
+    static func status(_ message: String) {
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + message).utf8))
+    }
+
+    static func endStatus() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// A user-facing failure: message on stderr, exit status `code`.
+struct CLIFailure: Error, CustomStringConvertible {
+    let message: String
+    let code: Int32
+    var description: String { message }
+}
+
+extension ParsableCommand {
+    /// Runs `body`, turning library errors into one clear message on stderr and a non-zero exit.
+    func reportingErrors(code: Int32 = 1, _ body: () throws -> Void) throws {
+        do { try body() } catch let e as ValidationError { throw e } catch let e as CleanExit { throw e } catch let e as ExitCode { throw e } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(code)
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import LinearAlgebra
+import LoRA
+import Model
+import Tokenization
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise a checkpoint (and an adapter), or encode a text and print its mean-pooled final hidden state.",
+        discussion: """
+        Without --text: architecture, parameter counts and the matrices LoRA can adapt.
+        With --text "…" --json: one JSON object on stdout with "tokens" (ids exactly as the checkpoint's tokenizer gives
+        them, [CLS]/[SEP] included) and "pooled" (the mean over all those tokens of the final hidden states).
+        """)
+
+    @Argument(help: "Hugging Face checkpoint directory (config.json, model.safetensors, vocab.txt).")
+    var checkpoint: String
+    @Option(help: "A PEFT LoRA adapter directory to apply (adapter_config.json + adapter_model.safetensors).")
+    var adapter: String?
+    @Option(help: "Text to encode.") var text: String?
+    @Option(help: "Second segment of a sentence pair (token type 1).") var pair: String?
+    @Flag(help: "Machine-readable output: one JSON object on stdout, nothing else.") var json = false
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        try compute.apply()
+        try reportingErrors {
+            let dir = URL(fileURLWithPath: checkpoint)
+            let model = try BertModel.load(checkpointDirectory: dir)
+            var adapterConfig: PEFTAdapterConfig?
+            if let adapter {
+                let (config, adapters) = try PEFTAdapterFile.read(URL(fileURLWithPath: adapter), dimensions: model.dimensions(of:),
+                                                                  layers: model.config.layers)
+                try model.attach(adapters)
+                adapterConfig = config
+            }
+            guard let text else {
+                if json { throw CLIFailure(message: "--json needs --text", code: 2) }
+                printSummary(model, adapterConfig: adapterConfig)
+                return
+            }
+            let tokenizer = try BertTokenizer(checkpointDirectory: dir)
+            let encoding = tokenizer.encode(text, pair: pair, maxLength: model.config.maxPositions)
+            let batch = Batch(sequences: [(encoding.ids, encoding.typeIds)], padId: tokenizer.padId)
+            let workspace = EncoderWorkspace(config: model.config)
+            let hidden = try model.forward(batch, workspace: workspace)
+            let d = model.config.hiddenSize
+            let pooled = FloatBuffer(capacity: d)
+            Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, batch: 1, tokens: batch.tokens, width: d)
+            let values = pooled.array(d)
+            if json {
+                let tokens = encoding.ids.map(String.init).joined(separator: ",")
+                let pieces = encoding.ids.map { jsonString(tokenizer.token(for: $0)) }.joined(separator: ",")
+                let floats = values.map { "\($0)" }.joined(separator: ",")
+                print("{\"tokens\":[\(tokens)],\"token_strings\":[\(pieces)],\"type_ids\":[\(encoding.typeIds.map(String.init).joined(separator: ","))],\"hidden_size\":\(d),\"pooled\":[\(floats)]}")
+            } else {
+                print("tokens (\(encoding.ids.count)): " + encoding.ids.map { "\(tokenizer.token(for: $0))(\($0))" }.joined(separator: " "))
+                let norm = values.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
+                print("pooled: \(d) values, ‖pooled‖₂ = \(String(format: "%.6f", norm)); first 8: " + values.prefix(8).map { String(format: "%.6f", $0) }.joined(separator: " "))
+            }
+        }
+    }
+
+    private func printSummary(_ model: BertModel, adapterConfig: PEFTAdapterConfig?) {
+        let c = model.config
+        print("checkpoint   \(checkpoint)")
+        print("architecture BERT encoder: \(c.layers) layers, d = \(c.hiddenSize), \(c.heads) heads (dₕ = \(c.headSize)), d_ff = \(c.intermediateSize), GELU (erf), post-LN ε = \(c.layerNormEps)")
+        print("vocabulary   \(c.vocabularySize) tokens, \(c.maxPositions) positions, \(c.typeVocabularySize) token types")
+        print("parameters   \(model.frozenParameterCount.formatted()) frozen")
+        print("adaptable matrices per layer (W is out × in; LoRA adds r·(in + out) parameters each):")
+        for t in LoRATarget.allCases {
+            let (i, o) = model.dimensions(of: t)
+            print("  \(t.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(t.moduleSuffix.padding(toLength: 24, withPad: " ", startingAt: 0)) \(o) × \(i)")
+        }
+        if let a = adapterConfig {
+            let adapters = model.adapters
+            print("adapter      r = \(a.r), α = \(a.loraAlpha)\(a.useRslora ? " (rsLoRA)" : ""), targets \(a.targetModules.joined(separator: ", ")), \(adapters.count) matrices, \(adapters.map(\.parameterCount).reduce(0, +).formatted()) parameters")
+            for ad in adapters {
+                print("  layer \(ad.layer) \(ad.target.rawValue): ‖ΔW‖_F = \(String(format: "%.4f", ad.deltaWeight.frobeniusNorm)), ‖W‖_F = \(String(format: "%.4f", model.layers[ad.layer].linear(ad.target).weight.frobeniusNorm))")
+            }
+        }
+    }
+}
+
+/// A JSON string literal for `s`.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+        }
+    }
+    return out + "\""
+}

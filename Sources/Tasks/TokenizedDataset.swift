@@ -1,0 +1,58 @@
+import Foundation
+import Model
+import Tokenization
+
+/// One tokenized example: ids with [CLS]/[SEP] (and the pair's segment), token types, label.
+public struct TokenizedExample: Equatable, Sendable {
+    public var ids: [Int32]
+    public var typeIds: [Int32]
+    public var label: Int
+}
+
+/// A dataset tokenized once (issue: "tokenization done once per dataset"), truncated to `maxTokens`.
+public struct TokenizedDataset: Sendable {
+    public let labels: [String]
+    public let maxTokens: Int
+    public let train: [TokenizedExample]
+    public let validation: [TokenizedExample]
+    public let test: [TokenizedExample]
+
+    public init(_ dataset: TextDataset, tokenizer: BertTokenizer, maxTokens: Int) {
+        func encode(_ examples: [TextExample]) -> [TokenizedExample] {
+            examples.map { e in
+                let enc = tokenizer.encode(e.text, pair: e.textPair, maxLength: maxTokens)
+                return TokenizedExample(ids: enc.ids, typeIds: enc.typeIds, label: e.label)
+            }
+        }
+        labels = dataset.labels
+        self.maxTokens = maxTokens
+        train = encode(dataset.train)
+        validation = encode(dataset.validation)
+        test = encode(dataset.test)
+    }
+
+    public init(labels: [String], maxTokens: Int, train: [TokenizedExample], validation: [TokenizedExample], test: [TokenizedExample]) {
+        self.labels = labels; self.maxTokens = maxTokens; self.train = train; self.validation = validation; self.test = test
+    }
+
+    public func examples(_ split: Split) -> [TokenizedExample] {
+        switch split {
+        case .train: return train
+        case .validation: return validation
+        case .test: return test
+        }
+    }
+
+    /// Mean token count (with specials) of a split.
+    public func meanLength(_ split: Split) -> Double {
+        let e = examples(split)
+        return e.isEmpty ? 0 : Double(e.map(\.ids.count).reduce(0, +)) / Double(e.count)
+    }
+}
+
+/// Builds padded batches from tokenized examples: dynamic padding to the longest sequence in each batch.
+public enum Batching {
+    public static func batch(_ examples: [TokenizedExample], padId: Int32) -> (Batch, [Int]) {
+        (Batch(sequences: examples.map { ($0.ids, $0.typeIds) }, padId: padId), examples.map(\.label))
+    }
+}
