@@ -1,1 +1,0 @@
-// Tasks module: see the files beside this one.
