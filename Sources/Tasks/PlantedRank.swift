@@ -1,0 +1,135 @@
+import Foundation
+import LinearAlgebra
+import LoRA
+import Model
+import Tokenization
+
+/// The control task with a known answer: a teacher = base model + a planted update ΔW* = U·diag(s)·Vᵀ of rank k on
+/// chosen matrices and layers, and a student = base model + LoRA of rank r trained to reproduce the teacher's final
+/// hidden states (mean squared error over real tokens). Because the right answer is k shared directions, it checks the
+/// Fig 3 method (φ between learned and planted directions) where the truth is known.
+public struct PlantedRankOptions: Codable, Equatable, Sendable {
+    public enum Inputs: String, Codable, Sendable { case randomTokens = "random-tokens", wordnet }
+    public var plantRank: Int
+    public var targets: [LoRATarget]
+    /// Layers carrying the plant; nil = all.
+    public var layers: [Int]?
+    /// s_i relative to ‖W‖₂ of the matrix it is planted in (count = plantRank).
+    public var singularValues: [Double]
+    public var inputs: Inputs
+    public var plantSeed: UInt64
+    public var maxTokens: Int
+    public var trainExamples: Int
+    public var validationExamples: Int
+
+    public init(plantRank: Int = 2, targets: [LoRATarget] = [.q, .v], layers: [Int]? = nil, singularValues: [Double] = [0.5, 0.25],
+                inputs: Inputs = .randomTokens, plantSeed: UInt64 = 7, maxTokens: Int = 32, trainExamples: Int = 4096,
+                validationExamples: Int = 512) {
+        self.plantRank = plantRank; self.targets = targets; self.layers = layers; self.singularValues = singularValues
+        self.inputs = inputs; self.plantSeed = plantSeed; self.maxTokens = maxTokens; self.trainExamples = trainExamples
+        self.validationExamples = validationExamples
+    }
+}
+
+/// Inputs and teacher targets of the planted-rank task, computed once per task (the teacher forward is shared by all runs).
+public struct PlantedRankData {
+    /// ΔW* as adapters: B = U·diag(s) (out × k), A = Vᵀ (k × in), scaling 1 (α = r = k), so deltaWeight = ΔW*.
+    public let plant: [LoRAAdapter]
+    public let train: [TokenizedExample]
+    public let validation: [TokenizedExample]
+    /// Per example: (T_i × d) teacher final hidden states, row-major.
+    public let trainTargets: [[Float]]
+    public let validationTargets: [[Float]]
+
+    /// Draws the plant, the inputs and the teacher's outputs. The model is returned without adapters.
+    public static func build(model: BertModel, tokenizer: BertTokenizer, options o: PlantedRankOptions,
+                             texts: [String]? = nil) throws -> PlantedRankData {
+        precondition(o.singularValues.count == o.plantRank, "one singular value per planted direction")
+        var rng = SeededGenerator(seed: o.plantSeed, stream: "planted-rank")
+        model.detachAdapters()
+        var plant: [LoRAAdapter] = []
+        let params = LoRAParameters(rank: o.plantRank, alpha: Double(o.plantRank))   // scaling α/r = 1
+        for layer in o.layers ?? Array(0..<model.layers.count) {
+            for target in o.targets.sorted() {
+                let linear = model.layers[layer].linear(target)
+                let (inF, outF) = (linear.inFeatures, linear.outFeatures)
+                let spectral = Double(try linear.weight.converted(to: Double.self).singularValues()[0])
+                let u = try Matrix<Double>.gaussian(rows: outF, cols: o.plantRank, using: &rng).orthonormalColumns()
+                let v = try Matrix<Double>.gaussian(rows: inF, cols: o.plantRank, using: &rng).orthonormalColumns()
+                var b = Matrix<Float>(rows: outF, cols: o.plantRank)
+                for i in 0..<outF { for j in 0..<o.plantRank { b[i, j] = Float(u[i, j] * o.singularValues[j] * spectral) } }
+                let a = v.transposed.converted(to: Float.self)
+                plant.append(LoRAAdapter(target: target, layer: layer, parameters: params, a: a, b: b))
+            }
+        }
+        // Inputs.
+        func randomTokens(_ n: Int, stream: String) -> [TokenizedExample] {
+            var r = SeededGenerator(seed: o.plantSeed, stream: stream)
+            let vocab = tokenizer.vocabularySize
+            let low = vocab > 2000 ? 1000 : 5      // skip [unused…] and special tokens
+            return (0..<n).map { _ in
+                let len = max(3, o.maxTokens / 2 + r.nextInt(below: max(1, o.maxTokens / 2 + 1)))
+                let body = (0..<(len - 2)).map { _ in Int32(low + r.nextInt(below: vocab - low)) }
+                let ids = [tokenizer.clsId] + body + [tokenizer.sepId]
+                return TokenizedExample(ids: ids, typeIds: [Int32](repeating: 0, count: ids.count), label: 0)
+            }
+        }
+        let train: [TokenizedExample], validation: [TokenizedExample]
+        switch o.inputs {
+        case .randomTokens:
+            train = randomTokens(o.trainExamples, stream: "planted-train")
+            validation = randomTokens(o.validationExamples, stream: "planted-validation")
+        case .wordnet:
+            guard let texts, texts.count >= o.trainExamples + o.validationExamples else {
+                throw DataError.missingFile(path: "planted-rank inputs: need \(o.trainExamples + o.validationExamples) WordNet definitions")
+            }
+            let encoded = texts.prefix(o.trainExamples + o.validationExamples).map { t -> TokenizedExample in
+                let e = tokenizer.encode(t, maxLength: o.maxTokens)
+                return TokenizedExample(ids: e.ids, typeIds: e.typeIds, label: 0)
+            }
+            train = Array(encoded.prefix(o.trainExamples))
+            validation = Array(encoded.suffix(o.validationExamples))
+        }
+        // Teacher outputs.
+        try model.attach(plant)
+        defer { model.detachAdapters() }
+        let ws = EncoderWorkspace(config: model.config)
+        func teacher(_ examples: [TokenizedExample]) throws -> [[Float]] {
+            var out: [[Float]] = []
+            out.reserveCapacity(examples.count)
+            let d = model.config.hiddenSize
+            for start in stride(from: 0, to: examples.count, by: 64) {
+                let chunk = Array(examples[start..<min(examples.count, start + 64)])
+                let (batch, _) = Batching.batch(chunk, padId: tokenizer.padId)
+                let h = try model.forward(batch, workspace: ws)
+                for (b, e) in chunk.enumerated() {
+                    let base = h.base + b * batch.tokens * d
+                    out.append(Array(UnsafeBufferPointer(start: base, count: e.ids.count * d)))
+                }
+            }
+            return out
+        }
+        return PlantedRankData(plant: plant, train: train, validation: validation,
+                               trainTargets: try teacher(train), validationTargets: try teacher(validation))
+    }
+
+    /// Padded (B·T × d) targets for the examples at `indices` of a split, laid out like `Batching.batch` pads them.
+    public static func paddedTargets(_ targets: [[Float]], examples: [TokenizedExample], indices: [Int], width d: Int) -> [Float] {
+        let t = indices.map { examples[$0].ids.count }.max() ?? 0
+        var out = [Float](repeating: 0, count: indices.count * t * d)
+        for (b, i) in indices.enumerated() {
+            let src = targets[i]
+            for k in 0..<src.count { out[b * t * d + k] = src[k] }
+        }
+        return out
+    }
+}
+
+/// Planted-rank validation metrics over real tokens: mean squared error (per element) and mean cosine similarity
+/// between student and teacher final hidden states.
+public struct HiddenStateMetrics: Codable, Equatable, Sendable {
+    public var mse: Double
+    public var cosine: Double
+    public var tokens: Int
+    public var asDictionary: [String: Double] { ["mse": mse, "cosine": cosine] }
+}
