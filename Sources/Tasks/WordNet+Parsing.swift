@@ -22,6 +22,8 @@ enum WordNetParser {
 
     /// Parses a whole data file. `fileName` is used in errors.
     static func parse(_ bytes: [UInt8], fileName: String, pos: PartOfSpeech) throws -> [Synset] {
+        // One validation of the whole file (the usual case); per-line checks only to locate a bad line.
+        let validUTF8 = String(validating: bytes, as: UTF8.self) != nil
         var synsets: [Synset] = []
         var firstLine: [Int: Int] = [:]
         var lineNumber = 0
@@ -39,7 +41,7 @@ enum WordNetParser {
             if line.isEmpty {
                 throw DataError.malformedLine(file: fileName, line: lineNumber, reason: "empty line")
             }
-            let synset = try parseLine(line, file: fileName, line: lineNumber, pos: pos)
+            let synset = try parseLine(line, file: fileName, line: lineNumber, pos: pos, knownValid: validUTF8)
             if let first = firstLine[synset.offset] {
                 throw DataError.malformedLine(file: fileName, line: lineNumber,
                     reason: "duplicate synset_offset \(pad8(synset.offset)) (first on line \(first))")
@@ -51,8 +53,9 @@ enum WordNetParser {
     }
 
     /// Parses one data line (without its newline).
-    static func parseLine(_ line: ArraySlice<UInt8>, file: String, line lineNumber: Int, pos: PartOfSpeech) throws -> Synset {
-        if !line.allSatisfy({ $0 < 0x80 }) && String(validating: line, as: UTF8.self) == nil {
+    static func parseLine(_ line: ArraySlice<UInt8>, file: String, line lineNumber: Int, pos: PartOfSpeech,
+                          knownValid: Bool = false) throws -> Synset {
+        if !knownValid && String(validating: line, as: UTF8.self) == nil {
             throw DataError.invalidUTF8(file: file, line: lineNumber)
         }
         guard let bar = line.firstIndex(of: UInt8(ascii: "|")) else {

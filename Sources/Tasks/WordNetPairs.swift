@@ -72,6 +72,11 @@ public struct PairsOptions: Codable, Equatable, Sendable {
 ///   so every prefix of a split — hence every capped split — is balanced to within a few examples;
 /// - every draw comes from that split's generator, so the dataset is a pure function of the database
 ///   contents, the options and the seed (not of file order).
+///
+/// On WordNet 3.0 with the defaults (seed 0): 65,587 / 8,357 / 8,171 premises before caps, classes
+/// 21,862 / 21,863 / 21,862 in train (majority baseline 33.3 %); 5,817 premises (7 %) have no usable
+/// contradiction and so get entailment or neutral. The hypothesis occurs verbatim in the premise for 20 % of
+/// entailments (a hypernym named in its own definition) but ≈ 1 % of the other classes.
 public enum WordNetPairs {
     public static let name = "wordnet-pairs"
     public static let labels = ["entailment", "neutral", "contradiction"]

@@ -77,7 +77,8 @@ public struct SupersenseOptions: Codable, Equatable, Sendable {
 ///   with `classBalanced`, see `Capping`). Uncapped splits are returned in the same shuffled order.
 ///
 /// On WordNet 3.0 nouns with the default rule: 82,115 synsets, 65,587 train / 8,357 validation / 8,171 test
-/// before caps; the largest class, `noun.artifact`, is ≈ 14 % of each split.
+/// before caps; the largest class is `noun.artifact` (9,233 train examples, a 14.08 % majority baseline), the
+/// smallest `noun.motive` (36) and `noun.Tops` (44). 380 definitions are shared by two or more synsets.
 public enum WordNetSupersense {
     public static let name = "wordnet-supersense"
 

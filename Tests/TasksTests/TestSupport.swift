@@ -27,15 +27,6 @@ enum TestSupport {
     /// The fixture database with all four categories.
     static func fixtureWordNet() throws -> WordNet { try WordNet(directory: fixtureDirectory, parts: PartOfSpeech.allCases) }
 
-    /// The real WordNet 3.0 database, or XCTSkip when it is not installed.
-    static func realWordNetDirectory() throws -> URL {
-        let dir = "/usr/share/wordnet"
-        guard FileManager.default.fileExists(atPath: dir + "/data.noun") else {
-            throw XCTSkip("WordNet 3.0 not installed at \(dir) (Debian package wordnet-base)")
-        }
-        return URL(fileURLWithPath: dir, isDirectory: true)
-    }
-
     /// A fresh temporary folder, removed at the end of the test.
     static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
         let dir = FileManager.default.temporaryDirectory
