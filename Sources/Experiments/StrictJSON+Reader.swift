@@ -165,7 +165,14 @@ public struct JSONReader: Sendable {
         var out: [T] = []
         for (k, e) in elements.enumerated() {
             let v = try read(e)
-            if let first = seen[v] { throw e.error("duplicate \(what) \(e.shortDescription) (also at [\(first)])") }
+            if let first = seen[v] {
+                let shown: String
+                switch e.value {
+                case .array, .object: shown = ""
+                default: shown = " " + e.shortDescription
+                }
+                throw e.error("duplicate \(what)\(shown) (also at [\(first)])")
+            }
             seen[v] = k
             out.append(v)
         }

@@ -142,6 +142,13 @@ final class SpecDecodingTests: XCTestCase {
              "analyses": {"subspaceSimilarity": {"pairs": [[8, 64]], "maxI": 9}}}
             """)
         }?.description, "test.json: analyses.subspaceSimilarity.maxI: 9 exceeds the first rank of pairs[0] = [8, 64] (i counts directions of A at rank 8)")
+        XCTAssertEqual(specError {
+            _ = try Fixtures.spec(json: """
+            {"name": "t", "model": {"builtin": "tiny"}, "task": {"kind": "wordnet-supersense"},
+             "adapters": [{"targets": ["q"], "ranks": [4]}], "training": {"steps": 1},
+             "analyses": {"subspaceSimilarity": {"pairs": [[8, 64], [8, 64]]}}}
+            """)
+        }?.description, "test.json: analyses.subspaceSimilarity.pairs[1]: duplicate pair (also at [0])")
     }
 
     /// Spec → JSON (every default explicit) → spec gives the same value, through the strict decoder and
