@@ -1,1 +1,0 @@
-// Experiments module: see the files beside this one.

@@ -1,0 +1,48 @@
+import Foundation
+import LoRA
+
+/// The sizes of a BERT encoder that resolution needs: layer count for "every layer", matrix shapes for
+/// budget → rank and rank bounds, positions for `maxTokens`. The caller supplies it (from the checkpoint's
+/// `config.json`, see `init(huggingFaceConfig:file:)`, or from the built-in tiny model's config).
+public struct ModelShape: Codable, Equatable, Sendable {
+    /// `num_hidden_layers`.
+    public var layers: Int
+    /// d, `hidden_size`.
+    public var hidden: Int
+    /// d_ff, `intermediate_size`.
+    public var intermediate: Int
+    /// `num_attention_heads`.
+    public var heads: Int
+    /// `vocab_size`.
+    public var vocabularySize: Int
+    /// `max_position_embeddings`.
+    public var maxPositions: Int
+
+    public init(layers: Int, hidden: Int, intermediate: Int, heads: Int, vocabularySize: Int, maxPositions: Int) {
+        self.layers = layers
+        self.hidden = hidden
+        self.intermediate = intermediate
+        self.heads = heads
+        self.vocabularySize = vocabularySize
+        self.maxPositions = maxPositions
+    }
+
+    /// sentence-transformers/all-MiniLM-L6-v2, the default checkpoint.
+    public static let miniLML6 = ModelShape(layers: 6, hidden: 384, intermediate: 1536, heads: 12,
+                                            vocabularySize: 30522, maxPositions: 512)
+
+    /// (in, out) of `target`'s weight in every layer.
+    public func dimensions(of target: LoRATarget) -> (inFeatures: Int, outFeatures: Int) {
+        target.dimensions(hidden: hidden, intermediate: intermediate)
+    }
+
+    /// Reads the six sizes from a Hugging Face `config.json` (other keys are ignored). Errors name `file`
+    /// and the key, like spec errors.
+    public init(huggingFaceConfig data: Data, file: String) throws {
+        let o = try JSONReader(root: StrictJSON.parse(data, file: file), file: file).anyObject()
+        func size(_ key: String) throws -> Int { try o.required(key).positiveInt() }
+        self.init(layers: try size("num_hidden_layers"), hidden: try size("hidden_size"),
+                  intermediate: try size("intermediate_size"), heads: try size("num_attention_heads"),
+                  vocabularySize: try size("vocab_size"), maxPositions: try size("max_position_embeddings"))
+    }
+}

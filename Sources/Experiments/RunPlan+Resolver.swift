@@ -1,0 +1,174 @@
+import Foundation
+import LoRA
+
+/// The checks and expansion behind `RunPlan.resolve`, in schema order (model, task, adapters, seeds,
+/// analyses); the first failure is thrown.
+struct Resolver {
+    let spec: ExperimentSpec
+    let shape: ModelShape
+    let base: URL
+    let file: String
+
+    func error(_ components: [JSONPath.Component], _ reason: String) -> SpecError {
+        SpecError(file: file, path: JSONPath(components), reason: reason)
+    }
+
+    func missingLayerReason(_ layer: Int) -> String {
+        "layer \(layer) does not exist (the model has \(shape.layers) layer\(shape.layers == 1 ? "" : "s"), 0–\(shape.layers - 1))"
+    }
+
+    /// "relative to the repository root /x" for relative paths.
+    func whereLooked(_ path: String) -> String {
+        path.hasPrefix("/") ? "" : " (relative paths are resolved against the repository root \(base.path))"
+    }
+
+    // MARK: model and task
+
+    func checkModel() throws {
+        guard case .checkpoint(let p) = spec.model else { return }
+        let url = SpecPaths.resolve(p, against: base)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw error([.key("model"), .key("checkpoint")], "checkpoint directory '\(p)' not found\(whereLooked(p))")
+        }
+        guard isDirectory.boolValue else {
+            throw error([.key("model"), .key("checkpoint")], "'\(p)' is a file; expected a checkpoint directory")
+        }
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) else {
+            throw error([.key("model"), .key("checkpoint")], "'\(p)' is not a checkpoint directory: it has no config.json")
+        }
+    }
+
+    func checkTask() throws {
+        let task = spec.task
+        if task.maxTokens > shape.maxPositions {
+            throw error([.key("task"), .key("maxTokens")], "\(task.maxTokens) exceeds the model's \(shape.maxPositions) positions")
+        }
+        for (key, path, wantDirectory) in task.userPaths {
+            let url = SpecPaths.resolve(path, against: base)
+            var isDirectory: ObjCBool = false
+            let noun = wantDirectory ? "directory" : "file"
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                throw error([.key("task"), .key(key)], "\(noun) '\(path)' not found\(whereLooked(path))")
+            }
+            if isDirectory.boolValue != wantDirectory {
+                throw error([.key("task"), .key(key)], "'\(path)' is a \(isDirectory.boolValue ? "directory" : "file"); expected a \(noun)")
+            }
+        }
+        if case .plantedRank(let t) = task {
+            for (k, layer) in (t.layers ?? []).enumerated() where layer >= shape.layers {
+                throw error([.key("task"), .key("layers"), .index(k)], missingLayerReason(layer))
+            }
+            let b = RunPlan.rankBound(targets: t.targets, shape: shape)
+            if t.plantRank > b.bound {
+                throw error([.key("task"), .key("plantRank")],
+                            "\(t.plantRank) exceeds \(b.bound) = min(in, out) of \(b.target.rawValue) (in \(b.inFeatures), out \(b.outFeatures))")
+            }
+        }
+    }
+
+    // MARK: adapters
+
+    func resolveAdapterSets() throws -> [ResolvedAdapterSet] {
+        try spec.adapters.enumerated().map { i, a in
+            let at: [JSONPath.Component] = [.key("adapters"), .index(i)]
+            for (k, layer) in (a.layers ?? []).enumerated() where layer >= shape.layers {
+                throw error(at + [.key("layers"), .index(k)], missingLayerReason(layer))
+            }
+            let layers = a.layers?.sorted() ?? Array(0..<shape.layers)
+            let unit = RunPlan.parametersPerRank(targets: a.targets, layerCount: layers.count, shape: shape)
+            let b = RunPlan.rankBound(targets: a.targets, shape: shape)
+            let bindsText = "\(b.bound) = min(in, out) of \(b.target.rawValue) (in \(b.inFeatures), out \(b.outFeatures))"
+            switch a.size {
+            case .ranks(let ranks):
+                for (k, r) in ranks.enumerated() where r > b.bound {
+                    throw error(at + [.key("ranks"), .index(k)], "rank \(r) exceeds \(bindsText)")
+                }
+                return ResolvedAdapterSet(targets: a.targets, layers: layers, ranks: ranks, budget: nil, parametersPerRank: unit)
+            case .budget(let budget):
+                guard let r = RunPlan.rank(forBudget: budget, targets: a.targets, layerCount: layers.count, shape: shape) else {
+                    throw error(at + [.key("budget")],
+                                RunPlan.budgetMismatchReason(budget: budget, targets: a.targets, layerCount: layers.count, shape: shape))
+                }
+                if r > b.bound { throw error(at + [.key("budget")], "gives rank \(r) (= \(budget) ÷ \(unit)), which exceeds \(bindsText)") }
+                return ResolvedAdapterSet(targets: a.targets, layers: layers, ranks: [r], budget: budget, parametersPerRank: unit)
+            }
+        }
+    }
+
+    // MARK: seeds and runs
+
+    func checkExtraSeeds(_ sets: [ResolvedAdapterSet]) throws {
+        for (k, e) in spec.seeds.extra.enumerated() {
+            let matching = sets.filter { $0.targets == e.targets }
+            let available = Set(matching.flatMap(\.ranks))
+            for (j, r) in (e.ranks ?? []).enumerated() where !available.contains(r) {
+                let listed = matching.flatMap(\.ranks).map(String.init).joined(separator: ", ")
+                throw error([.key("seeds"), .key("extra"), .index(k), .key("ranks"), .index(j)],
+                            "rank \(r) is not a rank of the adapter sets with targets \(e.targets.map(\.rawValue).joined(separator: "+")) (their ranks: \(listed))")
+            }
+        }
+    }
+
+    /// The grid, in plan order, with each run's adapter-set index.
+    func expand(_ sets: [ResolvedAdapterSet]) throws -> ([RunConfig], [Int]) {
+        var runs: [RunConfig] = []
+        var indices: [Int] = []
+        var firstSet: [String: Int] = [:]
+        var extraAdds = [Bool](repeating: false, count: spec.seeds.extra.count)
+        for (i, set) in sets.enumerated() {
+            for r in set.ranks {
+                var pairs = spec.seeds.pairs
+                for (k, e) in spec.seeds.extra.enumerated() where e.targets == set.targets && (e.ranks?.contains(r) ?? true) {
+                    for p in e.pairs where !pairs.contains(p) {
+                        pairs.append(p)
+                        extraAdds[k] = true
+                    }
+                }
+                for p in pairs {
+                    let run = RunConfig(model: spec.model, task: spec.task, targets: set.targets, layers: set.layers,
+                                        lora: spec.lora.parameters(rank: r), training: spec.training, dataSeed: p.data,
+                                        initSeed: p.initialization, trainableParameters: r * set.parametersPerRank)
+                    if let previous = firstSet[run.id] {
+                        throw error([.key("adapters"), .index(i)],
+                                    "repeats run \(run.prefix) of adapters[\(previous)] (same targets, layers, rank and seeds)")
+                    }
+                    firstSet[run.id] = i
+                    runs.append(run)
+                    indices.append(i)
+                }
+            }
+        }
+        if let k = extraAdds.firstIndex(of: false) {
+            throw error([.key("seeds"), .key("extra"), .index(k)],
+                        "adds no runs: each of its (data, init) seed pairs already runs for its targets and ranks")
+        }
+        return (runs, indices)
+    }
+
+    // MARK: analyses
+
+    func checkAnalyses(_ sets: [ResolvedAdapterSet], runs: [RunConfig], indices: [Int]) throws {
+        let a = spec.analyses
+        if let s = a.subspaceSimilarity {
+            for (k, p) in s.pairs.enumerated() where !sets.contains(where: { $0.ranks.contains(p.first) && $0.ranks.contains(p.second) }) {
+                throw error([.key("analyses"), .key("subspaceSimilarity"), .key("pairs"), .index(k)],
+                            "no adapter set has both ranks \(p.first) and \(p.second)")
+            }
+        }
+        if let s = a.seedSimilarity {
+            let at: [JSONPath.Component] = [.key("analyses"), .key("seedSimilarity"), .key("rank")]
+            guard sets.contains(where: { $0.ranks.contains(s.rank) }) else { throw error(at, "no adapter set has rank \(s.rank)") }
+            let perSet = Dictionary(grouping: zip(indices, runs).filter { $0.1.lora.rank == s.rank }, by: \.0)
+            if !perSet.values.contains(where: { $0.count >= 2 }) {
+                throw error(at, "needs two runs of one adapter set at rank \(s.rank) that differ in seeds; "
+                                + "add a seed to seeds.init or an entry to seeds.extra")
+            }
+        }
+        if let p = a.projection, let layer = p.layer {
+            let at: [JSONPath.Component] = [.key("analyses"), .key("projection"), .key("layer")]
+            if layer >= shape.layers { throw error(at, missingLayerReason(layer)) }
+            if !sets.contains(where: { $0.layers.contains(layer) }) { throw error(at, "no adapter set adapts layer \(layer)") }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import LoRA
+
+/// A spec made concrete for one model: every target set with its layers and ranks resolved, and the runs of
+/// the grid, each a `RunConfig` with a stable id.
+///
+/// Run order is deterministic: adapter sets in spec order; within a set, ranks in the order given; within a
+/// rank, the pairs of `seeds.data × seeds.init` (data-major), then the pairs added by `seeds.extra` entries in
+/// their order (pairs already present are not repeated).
+public struct RunPlan: Sendable {
+    public let spec: ExperimentSpec
+    public let modelShape: ModelShape
+    /// One per `spec.adapters` entry, same order.
+    public let adapterSets: [ResolvedAdapterSet]
+    public let runs: [RunConfig]
+    /// For each run, the index of its adapter set in `adapterSets`.
+    public let adapterSetIndices: [Int]
+
+    /// Resolves `spec` against a model: derives ranks from budgets (Table 5 rule), fills in "every layer",
+    /// checks ranks, layers, token lengths, seeds and analyses against the model, checks that the checkpoint
+    /// directory and the task's files exist (relative paths resolved against `baseDirectory`, the repository
+    /// root), and expands the grid. `file` names the spec in errors. Throws the first `SpecError`.
+    public static func resolve(_ spec: ExperimentSpec, modelShape: ModelShape, baseDirectory: URL, file: String) throws -> RunPlan {
+        let resolver = Resolver(spec: spec, shape: modelShape, base: baseDirectory, file: file)
+        try resolver.checkModel()
+        try resolver.checkTask()
+        let sets = try resolver.resolveAdapterSets()
+        try resolver.checkExtraSeeds(sets)
+        let (runs, indices) = try resolver.expand(sets)
+        try resolver.checkAnalyses(sets, runs: runs, indices: indices)
+        return RunPlan(spec: spec, modelShape: modelShape, adapterSets: sets, runs: runs, adapterSetIndices: indices)
+    }
+
+    /// The spec with every default filled in, the model's shape, the resolved sets and the run ids.
+    public var resolved: ResolvedSpec {
+        ResolvedSpec(spec: spec, modelShape: modelShape, adapters: adapterSets, runs: runs.map(\.id))
+    }
+
+    /// The runs of a target set (as a set) at a rank, in plan order.
+    public func runs(targets: [LoRATarget], rank: Int) -> [RunConfig] {
+        let t = Array(Set(targets)).sorted()
+        return runs.filter { $0.targets == t && $0.lora.rank == rank }
+    }
+
+    /// The run with this id.
+    public func run(id: String) -> RunConfig? { runs.first { $0.id == id } }
+}
+
+/// One `adapters` entry after resolution.
+public struct ResolvedAdapterSet: Codable, Equatable, Sendable {
+    public var targets: [LoRATarget]
+    /// Sorted; every layer of the model when the spec gave none.
+    public var layers: [Int]
+    /// The spec's ranks, or the one rank the budget gives.
+    public var ranks: [Int]
+    /// The budget the rank came from, if any.
+    public var budget: Int?
+    /// L · Σ (in + out): trainable LoRA parameters per unit of rank.
+    public var parametersPerRank: Int
+
+    public init(targets: [LoRATarget], layers: [Int], ranks: [Int], budget: Int?, parametersPerRank: Int) {
+        self.targets = targets
+        self.layers = layers
+        self.ranks = ranks
+        self.budget = budget
+        self.parametersPerRank = parametersPerRank
+    }
+}

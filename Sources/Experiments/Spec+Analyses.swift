@@ -1,0 +1,87 @@
+/// Which Section 7 / App. H analyses to compute from the trained adapters, and how.
+///
+/// JSON (defaults shown): `{"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
+/// "directionOverlap": false, "spectra": false, "accuracy": true, "plantedRecovery": <task is planted-rank>}`.
+/// The three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
+/// `plantedRecovery` needs task kind `planted-rank`. Analyses never affect training, so they never change run ids.
+public struct AnalysesSpec: SpecSection {
+    /// Fig. 3: φ between A of two ranks.
+    public var subspaceSimilarity: SubspaceSimilaritySpec?
+    /// Fig. 4: φ between A of two seeds at one rank.
+    public var seedSimilarity: SeedSimilaritySpec?
+    /// Table 7: ‖UᵀWV‖_F and the amplification factor.
+    public var projection: ProjectionSpec?
+    /// App. H.3: overlap of ΔW's top directions with W's.
+    public var directionOverlap: Bool
+    /// Singular-value spectra of ΔW.
+    public var spectra: Bool
+    /// Validation accuracy per run (Tables 5 and 6).
+    public var accuracy: Bool
+    /// Recovery of the planted ΔW (task kind planted-rank).
+    public var plantedRecovery: Bool
+
+    public init(subspaceSimilarity: SubspaceSimilaritySpec? = nil, seedSimilarity: SeedSimilaritySpec? = nil,
+                projection: ProjectionSpec? = nil, directionOverlap: Bool = false, spectra: Bool = false,
+                accuracy: Bool = true, plantedRecovery: Bool = false) {
+        self.subspaceSimilarity = subspaceSimilarity
+        self.seedSimilarity = seedSimilarity
+        self.projection = projection
+        self.directionOverlap = directionOverlap
+        self.spectra = spectra
+        self.accuracy = accuracy
+        self.plantedRecovery = plantedRecovery
+    }
+
+    /// The defaults for a task kind (`plantedRecovery` on for planted-rank).
+    public init(defaultsFor kind: TaskKind) { self.init(plantedRecovery: kind == .plantedRank) }
+}
+
+/// Fig. 3: φ(A_r1, A_r2, i, j) for each pair of ranks, i ≤ maxI, j ≤ maxJ.
+///
+/// JSON: `{"pairs": [[8, 64]], "maxI": null, "maxJ": null}`. Each pair is two different ranks of the grid
+/// (checked at resolution: some adapter set must have both); `maxI`/`maxJ` default to each pair's first/second
+/// rank and may not exceed them.
+public struct SubspaceSimilaritySpec: Equatable, Sendable {
+    public var pairs: [RankPair]
+    public var maxI: Int?
+    public var maxJ: Int?
+
+    public init(pairs: [RankPair], maxI: Int? = nil, maxJ: Int? = nil) {
+        self.pairs = pairs
+        self.maxI = maxI
+        self.maxJ = maxJ
+    }
+}
+
+/// Two ranks to compare, written `[8, 64]`.
+public struct RankPair: Equatable, Hashable, Codable, Sendable {
+    public var first: Int
+    public var second: Int
+    public init(_ first: Int, _ second: Int) {
+        self.first = first
+        self.second = second
+    }
+}
+
+/// Fig. 4: φ between A from two runs at `rank` that differ only in seeds (resolution checks such runs exist).
+///
+/// JSON: `{"rank": 64, "maxI": null, "maxJ": null}` (`maxI`/`maxJ` default to `rank`, at most `rank`).
+public struct SeedSimilaritySpec: Equatable, Sendable {
+    public var rank: Int
+    public var maxI: Int?
+    public var maxJ: Int?
+
+    public init(rank: Int, maxI: Int? = nil, maxJ: Int? = nil) {
+        self.rank = rank
+        self.maxI = maxI
+        self.maxJ = maxJ
+    }
+}
+
+/// Table 7 at one layer, or at every layer.
+///
+/// JSON: `{"layer": null}` (null = every layer; else an index checked against the model at resolution).
+public struct ProjectionSpec: Equatable, Sendable {
+    public var layer: Int?
+    public init(layer: Int? = nil) { self.layer = layer }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import LoRA
+
+/// A declarative experiment: which model, which task, which grid of LoRA adapters, how to train, which seeds,
+/// and which of the paper's Section 7 analyses to run (Hu et al., arXiv:2106.09685 v2).
+///
+/// Written by researchers as JSON (`experiments/specs/*.json`) and read strictly by `decode(data:file:)`:
+/// every key is known, every value has the right JSON type, defaults are filled in here (so an
+/// `ExperimentSpec` has no "unset" fields except where `nil` has a meaning, such as "no gradient clipping").
+/// Things that need the model (ranks from a budget, layer indices, rank bounds) or the file system
+/// (checkpoint and data files) are checked by `RunPlan.resolve`.
+///
+/// JSON shape (required keys marked *; the rest show their default):
+/// ```
+/// {
+///   "name"*:    "qv-rank",            // 1–64 of [a-z0-9-], no leading/trailing '-'; results go to results/<name>/
+///   "title":    <name>,               // free text for reports
+///   "notes":    null,                 // free text (JSON has no comments)
+///   "model"*:   {"checkpoint": "models/all-MiniLM-L6-v2"} | {"builtin": "tiny"},
+///   "task"*:    {"kind": "wordnet-supersense", …}           // see TaskSpec
+///   "adapters"*: [{"targets": ["q","v"], "ranks": [1,2,4,8,64], "layers": null}
+///                 | {"targets": ["q"], "budget": 18432}],    // see AdapterSetSpec
+///   "lora":     {"alpha": 8, "rsLoRA": false, "init": "gaussian", "gaussianStd": null, "dropout": 0.0},
+///   "training"*: {"steps"* | "epochs"*, "batchSize": 32, "learningRate": 0.001, "headLearningRate": null,
+///                "schedule": "linear", "warmupFraction": 0.1, "weightDecay": 0.0, "clipNorm": null,
+///                "evalEvery": null, "checkpointEvery": null},
+///   "seeds":    {"data": [1], "init": [1], "extra": []},
+///   "analyses": {"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
+///                "directionOverlap": false, "spectra": false, "accuracy": true,
+///                "plantedRecovery": <true for task kind planted-rank, else false>},
+///   "reference": null                 // "table5" | "table6" | "table7"
+/// }
+/// ```
+/// Relative paths inside a spec (checkpoint, data files, WordNet directory) are relative to the repository
+/// root, i.e. the directory `experiment` runs in — not to the spec file.
+public struct ExperimentSpec: SpecSection {
+    /// Names the results folder `results/<name>/`.
+    public var name: String
+    public var title: String
+    public var notes: String?
+    public var model: ModelSource
+    public var task: TaskSpec
+    /// The grid of target sets, in spec order (run order follows it).
+    public var adapters: [AdapterSetSpec]
+    public var lora: LoRASpec
+    public var training: TrainingSpec
+    /// Steps between resumable checkpoints; nil = only the final state. Written in the spec as
+    /// `training.checkpointEvery`, but kept out of `TrainingSpec` (and so out of run ids) because the cadence
+    /// of checkpoints does not change what is trained — the runner must make resumption exact.
+    public var checkpointEvery: Int?
+    public var seeds: SeedSpec
+    public var analyses: AnalysesSpec
+    /// The paper table to set beside ours in reports.
+    public var reference: PaperTable?
+
+    public init(name: String, title: String? = nil, notes: String? = nil, model: ModelSource, task: TaskSpec,
+                adapters: [AdapterSetSpec], lora: LoRASpec = LoRASpec(), training: TrainingSpec,
+                checkpointEvery: Int? = nil, seeds: SeedSpec = SeedSpec(), analyses: AnalysesSpec? = nil,
+                reference: PaperTable? = nil) {
+        self.name = name
+        self.title = title ?? name
+        self.notes = notes
+        self.model = model
+        self.task = task
+        self.adapters = adapters
+        self.lora = lora
+        self.training = training
+        self.checkpointEvery = checkpointEvery
+        self.seeds = seeds
+        self.analyses = analyses ?? AnalysesSpec(defaultsFor: task.kind)
+        self.reference = reference
+    }
+}
+
+/// Where the frozen base model comes from: exactly one of `{"checkpoint": "<dir>"}` (a Hugging Face model
+/// directory with `config.json`, `model.safetensors` and tokenizer files) or `{"builtin": "tiny"}`.
+public enum ModelSource: SpecSection {
+    /// A checkpoint directory, as written in the spec (relative to the repository root unless absolute).
+    case checkpoint(String)
+    case builtin(BuiltinModel)
+
+    /// The checkpoint directory resolved against `base` (nil for built-in models).
+    public func checkpointURL(relativeTo base: URL) -> URL? {
+        guard case .checkpoint(let p) = self else { return nil }
+        return SpecPaths.resolve(p, against: base)
+    }
+}
+
+/// Models the Model module constructs itself (no files needed).
+public enum BuiltinModel: String, CaseIterable, Codable, Sendable {
+    case tiny
+}
+
+/// A table of the paper (arXiv:2106.09685 v2, Section 7) that reports set beside our numbers.
+public enum PaperTable: String, CaseIterable, Codable, Sendable {
+    /// Sec 7.1: which weight types to adapt under a fixed parameter budget.
+    case table5
+    /// Sec 7.2: accuracy by rank r.
+    case table6
+    /// Sec 7.3: ‖UᵀWV‖_F and the amplification factor.
+    case table7
+}
+
+/// Paths written in specs.
+public enum SpecPaths {
+    /// `path` if absolute, else `base/path` (standardised).
+    public static func resolve(_ path: String, against base: URL) -> URL {
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
+        return base.appendingPathComponent(path).standardizedFileURL
+    }
+}
