@@ -13,7 +13,8 @@ struct Experiment: ParsableCommand {
         with real LoRA fine-tuning on CPU (OpenBLAS), caches the runs under results/<spec>/, and writes the Section 7
         analyses (subspace similarity, projection and amplification, spectra) as CSV, Markdown and SVG.
         """,
-        subcommands: [Inspect.self, Bench.self])
+        subcommands: [Run.self, Inspect.self, Bench.self],
+        defaultSubcommand: Run.self)
 }
 
 /// Options every compute-heavy subcommand shares.

@@ -131,5 +131,6 @@ public struct HiddenStateMetrics: Codable, Equatable, Sendable {
     public var mse: Double
     public var cosine: Double
     public var tokens: Int
+    public init(mse: Double, cosine: Double, tokens: Int) { self.mse = mse; self.cosine = cosine; self.tokens = tokens }
     public var asDictionary: [String: Double] { ["mse": mse, "cosine": cosine] }
 }

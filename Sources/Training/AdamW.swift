@@ -23,10 +23,14 @@ public final class AdamW {
     public var v: [[Float]]
     /// Number of steps taken (t in the bias correction).
     public var stepCount = 0
+    /// Per-parameter multiplier of the learning rate (e.g. a separate head learning rate); 1 by default.
+    public let learningRateScales: [Double]
 
-    public init(parameters: [Parameter], hyperparameters: Hyperparameters = .init()) {
+    public init(parameters: [Parameter], hyperparameters: Hyperparameters = .init(), learningRateScales: [Double]? = nil) {
+        precondition(learningRateScales == nil || learningRateScales!.count == parameters.count)
         self.parameters = parameters
         self.hyperparameters = hyperparameters
+        self.learningRateScales = learningRateScales ?? [Double](repeating: 1, count: parameters.count)
         m = parameters.map { [Float](repeating: 0, count: $0.count) }
         v = parameters.map { [Float](repeating: 0, count: $0.count) }
     }
@@ -38,9 +42,11 @@ public final class AdamW {
         let b1 = Float(h.beta1), b2 = Float(h.beta2)
         let c1 = Float(1 - pow(h.beta1, Double(stepCount)))
         let c2 = Float(1 - pow(h.beta2, Double(stepCount)))
-        let lrF = Float(lr), eps = Float(h.eps)
+        let eps = Float(h.eps)
         for (index, p) in parameters.enumerated() {
-            let decay: Float = p.decays ? Float(1 - lr * h.weightDecay) : 1
+            let plr = lr * learningRateScales[index]
+            let lrF = Float(plr)
+            let decay: Float = p.decays ? Float(1 - plr * h.weightDecay) : 1
             p.value.storage.withUnsafeMutableBufferPointer { w in
                 p.grad.storage.withUnsafeBufferPointer { g in
                     m[index].withUnsafeMutableBufferPointer { mp in

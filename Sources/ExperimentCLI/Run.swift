@@ -1,0 +1,159 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import LinearAlgebra
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train every run of a spec's grid (cached and resumable), then write its analyses and report.",
+        discussion: "A spec path is looked up as given, then under experiments/. Finished runs are reused; an interrupted run resumes from its last checkpoint. Everything is written under --results.")
+
+    @Argument(help: "Experiment spec (JSON), e.g. specs/qv-rank.json.")
+    var spec: String
+    @Flag(help: "Print the planned runs (targets, rank, α, seeds, trainable parameters, cached or not, estimated time) and exit.")
+    var dryRun = false
+    @Flag(help: "Retrain runs even when cached results exist.")
+    var force = false
+    @Option(help: "Only runs whose id matches this shell pattern, e.g. 'qv-r64-*'.")
+    var only: String?
+    @Option(help: "Folder for all outputs (default: results/).")
+    var results: String = "results"
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        try compute.apply()
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let plan: RunPlan
+        do {
+            let (spec, url) = try ExperimentSpec.load(path: self.spec, lookupRoots: ExperimentSpec.defaultLookupRoots(repositoryRoot: root))
+            let shape = try LoadedModel.shape(of: spec.model, repositoryRoot: root)
+            plan = try RunPlan.resolve(spec, modelShape: shape, baseDirectory: root, file: ExperimentSpec.displayName(for: url))
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        var options = ExperimentRunner.Options(resultsRoot: URL(fileURLWithPath: results, relativeTo: root).standardizedFileURL)
+        options.force = force
+        options.only = only
+        let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: options)
+        if runner.selectedRuns.isEmpty {
+            Console.error("error: --only '\(only ?? "")' matches none of the \(plan.runs.count) runs (\(plan.runs.map(\.id).joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
+        try reportingErrors {
+            if dryRun { try printPlan(runner) } else { try train(runner) }
+        }
+    }
+
+    private func printPlan(_ runner: ExperimentRunner) throws {
+        let runs = runner.selectedRuns
+        var estimate: (Double, Int)?
+        if let first = runs.first(where: { !runner.isCached($0) }) {
+            Console.info("calibrating: timing a few steps of \(first.id)…")
+            estimate = try runner.calibrateSecondsPerStep(first)
+        }
+        print("\(runner.plan.spec.name): \(runner.plan.spec.title)")
+        var rows = [["run", "targets", "layers", "r", "α", "data seed", "init seed", "trainable", "steps", "cached", "estimate"]]
+        var totalSeconds = 0.0
+        for r in runs {
+            let cached = runner.isCached(r)
+            var steps = "?"
+            var est = "-"
+            if let (sps, n) = estimate {
+                let s = r.training.totalSteps(trainExamples: n)
+                steps = "\(s)"
+                if !cached {
+                    let seconds = sps * Double(s) * Double(r.lora.rank > 32 ? 1.1 : 1.0)
+                    totalSeconds += seconds
+                    est = formatDuration(seconds)
+                }
+            }
+            rows.append([r.id, r.targets.map(\.rawValue).joined(separator: "+"), r.layers.count == runner.plan.modelShape.layers ? "all" : r.layers.map(String.init).joined(separator: ","),
+                         "\(r.lora.rank)", NumberFormatter.compact(r.lora.alpha), "\(r.dataSeed)", "\(r.initSeed)",
+                         "\(r.trainableParameters)", steps, cached ? "yes" : "no", est])
+        }
+        print(renderTable(rows))
+        if estimate != nil { print("estimated training time for uncached runs: \(formatDuration(totalSeconds)) (\(BLAS.threads) threads; from a short calibration, evaluation not included)") }
+    }
+
+    private func train(_ runner: ExperimentRunner) throws {
+        let renderer = ProgressRenderer()
+        let records = try runner.run { renderer.handle($0) }
+        Console.endStatus()
+        var rows = [["run", "status", "steps", "metric", "value", "majority", "train time"]]
+        for r in records {
+            let o = r.outcome
+            rows.append([r.id, o.status.rawValue, "\(o.steps)", o.primaryMetric, o.primaryValue.map { String(format: "%.4f", $0) } ?? "-",
+                         o.majorityBaseline.map { String(format: "%.4f", $0) } ?? "-", formatDuration(o.trainSeconds)])
+        }
+        print(renderTable(rows))
+        let diverged = records.filter { $0.outcome.status == .diverged }
+        if !diverged.isEmpty { Console.info("warning: \(diverged.count) run(s) diverged: \(diverged.map(\.id).joined(separator: ", "))") }
+        try buildReport(runner: runner, records: records)
+    }
+}
+
+/// Renders runner events: a live bar on a terminal, one plain line every few seconds otherwise.
+final class ProgressRenderer {
+    private var lastPlain = Date.distantPast
+    private var gridLine = ""
+
+    func handle(_ event: RunnerEvent) {
+        switch event {
+        case .taskReady(let s):
+            Console.endStatus()
+            for split in s.splits {
+                var text = "task \(s.task) \(split.split): \(split.examples) examples, mean \(String(format: "%.1f", split.meanTokens)) tokens"
+                if let label = split.majorityLabel, let share = split.majorityBaseline {
+                    text += ", \(split.labelCounts.count) labels, majority \(label) = \(String(format: "%.1f", share * 100)) %"
+                }
+                Console.info(text)
+            }
+        case let .runCached(i, n, r):
+            Console.endStatus()
+            Console.info("[\(i)/\(n)] \(r.id): cached (\(r.outcome.status.rawValue), \(r.outcome.primaryMetric) \(r.outcome.primaryValue.map { String(format: "%.4f", $0) } ?? "-"))")
+        case let .runStarting(i, n, id, resume):
+            Console.endStatus()
+            gridLine = "[\(i)/\(n)] \(id)"
+            Console.info(gridLine + (resume.map { ": resuming from step \($0)" } ?? ": training"))
+        case let .runLocked(i, n, id):
+            Console.info("[\(i)/\(n)] \(id): skipped, another process holds its lock")
+        case .step(let p):
+            let eta = p.step > 0 ? p.elapsed / Double(p.step) * Double(p.totalSteps - p.step) : 0
+            let text = String(format: "%@ step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  ETA %@", gridLine, p.step, p.totalSteps, p.loss,
+                              p.learningRate, p.tokensPerSecond, formatDuration(eta))
+            if Console.isTerminal {
+                let width = 24
+                let filled = Int(Double(width) * Double(p.step) / Double(max(1, p.totalSteps)))
+                Console.status("[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] " + text)
+            } else if Date().timeIntervalSince(lastPlain) >= 5 || p.step == p.totalSteps {
+                Console.info(text)
+                lastPlain = Date()
+            }
+        case let .evaluation(id, step, metrics):
+            Console.endStatus()
+            Console.info("\(id) step \(step): validation " + metrics.keys.sorted().map { "\($0) \(String(format: "%.4f", metrics[$0]!))" }.joined(separator: ", "))
+        case let .runFinished(_, _, r):
+            Console.endStatus()
+            Console.info("\(r.id): \(r.outcome.status.rawValue) after \(r.outcome.steps) steps in \(formatDuration(r.outcome.trainSeconds))")
+        }
+    }
+}
+
+func formatDuration(_ s: Double) -> String {
+    guard s.isFinite else { return "?" }
+    if s < 60 { return String(format: "%.0fs", s) }
+    if s < 3600 { return String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60) }
+    return String(format: "%dh%02dm", Int(s) / 3600, (Int(s) % 3600) / 60)
+}
+
+func renderTable(_ rows: [[String]]) -> String {
+    guard let header = rows.first else { return "" }
+    let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+    func line(_ r: [String]) -> String { r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") }
+    return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.dropFirst().map(line)).joined(separator: "\n")
+}
+
+enum NumberFormatter {
+    static func compact(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(x) }
+}

@@ -1,0 +1,280 @@
+import Foundation
+import LinearAlgebra
+import LoRA
+import Model
+import SafeTensors
+import Support
+import Tasks
+import Training
+
+/// Trains one run of a grid (paper Sec 4.1 LoRA on the spec's targets), resuming from its checkpoint when one exists,
+/// and writes its folder: metrics.jsonl, eval.jsonl, adapter/ (PEFT), head.safetensors, final.json.
+struct RunExecutor {
+    let config: RunConfig
+    let directory: URL
+    let model: LoadedModel
+    let task: LoadedTask
+    let checkpointEvery: Int?
+    let machine: MachineFacts
+    let progress: (RunnerEvent) -> Void
+
+    private var metricsEncoder: JSONEncoder { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }
+
+    /// Runs to completion (or divergence) and returns the outcome written to final.json.
+    func execute() throws -> RunOutcome {
+        let bert = model.model
+        let d = bert.config.hiddenSize
+        bert.detachAdapters()
+        defer { bert.detachAdapters() }
+        let adapters = bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
+        bert.setTraining(true)
+
+        let objective: Objective
+        var classes = 0
+        switch task {
+        case .classification(let data):
+            classes = data.labels.count
+            objective = .classification(head: LinearHead(inFeatures: d, outFeatures: classes, seed: config.initSeed), pooling: .mean)
+        case .planted:
+            objective = .hiddenStates
+        }
+        let parameters = TrainingStep.trainableParameters(model: bert, objective: objective)
+        let headNames = Set(objective.head?.parameters.map(\.name) ?? [])
+        let headScale = config.training.effectiveHeadLearningRate / config.training.learningRate
+        let optimizer = AdamW(parameters: parameters, hyperparameters: .init(weightDecay: config.training.weightDecay),
+                              learningRateScales: parameters.map { headNames.contains($0.name) ? headScale : 1 })
+        let step = TrainingStep(model: bert, objective: objective, optimizer: optimizer)
+        let totalSteps = config.training.totalSteps(trainExamples: task.trainCount)
+        let kind = ScheduleKind(rawValue: config.training.schedule.rawValue) ?? .linear
+        let schedule = Training.LearningRateSchedule(kind: kind, peak: config.training.learningRate,
+                                                     warmupSteps: config.training.warmupSteps(totalSteps: totalSteps), totalSteps: totalSteps)
+        var sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed)
+        var stepIndex = 0
+        var metricLines: [String] = []
+        var evalLines: [String] = []
+        var trainSeconds = 0.0
+
+        // Resume.
+        let checkpointURL = RunCheckpoint.url(in: directory)
+        if FileManager.default.fileExists(atPath: checkpointURL.path) {
+            let cp = try RunCheckpoint.read(checkpointURL)
+            guard cp.state.runId == config.id, cp.state.adapterRNGs.count == adapters.count else {
+                throw RunnerError.corruptRun(path: checkpointURL.path, reason: "checkpoint belongs to another configuration; delete it or use --force")
+            }
+            for p in parameters {
+                guard let v = cp.tensors["param/" + p.name], let m = cp.tensors["m/" + p.name], let s = cp.tensors["v/" + p.name],
+                      v.count == p.count else {
+                    throw RunnerError.corruptRun(path: checkpointURL.path, reason: "tensor for '\(p.name)' missing or of the wrong size")
+                }
+                p.value.storage = v
+            }
+            for (i, p) in parameters.enumerated() {
+                optimizer.m[i] = cp.tensors["m/" + p.name]!
+                optimizer.v[i] = cp.tensors["v/" + p.name]!
+            }
+            optimizer.stepCount = cp.state.adamSteps
+            for (a, r) in zip(adapters, cp.state.adapterRNGs) { a.dropoutRNG = r }
+            bert.dropoutRNG = cp.state.modelRNG
+            sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed,
+                                   cursor: cp.state.cursor)
+            stepIndex = cp.state.step
+            metricLines = cp.state.metricLines
+            evalLines = cp.state.evalLines
+            trainSeconds = cp.state.trainSeconds
+        }
+
+        var status = RunOutcome.Status.finished
+        var lastValidation: [String: Double] = [:]
+        if let last = evalLines.last, let data = last.data(using: .utf8),
+           let obj = try? JSONDecoder().decode(EvalLine.self, from: data) { lastValidation = obj.metrics }
+
+        while stepIndex < totalSteps {
+            let indices = sampler.next()
+            let started = DispatchTime.now().uptimeNanoseconds
+            let (batch, targets) = makeBatch(indices, split: .train)
+            let lr = schedule.rate(at: stepIndex)
+            let result = try step.step(batch, targets: targets, learningRate: lr, clipNorm: config.training.clipNorm)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            trainSeconds += seconds
+            stepIndex += 1
+            let tokensPerSecond = Double(batch.realTokenCount) / seconds
+            metricLines.append(try line(StepLine(step: stepIndex, loss: result.loss, lr: lr, gradNorm: result.gradientNorm,
+                                                  tokensPerS: tokensPerSecond)))
+            progress(.step(StepProgress(id: config.id, step: stepIndex, totalSteps: totalSteps, loss: result.loss, learningRate: lr,
+                                        gradientNorm: result.gradientNorm, tokensPerSecond: tokensPerSecond, elapsed: trainSeconds)))
+            if !result.loss.isFinite || !result.gradientNorm.isFinite {
+                status = .diverged
+                break
+            }
+            let evalDue = stepIndex == totalSteps || (config.training.evalEvery.map { stepIndex % $0 == 0 } ?? false)
+            if evalDue {
+                lastValidation = try evaluate(step)
+                evalLines.append(try line(EvalLine(step: stepIndex, metrics: lastValidation)))
+                progress(.evaluation(id: config.id, step: stepIndex, metrics: lastValidation))
+            }
+            if let every = checkpointEvery, every > 0, stepIndex % every == 0, stepIndex < totalSteps {
+                var tensors: [String: [Float]] = [:]
+                var shapes: [String: [Int]] = [:]
+                for (i, p) in parameters.enumerated() {
+                    for (prefix, values) in [("param/", p.value.storage), ("m/", optimizer.m[i]), ("v/", optimizer.v[i])] {
+                        tensors[prefix + p.name] = values
+                        shapes[prefix + p.name] = [p.value.rows, p.value.cols]
+                    }
+                }
+                let state = RunCheckpoint.State(runId: config.id, step: stepIndex, cursor: sampler.cursor, adamSteps: optimizer.stepCount,
+                                                adapterRNGs: adapters.map(\.dropoutRNG), modelRNG: bert.dropoutRNG,
+                                                metricLines: metricLines, evalLines: evalLines, trainSeconds: trainSeconds)
+                try RunCheckpoint(state: state, tensors: tensors).write(to: checkpointURL, shapes: shapes)
+            }
+        }
+
+        // Outputs: metrics, adapter, head, then final.json last (its presence marks the run as finished).
+        try AtomicFile.write(metricLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("metrics.jsonl"))
+        try AtomicFile.write(evalLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("eval.jsonl"))
+        if status == .finished {
+            try PEFTAdapterFile.write(adapters, to: directory.appendingPathComponent("adapter"), baseModel: model.name,
+                                      harness: .init(initSeed: config.initSeed, dataSeed: config.dataSeed,
+                                                     gaussianStd: config.lora.initialization == .gaussian ? config.lora.effectiveGaussianStd : nil,
+                                                     runId: config.id))
+            if let head = objective.head {
+                var writer = SafeTensorsWriter(metadata: ["format": "pt", "labels": labelsJSON()])
+                try writer.add("head.weight", shape: [head.outFeatures, head.inFeatures], floats: head.weight.value.storage)
+                try writer.add("head.bias", shape: [head.outFeatures], floats: head.bias.value.storage)
+                try writer.write(to: directory.appendingPathComponent("head.safetensors"))
+            }
+        }
+        var majority: Double?
+        var primary = "mse"
+        if case .classification(let data) = task {
+            primary = "accuracy"
+            var counts = [Int](repeating: 0, count: data.labels.count)
+            for e in data.validation { counts[e.label] += 1 }
+            majority = data.validation.isEmpty ? nil : Double(counts.max()!) / Double(data.validation.count)
+        }
+        let outcome = RunOutcome(status: status, steps: stepIndex, primaryMetric: primary, validation: lastValidation,
+                                 majorityBaseline: majority, trainSeconds: trainSeconds,
+                                 headParameters: objective.head.map { $0.weight.count + $0.bias.count } ?? 0, machine: machine)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(outcome) + Data("\n".utf8), to: directory.appendingPathComponent("final.json"))
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint"))
+        _ = classes
+        return outcome
+    }
+
+    /// Seconds per training step over `count` steps after one untimed step (for `--dry-run` estimates). Writes nothing.
+    func timeSteps(_ count: Int) throws -> Double {
+        let bert = model.model
+        bert.detachAdapters()
+        defer { bert.detachAdapters() }
+        bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
+        bert.setTraining(true)
+        let objective: Objective
+        if case .classification(let data) = task {
+            objective = .classification(head: LinearHead(inFeatures: bert.config.hiddenSize, outFeatures: data.labels.count, seed: 1), pooling: .mean)
+        } else {
+            objective = .hiddenStates
+        }
+        let step = TrainingStep(model: bert, objective: objective,
+                                optimizer: AdamW(parameters: TrainingStep.trainableParameters(model: bert, objective: objective)))
+        var sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed)
+        var total = 0.0
+        for i in 0...count {
+            let (batch, targets) = makeBatch(sampler.next(), split: .train)
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try step.step(batch, targets: targets, learningRate: 1e-4, clipNorm: nil)
+            if i > 0 { total += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        }
+        return total / Double(max(1, count))
+    }
+
+    private func labelsJSON() -> String {
+        guard case .classification(let data) = task,
+              let json = try? JSONEncoder().encode(data.labels) else { return "[]" }
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    private func line<T: Encodable>(_ value: T) throws -> String { String(decoding: try metricsEncoder.encode(value), as: UTF8.self) }
+
+    /// The padded batch and its targets for examples `indices` of `split`.
+    func makeBatch(_ indices: [Int], split: Split) -> (Batch, BatchTargets) {
+        let pad = model.tokenizer.padId
+        switch task {
+        case .classification(let data):
+            let examples = data.examples(split)
+            let (batch, labels) = Batching.batch(indices.map { examples[$0] }, padId: pad)
+            return (batch, .labels(labels))
+        case .planted(let p):
+            let examples = split == .train ? p.train : p.validation
+            let targets = split == .train ? p.trainTargets : p.validationTargets
+            let (batch, _) = Batching.batch(indices.map { examples[$0] }, padId: pad)
+            let padded = PlantedRankData.paddedTargets(targets, examples: examples, indices: indices, width: model.model.config.hiddenSize)
+            return (batch, .hiddenStates(padded))
+        }
+    }
+
+    /// Validation metrics on the whole validation split (adapter dropout off).
+    func evaluate(_ step: TrainingStep) throws -> [String: Double] {
+        let bert = model.model
+        bert.setTraining(false)
+        defer { bert.setTraining(true) }
+        let count: Int
+        switch task {
+        case .classification(let d): count = d.validation.count
+        case .planted(let p): count = p.validation.count
+        }
+        let chunk = 64
+        switch task {
+        case .classification(let data):
+            var predictions: [Int] = [], labels: [Int] = []
+            var lossSum = 0.0
+            for start in stride(from: 0, to: count, by: chunk) {
+                let indices = Array(start..<min(count, start + chunk))
+                let (batch, targets) = makeBatch(indices, split: .validation)
+                lossSum += try step.lossAndGradients(batch, targets: targets, backward: false) * Double(indices.count)
+                let logits = step.lastOutputs(batchSize: indices.count)
+                for b in 0..<indices.count {
+                    let row = logits.row(b)
+                    predictions.append(row.indices.max { row[$0] < row[$1] }!)
+                }
+                if case .labels(let l) = targets { labels += l }
+            }
+            return ClassificationMetrics(predictions: predictions, labels: labels, classes: data.labels.count, lossSum: lossSum).asDictionary
+        case .planted:
+            let d = bert.config.hiddenSize
+            var sq = 0.0, cos = 0.0, tokens = 0
+            for start in stride(from: 0, to: count, by: chunk) {
+                let indices = Array(start..<min(count, start + chunk))
+                let (batch, targets) = makeBatch(indices, split: .validation)
+                guard case .hiddenStates(let target) = targets else { continue }
+                let h = try bert.forward(batch, workspace: step.workspace)
+                for row in 0..<(batch.batchSize * batch.tokens) where batch.mask[row] != 0 {
+                    var dot = 0.0, nh = 0.0, nt = 0.0
+                    for c in 0..<d {
+                        let a = Double(h[row, c]), b = Double(target[row * d + c])
+                        sq += (a - b) * (a - b); dot += a * b; nh += a * a; nt += b * b
+                    }
+                    cos += dot / max((nh * nt).squareRoot(), 1e-12)
+                    tokens += 1
+                }
+            }
+            return HiddenStateMetrics(mse: sq / Double(max(1, tokens * d)), cosine: cos / Double(max(1, tokens)), tokens: tokens).asDictionary
+        }
+    }
+}
+
+/// One line of metrics.jsonl.
+struct StepLine: Codable {
+    let step: Int
+    let loss: Double
+    let lr: Double
+    let gradNorm: Double
+    let tokensPerS: Double
+    enum CodingKeys: String, CodingKey { case step, loss, lr, gradNorm = "grad_norm", tokensPerS = "tokens_per_s" }
+}
+
+/// One line of eval.jsonl.
+struct EvalLine: Codable {
+    let step: Int
+    let metrics: [String: Double]
+}

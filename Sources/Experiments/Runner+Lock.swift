@@ -1,0 +1,46 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive advisory lock (flock) on `<run>.lock` that keeps two runners off the same run. The kernel releases it
+/// when the process ends, even by `kill -9`, so a lock file left behind never blocks a rerun.
+final class RunLock {
+    private let fd: Int32
+    let url: URL
+
+    /// Takes the lock, or returns nil when another process holds it.
+    init?(url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let fd = open(url.path, O_CREAT | O_RDWR, 0o644)
+        guard fd >= 0 else { throw RunnerError.io(path: url.path, reason: String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            close(fd)
+            return nil
+        }
+        self.fd = fd
+        self.url = url
+    }
+
+    deinit {
+        // The lock file stays (git-ignored): unlinking it could let a third process lock a fresh file while a second
+        // still waits on the old inode.
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+/// Errors of the runner; each names the file or run concerned.
+public enum RunnerError: Error, Equatable, CustomStringConvertible {
+    case io(path: String, reason: String)
+    case corruptRun(path: String, reason: String)
+    case unsupported(field: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .io(path, reason): return "\(path): \(reason)"
+        case let .corruptRun(path, reason): return "\(path): \(reason)"
+        case let .unsupported(field, reason): return "\(field): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import LinearAlgebra
+import LoRA
+import Model
+import Tasks
+import Tokenization
+
+/// A model and its tokenizer, loaded once per spec and shared by every run (weights are frozen; runs only swap adapters).
+public struct LoadedModel {
+    public let model: BertModel
+    public let tokenizer: BertTokenizer
+    /// "models/all-MiniLM-L6-v2" or "builtin:tiny".
+    public let name: String
+
+    public static func load(_ source: ModelSource, repositoryRoot: URL) throws -> LoadedModel {
+        switch source {
+        case .checkpoint(let path):
+            let dir = SpecPaths.resolve(path, against: repositoryRoot)
+            return LoadedModel(model: try BertModel.load(checkpointDirectory: dir),
+                               tokenizer: try BertTokenizer(checkpointDirectory: dir), name: path)
+        case .builtin(.tiny):
+            let (model, tokenizer) = try BuiltinTiny.make()
+            return LoadedModel(model: model, tokenizer: tokenizer, name: "builtin:tiny")
+        }
+    }
+
+    /// The shape `RunPlan.resolve` needs.
+    public var shape: ModelShape {
+        let c = model.config
+        return ModelShape(layers: c.layers, hidden: c.hiddenSize, intermediate: c.intermediateSize, heads: c.heads,
+                          vocabularySize: c.vocabularySize, maxPositions: c.maxPositions)
+    }
+
+    /// The model shape of a source without loading weights (config.json, or the built-in tiny config).
+    public static func shape(of source: ModelSource, repositoryRoot: URL) throws -> ModelShape {
+        switch source {
+        case .checkpoint(let path):
+            let url = SpecPaths.resolve(path, against: repositoryRoot).appendingPathComponent("config.json")
+            guard let data = FileManager.default.contents(atPath: url.path) else { throw ModelError.missingFile(path: url.path) }
+            return try ModelShape(huggingFaceConfig: data, file: url.path)
+        case .builtin(.tiny):
+            let c = BuiltinTiny.config
+            return ModelShape(layers: c.layers, hidden: c.hiddenSize, intermediate: c.intermediateSize, heads: c.heads,
+                              vocabularySize: c.vocabularySize, maxPositions: c.maxPositions)
+        }
+    }
+}
+
+/// A task's data, tokenized once and shared by every run of the spec.
+public enum LoadedTask {
+    case classification(TokenizedDataset)
+    case planted(PlantedRankData)
+
+    public var trainCount: Int {
+        switch self {
+        case .classification(let d): return d.train.count
+        case .planted(let p): return p.train.count
+        }
+    }
+
+    public var trainLengths: [Int] {
+        switch self {
+        case .classification(let d): return d.train.map(\.ids.count)
+        case .planted(let p): return p.train.map(\.ids.count)
+        }
+    }
+
+    /// Builds the task's data. Dataset construction uses the fixed data seed 0 (so every run sees the same splits and the
+    /// same capped validation set); each run's data seed only sets its training order.
+    public static func load(_ task: TaskSpec, model: LoadedModel, repositoryRoot: URL) throws -> (LoadedTask, TaskSummary) {
+        func wordnet(_ dir: String?, parts: [PartOfSpeech]) throws -> WordNet {
+            let location = try WordNet.locateDatabase(override: dir.map { SpecPaths.resolve($0, against: repositoryRoot).path })
+            return try WordNet(directory: location, parts: parts)
+        }
+        func parts(_ p: [WordNetPart]) -> [PartOfSpeech] { p.map { PartOfSpeech(rawValue: $0.rawValue)! } }
+        func classification(_ text: TextDataset, maxTokens: Int) -> (LoadedTask, TaskSummary) {
+            let tokenized = TokenizedDataset(text, tokenizer: model.tokenizer, maxTokens: maxTokens)
+            return (.classification(tokenized), summary(text, tokenized))
+        }
+        switch task {
+        case .wordnetSupersense(let t):
+            let wn = try wordnet(t.wordnetDirectory, parts: parts(t.parts))
+            let options = SupersenseOptions(parts: parts(t.parts), includeLemmas: t.includeLemmas, maxTrain: t.maxTrain,
+                                            maxValidation: t.maxValidation, classBalanced: t.classBalanced)
+            return classification(try WordNetSupersense.build(wordnet: wn, options: options), maxTokens: t.maxTokens)
+        case .wordnetPairs(let t):
+            let wn = try wordnet(t.wordnetDirectory, parts: [.noun])
+            let options = PairsOptions(hypernymDepth: t.hypernymDepth, maxTrain: t.maxTrain, maxValidation: t.maxValidation)
+            return classification(try WordNetPairs.build(wordnet: wn, options: options), maxTokens: t.maxTokens)
+        case .jsonl(let t):
+            guard t.textField == "text", t.textPairField == nil, t.labelField == "label" else {
+                throw RunnerError.unsupported(field: "task.textField/textPairField/labelField",
+                                              reason: "the JSONL reader takes the fields text (or text_a/text_b) and label")
+            }
+            let (data, _) = try JSONLDataset.load(train: SpecPaths.resolve(t.train, against: repositoryRoot),
+                                                  validation: SpecPaths.resolve(t.validation, against: repositoryRoot),
+                                                  test: t.test.map { SpecPaths.resolve($0, against: repositoryRoot) },
+                                                  options: UserDatasetOptions(skipInvalid: t.skipInvalid))
+            return classification(cap(data, train: t.maxTrain, validation: t.maxValidation), maxTokens: t.maxTokens)
+        case .glueTSV(let t):
+            let (data, _) = try GLUETSVDataset.load(train: SpecPaths.resolve(t.train, against: repositoryRoot),
+                                                    validation: SpecPaths.resolve(t.validation, against: repositoryRoot),
+                                                    test: t.test.map { SpecPaths.resolve($0, against: repositoryRoot) },
+                                                    options: UserDatasetOptions(skipInvalid: t.skipInvalid))
+            return classification(cap(data, train: t.maxTrain, validation: t.maxValidation), maxTokens: t.maxTokens)
+        case .plantedRank(let t):
+            let options = PlantedRankOptions(plantRank: t.plantRank, targets: t.targets, layers: t.layers, singularValues: t.singularValues,
+                                             inputs: t.inputs == .wordnet ? .wordnet : .randomTokens, plantSeed: t.plantSeed,
+                                             maxTokens: t.maxTokens, trainExamples: t.trainExamples, validationExamples: t.validationExamples)
+            var texts: [String]?
+            if t.inputs == .wordnet {
+                let wn = try wordnet(t.wordnetDirectory, parts: [.noun])
+                var defs = wn.synsets(.noun).map(\.definition)
+                var rng = SeededGenerator(seed: t.plantSeed, stream: "planted-texts")
+                rng.shuffle(&defs)
+                texts = defs
+            }
+            let data = try PlantedRankData.build(model: model.model, tokenizer: model.tokenizer, options: options, texts: texts)
+            func split(_ name: String, _ e: [TokenizedExample]) -> TaskSummary.SplitSummary {
+                TaskSummary.SplitSummary(split: name, examples: e.count,
+                                         meanTokens: e.isEmpty ? 0 : Double(e.map(\.ids.count).reduce(0, +)) / Double(e.count),
+                                         labelCounts: [:], majorityLabel: nil, majorityBaseline: nil)
+            }
+            return (.planted(data), TaskSummary(task: "planted-rank", labels: [],
+                                                splits: [split("train", data.train), split("validation", data.validation)]))
+        }
+    }
+
+    /// User datasets: caps take the first N examples in the file's (user-chosen) order.
+    static func cap(_ d: TextDataset, train: Int?, validation: Int?) -> TextDataset {
+        TextDataset(name: d.name, labels: d.labels, train: Array(d.train.prefix(train ?? d.train.count)),
+                    validation: Array(d.validation.prefix(validation ?? d.validation.count)), test: d.test)
+    }
+
+    static func summary(_ text: TextDataset, _ tokenized: TokenizedDataset) -> TaskSummary {
+        let splits = Split.allCases.compactMap { split -> TaskSummary.SplitSummary? in
+            let examples = text.examples(split)
+            guard !examples.isEmpty else { return nil }
+            let dist = text.distribution(split)
+            var counts: [String: Int] = [:]
+            for (i, c) in dist.counts.enumerated() { counts[text.labels[i]] = c }
+            return TaskSummary.SplitSummary(split: split.rawValue, examples: examples.count, meanTokens: tokenized.meanLength(split),
+                                            labelCounts: counts, majorityLabel: text.labels[dist.majorityLabel],
+                                            majorityBaseline: dist.majorityBaseline)
+        }
+        return TaskSummary(task: text.name, labels: text.labels, splits: splits)
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import LinearAlgebra
+import Support
+
+/// Runs the grid of a resolved spec: every run is trained once and cached in `results/<spec>/runs/<run-id>/`; a finished
+/// run (its `final.json` exists) is reused unless `force`; an interrupted run resumes from its last checkpoint.
+public struct ExperimentRunner {
+    public struct Options: Sendable {
+        public var resultsRoot: URL
+        public var force = false
+        /// Only runs whose id matches this shell pattern (fnmatch), e.g. `qv-r64-*`.
+        public var only: String?
+        /// Default checkpoint cadence when the spec sets none.
+        public var defaultCheckpointEvery = 50
+        public init(resultsRoot: URL) { self.resultsRoot = resultsRoot }
+    }
+
+    public let plan: RunPlan
+    public let repositoryRoot: URL
+    public let options: Options
+
+    public init(plan: RunPlan, repositoryRoot: URL, options: Options) {
+        self.plan = plan
+        self.repositoryRoot = repositoryRoot
+        self.options = options
+    }
+
+    /// `results/<spec>/`.
+    public var specDirectory: URL { options.resultsRoot.appendingPathComponent(plan.spec.name) }
+
+    /// Folder of one run.
+    public func runDirectory(_ id: String) -> URL { specDirectory.appendingPathComponent("runs").appendingPathComponent(id) }
+
+    /// The runs selected by `--only`.
+    public var selectedRuns: [RunConfig] {
+        guard let pattern = options.only else { return plan.runs }
+        return plan.runs.filter { fnmatch(pattern, $0.id, 0) == 0 }
+    }
+
+    /// True when the run has finished before (and is not forced).
+    public func isCached(_ run: RunConfig) -> Bool {
+        !options.force && FileManager.default.fileExists(atPath: runDirectory(run.id).appendingPathComponent("final.json").path)
+    }
+
+    /// The record of a cached run, read from its folder.
+    public func record(_ run: RunConfig) throws -> RunRecord {
+        let dir = runDirectory(run.id)
+        let url = dir.appendingPathComponent("final.json")
+        let outcome: RunOutcome
+        do { outcome = try JSONDecoder().decode(RunOutcome.self, from: Data(contentsOf: url)) } catch {
+            throw RunnerError.corruptRun(path: url.path, reason: "cannot read: \(error)")
+        }
+        return RunRecord(id: run.id, targets: run.targets, layers: run.layers, rank: run.lora.rank, alpha: run.lora.alpha,
+                         rsLoRA: run.lora.rsLoRA, scaling: run.lora.scaling, dataSeed: run.dataSeed, initSeed: run.initSeed,
+                         trainableParameters: run.trainableParameters, outcome: outcome, directory: dir)
+    }
+
+    /// Trains every selected run that is not cached; returns the records of all selected runs in plan order.
+    public func run(progress: @escaping (RunnerEvent) -> Void) throws -> [RunRecord] {
+        let runs = selectedRuns
+        let pending = runs.filter { !isCached($0) }
+        var records: [RunRecord] = []
+        try FileManager.default.createDirectory(at: specDirectory, withIntermediateDirectories: true)
+        try AtomicFile.write(plan.resolved.jsonData(), to: specDirectory.appendingPathComponent("resolved-spec.json"))
+        var loaded: (LoadedModel, LoadedTask)?
+        if !pending.isEmpty {
+            let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
+            let (task, summary) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(try encoder.encode(summary) + Data("\n".utf8), to: specDirectory.appendingPathComponent("task.json"))
+            if case .planted(let data) = task {
+                try PEFTAdapterFileWriter.writePlant(data, to: specDirectory.appendingPathComponent("planted-adapter"), baseModel: model.name)
+            }
+            progress(.taskReady(summary))
+            loaded = (model, task)
+        }
+        let machine = MachineFacts.current(repositoryRoot: repositoryRoot)
+        for (index, run) in runs.enumerated() {
+            let dir = runDirectory(run.id)
+            if isCached(run) {
+                let r = try record(run)
+                records.append(r)
+                progress(.runCached(index: index + 1, total: runs.count, record: r))
+                continue
+            }
+            guard let lock = try RunLock(url: dir.deletingLastPathComponent().appendingPathComponent(run.id + ".lock")) else {
+                progress(.runLocked(index: index + 1, total: runs.count, id: run.id))
+                continue
+            }
+            if options.force { try? FileManager.default.removeItem(at: dir) }
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try AtomicFile.write(run.jsonData(), to: dir.appendingPathComponent("config.json"))
+            try AtomicFile.write(plan.resolved.jsonData(), to: dir.appendingPathComponent("resolved-spec.json"))
+            let checkpoint = RunCheckpoint.url(in: dir)
+            let resumeStep = FileManager.default.fileExists(atPath: checkpoint.path) ? (try? RunCheckpoint.read(checkpoint).state.step) : nil
+            progress(.runStarting(index: index + 1, total: runs.count, id: run.id, resumeStep: resumeStep ?? nil))
+            let (model, task) = loaded!
+            let executor = RunExecutor(config: run, directory: dir, model: model, task: task,
+                                       checkpointEvery: plan.spec.checkpointEvery ?? options.defaultCheckpointEvery,
+                                       machine: machine, progress: progress)
+            _ = try executor.execute()
+            let r = try record(run)
+            records.append(r)
+            progress(.runFinished(index: index + 1, total: runs.count, record: r))
+            withExtendedLifetime(lock) {}
+        }
+        return records
+    }
+}
+
+extension ExperimentRunner {
+    /// A short calibration for `--dry-run`: times a few training steps of `run` on the task's real batches and returns
+    /// seconds per step (the first step, which plans buffers, is not timed). Loads the model and task data.
+    public func calibrateSecondsPerStep(_ run: RunConfig, steps: Int = 3) throws -> (secondsPerStep: Double, trainExamples: Int) {
+        let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
+        let (task, _) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot)
+        let seconds = try RunExecutor(config: run, directory: specDirectory, model: model, task: task, checkpointEvery: nil,
+                                      machine: MachineFacts.current(repositoryRoot: repositoryRoot), progress: { _ in })
+            .timeSteps(steps)
+        return (seconds, task.trainCount)
+    }
+}
