@@ -35,6 +35,8 @@ struct Run: ParsableCommand {
         var options = ExperimentRunner.Options(resultsRoot: URL(fileURLWithPath: results, relativeTo: root).standardizedFileURL)
         options.force = force
         options.only = only
+        options.shouldStop = { interruptRequested != 0 }
+        signal(SIGINT) { _ in interruptRequested = 1 }
         let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: options)
         if runner.selectedRuns.isEmpty {
             Console.error("error: --only '\(only ?? "")' matches none of the \(plan.runs.count) runs (\(plan.runs.map(\.id).joined(separator: ", ")))")
@@ -92,6 +94,9 @@ struct Run: ParsableCommand {
         try buildReport(runner: runner, records: records)
     }
 }
+
+/// Set by SIGINT (Ctrl-C): the runner stops after the current step; the run resumes from its last checkpoint.
+nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
 
 /// Renders runner events: a live bar on a terminal, one plain line every few seconds otherwise.
 final class ProgressRenderer {

@@ -17,8 +17,17 @@ struct RunExecutor {
     let checkpointEvery: Int?
     let machine: MachineFacts
     let progress: (RunnerEvent) -> Void
+    /// Polled after every step (after any checkpoint of that step is written); returning true stops the run with
+    /// `RunnerError.interrupted`, leaving it resumable. The CLI wires Ctrl-C to it; tests inject interruptions with it.
+    var shouldStop: () -> Bool = { false }
 
-    private var metricsEncoder: JSONEncoder { let e = JSONEncoder(); e.outputFormatting = [.sortedKeys]; return e }
+    /// Metric lines: sorted keys; a NaN or infinite loss (a diverged step) is written as the string "NaN"/"Infinity".
+    private var metricsEncoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        return e
+    }
 
     /// Runs to completion (or divergence) and returns the outcome written to final.json.
     func execute() throws -> RunOutcome {
@@ -126,6 +135,7 @@ struct RunExecutor {
                                                 metricLines: metricLines, evalLines: evalLines, trainSeconds: trainSeconds)
                 try RunCheckpoint(state: state, tensors: tensors).write(to: checkpointURL, shapes: shapes)
             }
+            if shouldStop() { throw RunnerError.interrupted(run: config.id, step: stepIndex) }
         }
 
         // Outputs: metrics, adapter, head, then final.json last (its presence marks the run as finished).

@@ -35,12 +35,14 @@ public enum RunnerError: Error, Equatable, CustomStringConvertible {
     case io(path: String, reason: String)
     case corruptRun(path: String, reason: String)
     case unsupported(field: String, reason: String)
+    case interrupted(run: String, step: Int)
 
     public var description: String {
         switch self {
         case let .io(path, reason): return "\(path): \(reason)"
         case let .corruptRun(path, reason): return "\(path): \(reason)"
         case let .unsupported(field, reason): return "\(field): \(reason)"
+        case let .interrupted(run, step): return "run \(run) interrupted after step \(step); rerun to resume from its last checkpoint"
         }
     }
 }

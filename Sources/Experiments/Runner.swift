@@ -12,6 +12,8 @@ public struct ExperimentRunner {
         public var only: String?
         /// Default checkpoint cadence when the spec sets none.
         public var defaultCheckpointEvery = 50
+        /// Polled after every training step; true stops the grid (the current run stays resumable).
+        public var shouldStop: @Sendable () -> Bool = { false }
         public init(resultsRoot: URL) { self.resultsRoot = resultsRoot }
     }
 
@@ -98,7 +100,7 @@ public struct ExperimentRunner {
             let (model, task) = loaded!
             let executor = RunExecutor(config: run, directory: dir, model: model, task: task,
                                        checkpointEvery: plan.spec.checkpointEvery ?? options.defaultCheckpointEvery,
-                                       machine: machine, progress: progress)
+                                       machine: machine, progress: progress, shouldStop: options.shouldStop)
             _ = try executor.execute()
             let r = try record(run)
             records.append(r)
