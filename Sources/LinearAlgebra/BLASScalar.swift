@@ -23,11 +23,11 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable where Self.RawSignific
                             tau: UnsafePointer<Self>) -> Int
 }
 
-@inline(__always)
-private func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
+@usableFromInline @inline(__always)
+func cblasTranspose(_ t: Bool) -> CBLAS_TRANSPOSE { t ? CblasTrans : CblasNoTrans }
 
 extension Float: BLASScalar {
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func blasGEMM(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                                 a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                 beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
@@ -51,7 +51,7 @@ extension Float: BLASScalar {
 }
 
 extension Double: BLASScalar {
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func blasGEMM(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                                 a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                                 beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {

@@ -3,7 +3,7 @@
 /// Shapes are checked: op(A) is m × k, op(B) is k × n, C is m × n. β = 0 overwrites C (NaNs in C do not
 /// propagate, as BLAS specifies); β = 1 accumulates, which is how backward passes add into gradients.
 /// Runs OpenBLAS's `cblas_?gemm`. `gemmReference` is the naive triple loop kept beside it for tests.
-@inline(__always)
+@inlinable @inline(__always)
 public func gemm<T: BLASScalar>(_ a: MatrixView<T>, transposeA: Bool = false,
                                 _ b: MatrixView<T>, transposeB: Bool = false,
                                 into c: MutableMatrixView<T>, alpha: T = 1, beta: T = 0) {

@@ -7,7 +7,7 @@ public struct MatrixView<Scalar: BLASScalar> {
     /// Leading dimension (row stride in elements), ≥ cols.
     public let ld: Int
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public init(_ base: UnsafePointer<Scalar>, rows: Int, cols: Int, ld: Int? = nil) {
         let ld = ld ?? max(1, cols)
         precondition(rows >= 0 && cols >= 0 && ld >= max(1, cols), "bad view shape (\(rows), \(cols)) ld \(ld)")
@@ -17,7 +17,7 @@ public struct MatrixView<Scalar: BLASScalar> {
         self.ld = ld
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public subscript(i: Int, j: Int) -> Scalar { base[i * ld + j] }
 }
 
@@ -28,7 +28,7 @@ public struct MutableMatrixView<Scalar: BLASScalar> {
     public let cols: Int
     public let ld: Int
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public init(_ base: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int, ld: Int? = nil) {
         let ld = ld ?? max(1, cols)
         precondition(rows >= 0 && cols >= 0 && ld >= max(1, cols), "bad view shape (\(rows), \(cols)) ld \(ld)")
@@ -38,10 +38,10 @@ public struct MutableMatrixView<Scalar: BLASScalar> {
         self.ld = ld
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public var readOnly: MatrixView<Scalar> { MatrixView(UnsafePointer(base), rows: rows, cols: cols, ld: ld) }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public subscript(i: Int, j: Int) -> Scalar {
         get { base[i * ld + j] }
         nonmutating set { base[i * ld + j] = newValue }

@@ -66,7 +66,7 @@ extension BertModel {
             if dropout && config.hiddenDropout > 0, let m = act.attnOutMask {
                 Dropout.forward(act.h1.p, mask: m.p, count: n * d, p: config.hiddenDropout, rng: &dropoutRNG)
             }
-            for i in 0..<(n * d) { act.h1.p[i] += x.base[i] }                              // residual
+            Residual.add(act.h1.p, x.base, count: n * d)                                     // residual
             layer.attentionNorm.gamma.withUnsafeBufferPointer { g in
                 layer.attentionNorm.beta.withUnsafeBufferPointer { bt in
                     LayerNorm.forward(out: act.a1.p, mean: act.ln1Mean.p, rstd: act.ln1Rstd.p, inp: act.h1.p,
@@ -74,12 +74,12 @@ extension BertModel {
                 }
             }
             layer.ffnUp.forward(act.a1.view(n, d).readOnly, into: act.u.view(n, f))         // (N, F)
-            GELU.forward(out: act.g.p, inp: act.u.p, count: n * f)                          // (N, F)
+            GELU.forward(out: act.g.p, cdf: act.cdf.p, inp: act.u.p, count: n * f)                          // (N, F)
             layer.ffnDown.forward(act.g.view(n, f).readOnly, into: act.h2.view(n, d))       // (N, d)
             if dropout && config.hiddenDropout > 0, let m = act.ffnOutMask {
                 Dropout.forward(act.h2.p, mask: m.p, count: n * d, p: config.hiddenDropout, rng: &dropoutRNG)
             }
-            for i in 0..<(n * d) { act.h2.p[i] += act.a1.p[i] }                            // residual
+            Residual.add(act.h2.p, act.a1.p, count: n * d)                                   // residual
             layer.outputNorm.gamma.withUnsafeBufferPointer { g in
                 layer.outputNorm.beta.withUnsafeBufferPointer { bt in
                     LayerNorm.forward(out: ws.hidden[l + 1].p, mean: act.ln2Mean.p, rstd: act.ln2Rstd.p, inp: act.h2.p,

@@ -10,6 +10,7 @@ final class LayerActivations {
     let a1: FloatBuffer               // (N, d) LayerNorm-1 output: feed-forward input and residual
     let u: FloatBuffer                // (N, F) pre-activation x·W1ᵀ + b1
     let g: FloatBuffer                // (N, F) GELU(u): input of W2
+    let cdf: FloatBuffer              // (N, F) Φ(u), kept for GELU′
     let h2: FloatBuffer               // (N, d) a1 + feed-forward output: LayerNorm-2 input
     let ln2Mean, ln2Rstd: FloatBuffer // (N)
     // Dropout state, allocated only when dropout is on.
@@ -24,7 +25,7 @@ final class LayerActivations {
         ctx = FloatBuffer(capacity: n * d); h1 = FloatBuffer(capacity: n * d)
         ln1Mean = FloatBuffer(capacity: n); ln1Rstd = FloatBuffer(capacity: n)
         a1 = FloatBuffer(capacity: n * d)
-        u = FloatBuffer(capacity: n * f); g = FloatBuffer(capacity: n * f)
+        u = FloatBuffer(capacity: n * f); g = FloatBuffer(capacity: n * f); cdf = FloatBuffer(capacity: n * f)
         h2 = FloatBuffer(capacity: n * d)
         ln2Mean = FloatBuffer(capacity: n); ln2Rstd = FloatBuffer(capacity: n)
         if dropout {
@@ -94,7 +95,7 @@ public final class EncoderWorkspace {
         var n = hidden.reduce(0) { $0 + $1.capacity } + embeddingSum.capacity + 2 * embeddingMean.capacity + mask.capacity
         for l in layers {
             n += l.q.capacity * 3 + l.probs.capacity + l.ctx.capacity + l.h1.capacity + 2 * l.ln1Mean.capacity
-            n += l.a1.capacity + l.u.capacity + l.g.capacity + l.h2.capacity + 2 * l.ln2Mean.capacity
+            n += l.a1.capacity + l.u.capacity + l.g.capacity + l.cdf.capacity + l.h2.capacity + 2 * l.ln2Mean.capacity
             n += (l.attnOutMask?.capacity ?? 0) * 2 + (l.probsMask?.capacity ?? 0) * 2
         }
         n += 9 * dcur.capacity + dg.capacity + dprobs.capacity + (embeddingMask?.capacity ?? 0)

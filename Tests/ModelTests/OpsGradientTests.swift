@@ -41,18 +41,19 @@ final class OpsGradientTests: XCTestCase {
     func testGELUBackward() {
         let x = GradientCheck.buffer(GradientCheck.values(40, seed: 5, scale: 4))
         let w = GradientCheck.values(40, seed: 6)
-        let y = FloatBuffer(capacity: 40)
-        func loss() -> Double { GELU.forward(out: y.p, inp: x.p, count: 40); return GradientCheck.weightedSum(y.p, w) }
+        let y = FloatBuffer(capacity: 40), cdf = FloatBuffer(capacity: 40)
+        func loss() -> Double { GELU.forward(out: y.p, cdf: cdf.p, inp: x.p, count: 40); return GradientCheck.weightedSum(y.p, w) }
+        _ = loss()
         var dx = [Float](repeating: 0, count: 40)
-        GELU.backward(dinp: &dx, dout: w, inp: x.p, count: 40)
+        GELU.backward(dinp: &dx, dout: w, inp: x.p, cdf: cdf.p, count: 40)
         assertGradient(dx, at: x.p, count: 40, "dx", loss: loss)
         // Known values: gelu(0) = 0, gelu(1) = Φ(1) = 0.8413447, gelu′(0) = 0.5.
-        var out: [Float] = [0, 0]
-        GELU.forward(out: &out, inp: [0, 1], count: 2)
+        var out: [Float] = [0, 0], phi: [Float] = [0, 0]
+        GELU.forward(out: &out, cdf: &phi, inp: [0, 1], count: 2)
         XCTAssertEqual(out[0], 0)
         XCTAssertEqual(out[1], 0.8413447, accuracy: 1e-6)
         var d: [Float] = [0, 0]
-        GELU.backward(dinp: &d, dout: [1, 1], inp: [0, 1], count: 2)
+        GELU.backward(dinp: &d, dout: [1, 1], inp: [0, 1], cdf: phi, count: 2)
         XCTAssertEqual(d[0], 0.5, accuracy: 1e-7)
     }
 
@@ -134,5 +135,30 @@ final class OpsGradientTests: XCTestCase {
                                   rowWeights: rowWeights, doutputs: dy.view(b, k))
         assertGradient(dy.array(b * k), at: y.p, count: b * k, "dy", loss: loss)
         for i in 4..<8 { XCTAssertEqual(dy.p[i], 0, "a row with weight 0 gets no gradient") }
+    }
+}
+
+/// The parallel attention (blocks split across threads, each calling BLAS) gives the naive reference's result every
+/// time: a data race in the split or in concurrent BLAS calls would show up as sporadic mismatches or NaNs here.
+final class AttentionConcurrencyTests: XCTestCase {
+    func testRepeatedParallelForwardAndBackwardAreExactAndStable() {
+        let shape = Attention.Shape(batch: 8, tokens: 12, heads: 4, headSize: 8)
+        let n = 96, d = 32
+        let q = GradientCheck.values(n * d, seed: 21), k = GradientCheck.values(n * d, seed: 22), v = GradientCheck.values(n * d, seed: 23)
+        var mask = [Float](repeating: 1, count: n)
+        for b in 0..<8 { for i in (12 - b)..<12 where b > 0 { mask[b * 12 + i] = 0 } }
+        let ref = Attention.forwardReference(q: q, k: k, v: v, mask: mask, shape: shape)
+        let ctx = FloatBuffer(capacity: n * d), probs = FloatBuffer(capacity: 8 * 4 * 144)
+        let dq = FloatBuffer(capacity: n * d), dk = FloatBuffer(capacity: n * d), dv = FloatBuffer(capacity: n * d)
+        let dprobs = FloatBuffer(capacity: 8 * 4 * 144)
+        var firstGrad: [Float]?
+        for _ in 0..<100 {
+            Attention.forward(ctx: ctx.p, probs: probs.p, q: q, k: k, v: v, mask: mask, shape: shape)
+            let out = ctx.array(n * d)
+            XCTAssertLessThan(zip(out, ref).map { abs($0 - $1) }.max()!, 1e-5)
+            Attention.backward(dq: dq.p, dk: dk.p, dv: dv.p, dprobs: dprobs.p, dctx: q, q: q, k: k, v: v, probs: probs.p, shape: shape)
+            let grad = dq.array(n * d) + dk.array(n * d) + dv.array(n * d)
+            if let firstGrad { XCTAssertEqual(grad, firstGrad, "backward must be bit-identical run to run") } else { firstGrad = grad }
+        }
     }
 }

@@ -17,34 +17,42 @@ public enum Attention {
         public var width: Int { heads * headSize }
     }
 
-    /// probs (B, H, T, T) ← softmax(QKᵀ/√dₕ + mask); ctx (B·T, d) ← P·V.
-    /// `probsUsed` is P itself, or P after attention dropout (then `dropMask` holds the mask).
+    /// probs (B, H, T, T) ← softmax(QKᵀ/√dₕ + mask); ctx (B·T, d) ← P̃·V with P̃ = P, or P ⊙ dropout mask.
+    /// The (b, h) blocks are independent and run in parallel; dropout masks are drawn first, in order, from `rng`,
+    /// so the result does not depend on the thread split.
     public static func forward(ctx: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                                q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                mask: UnsafePointer<Float>, shape s: Shape,
                                dropout: (p: Double, mask: UnsafeMutablePointer<Float>, dropped: UnsafeMutablePointer<Float>, rng: UnsafeMutablePointer<SeededGenerator>)? = nil) {
         let (t, d, dh) = (s.tokens, s.width, s.headSize)
         let scale = 1 / Float(dh).squareRoot()
-        for b in 0..<s.batch {
-            let keyMask = mask + b * t
-            for h in 0..<s.heads {
+        if let dropout {
+            let keep = Float(1 / (1 - dropout.p))
+            for i in 0..<(s.batch * s.heads * t * t) { dropout.mask[i] = dropout.rng.pointee.nextUniform() < dropout.p ? 0 : keep }
+        }
+        // Small per-block products run one BLAS thread each, from several threads at once: OpenBLAS's own thread pool must
+        // not be entered concurrently, so it is limited to one thread for the duration.
+        BLAS.withThreads(1) {
+        Parallel.forEachChunk(s.batch * s.heads, minimumChunk: 1) { blocks in
+            for bh in blocks {
+                let (b, h) = bh.quotientAndRemainder(dividingBy: s.heads)
+                let keyMask = mask + b * t
                 let off = b * t * d + h * dh
-                let p = probs + (b * s.heads + h) * t * t
-                let pv = MutableMatrixView(p, rows: t, cols: t)
+                let p = probs + bh * t * t
                 gemm(MatrixView(q + off, rows: t, cols: dh, ld: d), MatrixView(k + off, rows: t, cols: dh, ld: d),
-                     transposeB: true, into: pv, alpha: scale)                                   // (T, T)
+                     transposeB: true, into: MutableMatrixView(p, rows: t, cols: t), alpha: scale)     // (T, T)
                 softmaxRows(p, rows: t, cols: t, keyMask: keyMask)
                 var used = UnsafePointer(p)
                 if let dropout {
-                    let pm = dropout.mask + (b * s.heads + h) * t * t
-                    let pd = dropout.dropped + (b * s.heads + h) * t * t
-                    pd.update(from: p, count: t * t)
-                    Dropout.forward(pd, mask: pm, count: t * t, p: dropout.p, rng: &dropout.rng.pointee)
+                    let pm = dropout.mask + bh * t * t
+                    let pd = dropout.dropped + bh * t * t
+                    for i in 0..<(t * t) { pd[i] = p[i] * pm[i] }
                     used = UnsafePointer(pd)
                 }
                 gemm(MatrixView(used, rows: t, cols: t), MatrixView(v + off, rows: t, cols: dh, ld: d),
-                     into: MutableMatrixView(ctx + off, rows: t, cols: dh, ld: d))                 // (T, dₕ)
+                     into: MutableMatrixView(ctx + off, rows: t, cols: dh, ld: d))                     // (T, dₕ)
             }
+        }
         }
     }
 
@@ -78,10 +86,14 @@ public enum Attention {
                                 dropout: (mask: UnsafePointer<Float>, dropped: UnsafePointer<Float>)? = nil) {
         let (t, d, dh) = (s.tokens, s.width, s.headSize)
         let scale = 1 / Float(dh).squareRoot()
-        for b in 0..<s.batch {
-            for h in 0..<s.heads {
+        // Small per-block products run one BLAS thread each, from several threads at once: OpenBLAS's own thread pool must
+        // not be entered concurrently, so it is limited to one thread for the duration.
+        BLAS.withThreads(1) {
+        Parallel.forEachChunk(s.batch * s.heads, minimumChunk: 1) { blocks in
+            for bh in blocks {
+                let (b, h) = bh.quotientAndRemainder(dividingBy: s.heads)
                 let off = b * t * d + h * dh
-                let pIndex = (b * s.heads + h) * t * t
+                let pIndex = bh * t * t
                 let p = probs + pIndex
                 let dp = dprobs + pIndex
                 let dctxView = MatrixView(dctx + off, rows: t, cols: dh, ld: d)
@@ -107,6 +119,7 @@ public enum Attention {
                 gemm(ds, transposeA: true, MatrixView(q + off, rows: t, cols: dh, ld: d),
                      into: MutableMatrixView(dk + off, rows: t, cols: dh, ld: d), alpha: scale)     // dK = dSᵀ·Q/√dₕ
             }
+        }
         }
     }
 

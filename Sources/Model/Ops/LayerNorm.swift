@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// LayerNorm over the last dimension, as in BERT: y = (x − μ)/√(σ² + ε)·γ + β with the biased variance σ².
 ///
@@ -10,7 +11,8 @@ public enum LayerNorm {
     public static func forward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>,
                                inp: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                rows n: Int, cols c: Int, eps: Float) {
-        for i in 0..<n {
+        Parallel.forEachChunk(n, minimumChunk: 64) { rows in
+        for i in rows {
             let x = inp + i * c
             var s: Float = 0
             for j in 0..<c { s += x[j] }
@@ -24,6 +26,7 @@ public enum LayerNorm {
             mean[i] = m
             rstd[i] = r
         }
+        }
     }
 
     /// dinp (N, C) ← dL/dx given dout (N, C), the forward input and its stored μ, rstd. Overwrites dinp.
@@ -31,7 +34,8 @@ public enum LayerNorm {
     public static func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
                                 mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
                                 rows n: Int, cols c: Int) {
-        for i in 0..<n {
+        Parallel.forEachChunk(n, minimumChunk: 64) { rows in
+        for i in rows {
             let x = inp + i * c
             let dy = dout + i * c
             let m = mean[i]
@@ -50,6 +54,7 @@ public enum LayerNorm {
                 let xhat = (x[j] - m) * r
                 dx[j] = r * (dy[j] * gamma[j] - meanG - xhat * meanGX)
             }
+        }
         }
     }
 }
