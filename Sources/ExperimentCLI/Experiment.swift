@@ -19,12 +19,14 @@ struct Experiment: ParsableCommand {
 
 /// Options every compute-heavy subcommand shares.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "OpenBLAS threads (default: $OPENBLAS_NUM_THREADS, else the number of cores: \(BLAS.defaultThreads)).")
+    @Option(help: "Threads for training and analyses (default: $OPENBLAS_NUM_THREADS, else the number of cores: \(BLAS.defaultThreads)).")
     var threads: Int?
 
     func apply() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        BLAS.threads = threads ?? BLAS.defaultThreads
+        let n = threads ?? BLAS.defaultThreads
+        BLAS.threads = n
+        Parallel.width = n
     }
 }
 

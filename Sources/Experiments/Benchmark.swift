@@ -53,6 +53,7 @@ public enum Benchmark {
     /// Runs the benchmark on `model` (adapters are attached here and removed afterwards).
     public static func run(model: BertModel, modelName: String, options o: Options, progress: (Event) -> Void = { _ in }) throws -> Result {
         BLAS.threads = o.threads
+        Parallel.width = o.threads
         progress(.measuringSGEMM)
         let sgemm = measureSquareSGEMM()
         model.detachAdapters()

@@ -22,6 +22,13 @@ public enum BLAS {
         return String(cString: p).trimmingCharacters(in: .whitespaces)
     }
 
+    /// Sets OpenBLAS to one thread if it is not already: the engine splits work across cores itself (`parallelGemm`,
+    /// `Parallel`), and OpenBLAS's pool must not be entered from several threads at once.
+    @inlinable
+    public static func ensureSingleThreaded() {
+        if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+    }
+
     /// Runs `body` with OpenBLAS limited to `n` threads, restoring the previous count afterwards.
     /// Tiny products (LoRA's rank-r factors) are faster on one thread than split across cores.
     @inline(__always)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// General matrix multiply on views: C ← α·op(A)·op(B) + β·C, with op(X) = X or Xᵀ.
 ///
 /// Shapes are checked: op(A) is m × k, op(B) is k × n, C is m × n. β = 0 overwrites C (NaNs in C do not
@@ -58,4 +60,32 @@ extension Matrix {
 
     /// Matrix product A·B (BLAS).
     public static func * (a: Matrix, b: Matrix) -> Matrix { product(a, b) }
+}
+
+/// `gemm` with the rows of C split into `Parallel.width` contiguous blocks, each computed by a single-threaded BLAS call
+/// on its own core. The training step uses this instead of OpenBLAS's own threads: the engine then owns every core
+/// (no BLAS worker threads spinning while the element-wise work runs), and small products stay on one core.
+/// Each block computes exactly what the full call computes for those rows, so the result equals `gemm`'s.
+@inlinable
+public func parallelGemm(_ a: MatrixView<Float>, transposeA: Bool = false, _ b: MatrixView<Float>, transposeB: Bool = false,
+                         into c: MutableMatrixView<Float>, alpha: Float = 1, beta: Float = 0) {
+    let m = c.rows
+    let k = transposeA ? a.rows : a.cols
+    let work = m * c.cols * k
+    let chunks = min(Parallel.width, m / 16)
+    BLAS.ensureSingleThreaded()
+    if chunks <= 1 || work < 1 << 21 {
+        gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: c, alpha: alpha, beta: beta)
+        return
+    }
+    let size = (m + chunks - 1) / chunks
+    DispatchQueue.concurrentPerform(iterations: chunks) { i in
+        let start = i * size
+        let rows = min(m, start + size) - start
+        guard rows > 0 else { return }
+        let aBlock = transposeA ? MatrixView(a.base + start, rows: a.rows, cols: rows, ld: a.ld)
+                                : MatrixView(a.base + start * a.ld, rows: rows, cols: a.cols, ld: a.ld)
+        gemm(aBlock, transposeA: transposeA, b, transposeB: transposeB,
+             into: MutableMatrixView(c.base + start * c.ld, rows: rows, cols: c.cols, ld: c.ld), alpha: alpha, beta: beta)
+    }
 }

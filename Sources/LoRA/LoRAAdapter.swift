@@ -95,10 +95,10 @@ public final class LoRAAdapter {
         plan(tokens: n)
         let input = droppedInput(x)
         a.value.withView { av in
-            gemm(input, av, transposeB: true, into: t.view(n, rank))                         // (N, r)
+            parallelGemm(input, av, transposeB: true, into: t.view(n, rank))                         // (N, r)
         }
         b.value.withView { bv in
-            gemm(t.view(n, rank).readOnly, bv, transposeB: true, into: y, alpha: scaling, beta: 1) // (N, out)
+            parallelGemm(t.view(n, rank).readOnly, bv, transposeB: true, into: y, alpha: scaling, beta: 1) // (N, out)
         }
     }
 
@@ -109,19 +109,19 @@ public final class LoRAAdapter {
         precondition(dy.rows == n && dy.cols == outFeatures, "LoRA backward shape mismatch")
         let tv = t.view(n, rank).readOnly
         let dtv = dt.view(n, rank)
-        b.grad.withMutableView { gb in gemm(dy, transposeA: true, tv, into: gb, alpha: scaling, beta: 1) }   // (out, r)
-        b.value.withView { bv in gemm(dy, bv, into: dtv, alpha: scaling) }                                  // (N, r)
+        b.grad.withMutableView { gb in parallelGemm(dy, transposeA: true, tv, into: gb, alpha: scaling, beta: 1) }   // (out, r)
+        b.value.withView { bv in parallelGemm(dy, bv, into: dtv, alpha: scaling) }                                  // (N, r)
         let input: MatrixView<Float> = parameters.dropout > 0 && training ? xDropped.view(n, inFeatures).readOnly : x
         a.grad.withMutableView { ga in gemm(dtv.readOnly, transposeA: true, input, into: ga, beta: 1) }       // (r, in)
         guard let dx else { return }
         if parameters.dropout > 0 && training {
             // dx += (dt·A) ⊙ m, where m ∈ {0, 1/(1−p)} is the stored dropout mask.
             let g = inputGradScratch.view(n, inFeatures)
-            a.value.withView { av in gemm(dtv.readOnly, av, into: g) }                                  // (N, in)
+            a.value.withView { av in parallelGemm(dtv.readOnly, av, into: g) }                                  // (N, in)
             let count = n * inFeatures
             for e in 0..<count { let (i, j) = e.quotientAndRemainder(dividingBy: inFeatures); dx[i, j] += g.base[e] * mask.p[e] }
         } else {
-            a.value.withView { av in gemm(dtv.readOnly, av, into: dx, beta: 1) }                         // (N, in)
+            a.value.withView { av in parallelGemm(dtv.readOnly, av, into: dx, beta: 1) }                         // (N, in)
         }
     }
 

@@ -27,10 +27,14 @@ public final class Linear {
     @inline(__always)
     public func forward(_ x: MatrixView<Float>, into y: MutableMatrixView<Float>) {
         let n = x.rows
+        let out = outFeatures
         bias.withUnsafeBufferPointer { b in
-            for i in 0..<n { (y.base + i * y.ld).update(from: b.baseAddress!, count: outFeatures) }
+            let bp = b.baseAddress!
+            Parallel.forEachChunk(n, minimumChunk: 128) { rows in
+                for i in rows { (y.base + i * y.ld).update(from: bp, count: out) }
+            }
         }
-        weight.withView { w in gemm(x, w, transposeB: true, into: y, beta: 1) }
+        weight.withView { w in parallelGemm(x, w, transposeB: true, into: y, beta: 1) }
         if let adapter, !isMerged { adapter.forward(x, accumulateInto: y) }
     }
 
@@ -39,7 +43,7 @@ public final class Linear {
     @inline(__always)
     public func backward(_ x: MatrixView<Float>, dy: MatrixView<Float>, dx: MutableMatrixView<Float>?, accumulate: Bool) {
         if let dx {
-            weight.withView { w in gemm(dy, w, into: dx, beta: accumulate ? 1 : 0) }
+            weight.withView { w in parallelGemm(dy, w, into: dx, beta: accumulate ? 1 : 0) }
         }
         if let adapter, !isMerged { adapter.backward(x, dy: dy, accumulateInputGradient: dx) }
     }
