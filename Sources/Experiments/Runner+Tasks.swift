@@ -98,6 +98,10 @@ public enum LoadedTask {
                                                   options: UserDatasetOptions(skipInvalid: t.skipInvalid))
             return classification(cap(data, train: t.maxTrain, validation: t.maxValidation), maxTokens: t.maxTokens)
         case .glueTSV(let t):
+            guard t.textColumn == "sentence1", t.textPairColumn == "sentence2", t.labelColumn == "gold_label" else {
+                throw RunnerError.unsupported(field: "task.textColumn/textPairColumn/labelColumn",
+                                              reason: "the GLUE TSV reader takes MultiNLI's columns sentence1, sentence2, gold_label")
+            }
             let (data, _) = try GLUETSVDataset.load(train: SpecPaths.resolve(t.train, against: repositoryRoot),
                                                     validation: SpecPaths.resolve(t.validation, against: repositoryRoot),
                                                     test: t.test.map { SpecPaths.resolve($0, against: repositoryRoot) },

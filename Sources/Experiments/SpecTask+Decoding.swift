@@ -135,9 +135,9 @@ extension GLUETSVTask {
     init(reading o: JSONObjectReader) throws {
         self.init(train: try o.required("train").nonEmptyString(), validation: try o.required("validation").nonEmptyString())
         test = try TaskRead.path(o, "test")
-        textColumn = try o.optional("textColumn", default: "sentence") { try $0.nonEmptyString() }
-        textPairColumn = try o.nullable("textPairColumn", default: nil) { try $0.nonEmptyString() }
-        labelColumn = try o.optional("labelColumn", default: "label") { try $0.nonEmptyString() }
+        textColumn = try o.optional("textColumn", default: "sentence1") { try $0.nonEmptyString() }
+        textPairColumn = try o.nullable("textPairColumn", default: "sentence2") { try $0.nonEmptyString() }
+        labelColumn = try o.optional("labelColumn", default: "gold_label") { try $0.nonEmptyString() }
         skipInvalid = try o.optional("skipInvalid", default: false) { try $0.bool() }
         maxTrain = try TaskRead.cap(o, "maxTrain", default: nil)
         maxValidation = try TaskRead.cap(o, "maxValidation", default: nil)

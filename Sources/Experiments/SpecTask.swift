@@ -143,16 +143,16 @@ public struct JSONLTask: Equatable, Sendable {
 
 /// GLUE-style tab-separated files with a header row; columns are named by that header.
 ///
-/// Keys (defaults): `train`*, `validation`* (files), `test` null, `textColumn` "sentence", `textPairColumn` null
-/// (e.g. "sentence2" for MNLI with `textColumn` "sentence1"), `labelColumn` "label", `skipInvalid` false,
-/// `maxTrain` null, `maxValidation` null, `maxTokens` 128.
+/// Keys (defaults): `train`*, `validation`* (files), `test` null, `textColumn` "sentence1", `textPairColumn` "sentence2",
+/// `labelColumn` "gold_label" (MultiNLI's layout: train.tsv, dev_matched.tsv), `skipInvalid` false, `maxTrain` null,
+/// `maxValidation` null, `maxTokens` 128. The reader takes MultiNLI's columns; other names are refused when the run starts.
 public struct GLUETSVTask: Equatable, Sendable {
     public var train: String
     public var validation: String
     public var test: String?
-    public var textColumn = "sentence"
-    public var textPairColumn: String?
-    public var labelColumn = "label"
+    public var textColumn = "sentence1"
+    public var textPairColumn: String? = "sentence2"
+    public var labelColumn = "gold_label"
     public var skipInvalid = false
     public var maxTrain: Int?
     public var maxValidation: Int?

@@ -1,0 +1,56 @@
+import Foundation
+import XCTest
+@testable import Experiments
+
+/// Every task kind trains end to end on the built-in tiny model (a few steps each) and leaves a finished run folder
+/// with its validation metric.
+final class TaskKindsEndToEndTests: XCTestCase {
+    func run(task: String, in root: URL) throws -> RunRecord {
+        let json = """
+        {"name": "e2e", "model": {"builtin": "tiny"}, "task": \(task),
+         "adapters": [{"targets": ["q", "v"], "ranks": [2]}],
+         "training": {"steps": 4, "batchSize": 8, "learningRate": 0.01}}
+        """
+        let spec = try ExperimentSpec.decode(data: Data(json.utf8), file: "e2e.json")
+        let plan = try RunPlan.resolve(spec, modelShape: try LoadedModel.shape(of: spec.model, repositoryRoot: root), baseDirectory: root, file: "e2e.json")
+        var summary: TaskSummary?
+        let records = try ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: root.appendingPathComponent("results")))
+            .run { if case .taskReady(let s) = $0 { summary = s } }
+        XCTAssertNotNil(summary)
+        return try XCTUnwrap(records.first)
+    }
+
+    func testEveryTaskKindTrainsOnTheTinyModel() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lora-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let tsvHeader = "index\tsentence1\tsentence2\tgold_label"
+        var tsv = [tsvHeader]
+        for i in 0..<40 { tsv.append("\(i)\ta dog is an animal \(i)\ta dog\t\(["entailment", "neutral", "contradiction"][i % 3])") }
+        try tsv.joined(separator: "\n").write(to: root.appendingPathComponent("train.tsv"), atomically: true, encoding: .utf8)
+        try tsv.prefix(13).joined(separator: "\n").write(to: root.appendingPathComponent("dev_matched.tsv"), atomically: true, encoding: .utf8)
+        let jsonl = (0..<40).map { "{\"text_a\": \"the cat \($0)\", \"text_b\": \"a pet\", \"label\": \($0 % 2)}" }.joined(separator: "\n")
+        try jsonl.write(to: root.appendingPathComponent("train.jsonl"), atomically: true, encoding: .utf8)
+        try jsonl.write(to: root.appendingPathComponent("validation.jsonl"), atomically: true, encoding: .utf8)
+
+        let tasks: [(String, String)] = [
+            ("wordnet-supersense", #"{"kind": "wordnet-supersense", "maxTrain": 64, "maxValidation": 32, "maxTokens": 24}"#),
+            ("wordnet-pairs", #"{"kind": "wordnet-pairs", "maxTrain": 64, "maxValidation": 30, "maxTokens": 32}"#),
+            ("planted-rank", #"{"kind": "planted-rank", "trainExamples": 64, "validationExamples": 16, "maxTokens": 12}"#),
+            ("jsonl", #"{"kind": "jsonl", "train": "train.jsonl", "validation": "validation.jsonl", "maxTokens": 16}"#),
+            ("glue-tsv", #"{"kind": "glue-tsv", "train": "train.tsv", "validation": "dev_matched.tsv", "maxTokens": 24}"#),
+        ]
+        for (name, task) in tasks {
+            let dir = root.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            for f in ["train.tsv", "dev_matched.tsv", "train.jsonl", "validation.jsonl"] {
+                try FileManager.default.copyItem(at: root.appendingPathComponent(f), to: dir.appendingPathComponent(f))
+            }
+            let record = try run(task: task, in: dir)
+            XCTAssertEqual(record.outcome.status, .finished, name)
+            XCTAssertEqual(record.outcome.steps, 4, name)
+            XCTAssertNotNil(record.outcome.primaryValue, name)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: record.adapterDirectory.appendingPathComponent("adapter_model.safetensors").path), name)
+        }
+    }
+}
