@@ -13,7 +13,7 @@ struct Experiment: ParsableCommand {
         with real LoRA fine-tuning on CPU (OpenBLAS), caches the runs under results/<spec>/, and writes the Section 7
         analyses (subspace similarity, projection and amplification, spectra) as CSV, Markdown and SVG.
         """,
-        subcommands: [Run.self, Inspect.self, Bench.self, Tasks.self],
+        subcommands: [Run.self, Report.self, Analyze.self, Inspect.self, Bench.self, Tasks.self],
         defaultSubcommand: Run.self)
 }
 

@@ -1,8 +1,98 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import LinearAlgebra
 
-/// Writes the analyses and report of a spec from its cached runs (filled in when the report builder lands).
-func buildReport(runner: ExperimentRunner, records: [RunRecord]) throws {
-    Console.info("results in \(runner.specDirectory.path)")
+/// Writes the analyses and report of a spec from its cached runs and prints what was written and the claim verdicts.
+func buildReport(runner: ExperimentRunner, records: [RunRecord], model: LoadedModel? = nil) throws {
+    guard !records.isEmpty else {
+        Console.info("\(runner.plan.spec.name): no finished runs yet; nothing to report")
+        return
+    }
+    let loaded = try model ?? LoadedModel.load(runner.plan.spec.model, repositoryRoot: runner.repositoryRoot)
+    let root = runner.repositoryRoot
+    let (summary, notebooks) = try runner.buildReport(records: records, model: loaded,
+                                                      notebooks: root.appendingPathComponent("notebooks-md"))
+    for line in summary.lines { print(line) }
+    for n in notebooks { print("updated \(n.path.replacingOccurrences(of: root.path + "/", with: ""))") }
+    print("report: \(runner.specDirectory.appendingPathComponent("report.md").path.replacingOccurrences(of: root.path + "/", with: ""))")
+}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild every table, figure, report and notebook section from cached runs only (no training).",
+        discussion: "With no spec, every spec under experiments/specs/ that has results is rebuilt. Running it twice changes no byte.")
+
+    @Argument(help: "Specs to rebuild (default: every spec in experiments/specs with results).")
+    var specs: [String] = []
+    @Option(help: "Folder holding the results (default: results/).")
+    var results: String = "results"
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        try compute.apply()
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let resultsRoot = URL(fileURLWithPath: results, relativeTo: root).standardizedFileURL
+        var paths = specs
+        if paths.isEmpty {
+            let dir = root.appendingPathComponent("experiments/specs")
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            paths = files.filter { $0.hasSuffix(".json") }.sorted().map { "experiments/specs/" + $0 }
+                .filter { FileManager.default.fileExists(atPath: resultsRoot.appendingPathComponent(URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent).path) }
+            if paths.isEmpty { Console.info("no results under \(results)/ yet: run a spec first"); return }
+        }
+        var plans: [RunPlan] = []
+        do {
+            for path in paths {
+                let (spec, url) = try ExperimentSpec.load(path: path, lookupRoots: ExperimentSpec.defaultLookupRoots(repositoryRoot: root))
+                plans.append(try RunPlan.resolve(spec, modelShape: try LoadedModel.shape(of: spec.model, repositoryRoot: root),
+                                                 baseDirectory: root, file: ExperimentSpec.displayName(for: url)))
+            }
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(2)
+        }
+        try reportingErrors {
+            for plan in plans {
+                let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: resultsRoot))
+                let records = try runner.cachedRecords()
+                let missing = plan.runs.count - records.count
+                if missing > 0 { Console.info("\(plan.spec.name): \(missing) of \(plan.runs.count) runs have no results yet; reporting the \(records.count) that do") }
+                try buildReport(runner: runner, records: records)
+            }
+        }
+    }
+}
+
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Section 7 analyses on PEFT LoRA adapters from anywhere.",
+        discussion: "Subspace similarity between adapters (two or more), projection and amplification (Table 7), W versus ΔW directions (App. H.3) and spectra, written as the same CSVs and a report.md into --output.")
+
+    @Option(help: "The base model's checkpoint directory.")
+    var checkpoint: String = "models/all-MiniLM-L6-v2"
+    @Argument(help: "PEFT adapter directories (adapter_config.json + adapter_model.safetensors).")
+    var adapters: [String]
+    @Option(help: "Output folder (default: results/analyze).")
+    var output: String = "results/analyze"
+    @Option(help: "Largest i of the φ grids.") var maxI: Int = 8
+    @Option(help: "Largest j of the φ grids.") var maxJ: Int = 64
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        try compute.apply()
+        guard !adapters.isEmpty else { throw ValidationError("give at least one adapter directory") }
+        try reportingErrors {
+            let model = try LoadedModel.load(.checkpoint(checkpoint), repositoryRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            var options = AnalysisOptions()
+            options.maxI = maxI
+            options.maxJ = maxJ
+            let bert = model.model
+            let summary = try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
+                                                      baseWeights: { l, t in bert.layers[l].linear(t).weight },
+                                                      layers: bert.config.layers, options: options,
+                                                      outputDirectory: URL(fileURLWithPath: output))
+            for line in summary.lines { print(line) }
+        }
+    }
 }
