@@ -29,7 +29,8 @@ final class AdapterFactors {
     /// RIGHT singular vectors of A as columns (in × min(r, in)): the directions φ compares (Sec 7.2).
     func aRight() throws -> Matrix<Double> {
         if let c = aRightCache { return c }
-        let v = try SubspaceSimilarity.rightSingularBasis(of: a)
+        // = SubspaceSimilarity.rightSingularBasis(of: a), through the specialised SVD.
+        let v = try ReportLinearAlgebra.svd(a).right
         aRightCache = v
         return v
     }
@@ -102,7 +103,7 @@ final class AnalysisSubject {
         var factors: [AdapterKey: AdapterFactors] = [:]
         for ad in adapters {
             factors[AdapterKey(layer: ad.layer, target: ad.target)] =
-                AdapterFactors(a: ad.a.value.converted(to: Double.self), b: ad.b.value.converted(to: Double.self), scaling: scaling)
+                AdapterFactors(a: ReportLinearAlgebra.doubles(ad.a.value), b: ReportLinearAlgebra.doubles(ad.b.value), scaling: scaling)
         }
         return AnalysisSubject(id: id, label: label, targets: targets ?? foundLabel, rank: config.r,
                                initSeed: initSeed ?? config.harness?.initSeed, dataSeed: dataSeed ?? config.harness?.dataSeed,
@@ -141,7 +142,22 @@ final class AnalysisEngine {
     let options: AnalysisOptions
     private let baseWeights: (Int, LoRATarget) throws -> Matrix<Float>
     private var weights: [AdapterKey: (w: Matrix<Double>, basis: SingularBasis)] = [:]
+    private var weightNorms: [AdapterKey: Double] = [:]
     private var randomBases: [[Int]: SingularBasis] = [:]
+    /// ‖UᵀWV‖_F for U, V from W itself and from the random matrix, per (layer, matrix, r): the same for every run.
+    private var fixedProjections: [FixedProjectionKey: (w: Double, random: Double)] = [:]
+
+    private struct FixedProjectionKey: Hashable { var key: AdapterKey; var rank: Int }
+    /// max(i, j)/k rounded as written, per (max(i, j), k): a handful of values behind 10⁵ cells.
+    private var expectations: [[Int]: Double] = [:]
+
+    func expectedRandom(_ i: Int, _ j: Int, ambient k: Int) -> Double {
+        let m = Swift.max(i, j)
+        if let e = expectations[[m, k]] { return e }
+        let e = csvRounded(Double(m) / Double(k))
+        expectations[[m, k]] = e
+        return e
+    }
 
     init(options: AnalysisOptions, baseWeights: @escaping (Int, LoRATarget) throws -> Matrix<Float>) {
         self.options = options
@@ -160,19 +176,30 @@ final class AnalysisEngine {
     /// W (Float64) and its full thin SVD, cached per (layer, matrix).
     func weight(_ key: AdapterKey) throws -> (w: Matrix<Double>, basis: SingularBasis) {
         if let c = weights[key] { return c }
-        let w = try baseWeights(key.layer, key.target).converted(to: Double.self)
+        let w = ReportLinearAlgebra.doubles(try baseWeights(key.layer, key.target))
         let basis: SingularBasis
-        do { basis = try SingularBasis(of: w) } catch {
+        do { basis = try ReportLinearAlgebra.svd(w) } catch {
             throw ReportError.analysisFailed(file: key.target.weightName(layer: key.layer), reason: "SVD of W failed: \(error)")
         }
         weights[key] = (w, basis)
+        weightNorms[key] = ReportLinearAlgebra.frobeniusNorm(w)
         return (w, basis)
     }
 
-    /// Table 7's random directions for a rows × cols matrix (`WeightProjection.randomBasis`, options.randomSeed), cached.
+    /// Computes (and caches) W and its SVD for every key; the W SVDs are the costliest step of a report.
+    func prepareWeights(_ keys: [AdapterKey]) throws {
+        for key in keys { _ = try weight(key) }
+    }
+
+    /// Table 7's random directions for a rows × cols matrix, cached: exactly `WeightProjection.randomBasis(rows:cols:seed:)`
+    /// (a N(0, 1) matrix from `SeededGenerator(seed: options.randomSeed, stream: "table7-random")`, row by row, and its
+    /// thin SVD), through the specialised SVD.
     func randomBasis(rows: Int, cols: Int) throws -> SingularBasis {
         if let c = randomBases[[rows, cols]] { return c }
-        let b = try WeightProjection.randomBasis(rows: rows, cols: cols, seed: options.randomSeed)
+        var rng = SeededGenerator(seed: options.randomSeed, stream: "table7-random")
+        var storage = [Double](repeating: 0, count: rows * cols)
+        for k in 0..<storage.count { storage[k] = rng.nextGaussian() * 1 }
+        let b = try ReportLinearAlgebra.svd(Matrix(rows: rows, cols: cols, storage: storage))
         randomBases[[rows, cols]] = b
         return b
     }
@@ -202,7 +229,7 @@ final class AnalysisEngine {
                 for j in 1...nj {
                     rows.append(SimilarityRow(layer: key.layer, matrix: key.target.rawValue, runA: x.label, runB: y.label, i: i, j: j,
                                               phi: csvRounded(grid[i - 1][j - 1]),
-                                              expectedRandom: csvRounded(Double(Swift.max(i, j)) / Double(k)),
+                                              expectedRandom: expectedRandom(i, j, ambient: k),
                                               comparison: comparison, targets: x.targets, rankA: x.rank, rankB: y.rank, ambient: k))
                 }
             }
@@ -248,7 +275,7 @@ final class AnalysisEngine {
                 for j in 1...n {
                     rows.append(SimilarityRow(layer: nil, matrix: "", runA: "random-a", runB: "random-b", i: i, j: j,
                                               phi: csvRounded(grid[i - 1][j - 1]),
-                                              expectedRandom: csvRounded(Double(Swift.max(i, j)) / Double(ambient)),
+                                              expectedRandom: expectedRandom(i, j, ambient: ambient),
                                               comparison: .random, targets: "", rankA: k, rankB: k, ambient: ambient))
                 }
             }
@@ -258,18 +285,38 @@ final class AnalysisEngine {
 
     // MARK: Table 7
 
+    /// The three Table 7 rows of one adapter, in the order ΔW, W, random — the values of `WeightProjection.table7Rows`
+    /// (same formulas, same order of operations), with the W and random rows computed once per (layer, matrix, r).
+    func table7(_ s: AnalysisSubject, _ key: AdapterKey) throws -> (rank: Int, rows: [ProjectionResult], shape: (Int, Int)) {
+        let (w, wBasis) = try weight(key)
+        let delta = try wrap(s, key) { try s.factors[key]!.delta() }
+        let r = Swift.min(s.rank, delta.count, wBasis.count)
+        let weightNorm = weightNorms[key]!
+        let fixedKey = FixedProjectionKey(key: key, rank: r)
+        let fixed: (w: Double, random: Double)
+        if let f = fixedProjections[fixedKey] { fixed = f } else {
+            let random = try randomBasis(rows: w.rows, cols: w.cols)
+            fixed = (ReportLinearAlgebra.projectionNorm(w: w, left: wBasis.left, right: wBasis.right, rank: r),
+                     ReportLinearAlgebra.projectionNorm(w: w, left: random.left, right: random.right, rank: r))
+            fixedProjections[fixedKey] = fixed
+        }
+        let onDelta = ReportLinearAlgebra.projectionNorm(w: w, left: delta.left, right: delta.right, rank: r)
+        let deltaNorm = delta.frobeniusNorm
+        return (r, [
+            ProjectionResult(directionsFrom: .deltaW, rank: r, projectionNorm: onDelta, weightNorm: weightNorm, deltaNorm: deltaNorm,
+                             amplification: deltaNorm / onDelta),
+            ProjectionResult(directionsFrom: .w, rank: r, projectionNorm: fixed.w, weightNorm: weightNorm, deltaNorm: nil, amplification: nil),
+            ProjectionResult(directionsFrom: .random, rank: r, projectionNorm: fixed.random, weightNorm: weightNorm, deltaNorm: nil,
+                             amplification: nil),
+        ], (w.rows, w.cols))
+    }
+
     func projectionRows(_ subjects: [AnalysisSubject]) throws -> [ProjectionRow] {
         var rows: [ProjectionRow] = []
         for s in subjects {
             for key in s.keys where options.projectionLayers.map({ $0.contains(key.layer) }) ?? true {
-                let (w, wBasis) = try weight(key)
-                let delta = try wrap(s, key) { try s.factors[key]!.delta() }
-                let r = Swift.min(s.rank, delta.count, wBasis.count)
-                let random = try randomBasis(rows: w.rows, cols: w.cols)
-                let results = try wrap(s, key) {
-                    try WeightProjection.table7Rows(w: w, wBasis: wBasis, delta: delta, deltaNorm: delta.frobeniusNorm, rank: r,
-                                                    randomSeed: options.randomSeed, randomBasis: random)
-                }
+                let (r, results, shape) = try table7(s, key)
+                let w = (rows: shape.0, cols: shape.1)
                 for p in results {
                     let expectation = p.directionsFrom == .random
                         ? WeightProjection.randomProjectionScale(rank: r, weightNorm: p.weightNorm, rows: w.rows, cols: w.cols) : nil
@@ -303,7 +350,7 @@ final class AnalysisEngine {
                     for j in 1...nj {
                         rows.append(OverlapRow(layer: key.layer, matrix: key.target.rawValue, run: s.id, rank: s.rank, seed: s.initSeed,
                                                i: i, j: j, phi: csvRounded(grid[i - 1][j - 1]),
-                                               expectedRandom: csvRounded(Double(Swift.max(i, j)) / Double(w.cols)),
+                                               expectedRandom: expectedRandom(i, j, ambient: w.cols),
                                                targets: s.targets, dataSeed: s.dataSeed))
                     }
                 }
@@ -318,7 +365,7 @@ final class AnalysisEngine {
                 for j in 1...nj {
                     rows.append(OverlapRow(layer: key.layer, matrix: key.target.rawValue, run: OverlapRow.randomRun, rank: nj, seed: nil,
                                            i: i, j: j, phi: csvRounded(grid[i - 1][j - 1]),
-                                           expectedRandom: csvRounded(Double(Swift.max(i, j)) / Double(w.cols)), targets: "", dataSeed: nil))
+                                           expectedRandom: expectedRandom(i, j, ambient: w.cols), targets: "", dataSeed: nil))
                 }
             }
         }

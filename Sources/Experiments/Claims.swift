@@ -5,9 +5,12 @@ import Foundation
 /// rules of `ClaimRules`. A claim whose data the spec did not produce is "not tested by this spec", with the reason.
 enum Claims {
     static func evaluate(_ data: ReportData, options: AnalysisOptions) -> [ClaimResult] {
-        let phi = data.similarity.map(PhiPanel.panels) ?? []
-        let overlap = data.overlap.map(OverlapPanel.panels) ?? []
-        return [
+        evaluate(data, phi: PhiPanel.panels(data.similarity ?? []), overlap: OverlapPanel.panels(data.overlap ?? []), options: options)
+    }
+
+    /// The same with the grids already grouped (`PhiPanel.panels`, `OverlapPanel.panels` of `data`).
+    static func evaluate(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], options: AnalysisOptions) -> [ClaimResult] {
+        [
             claim1(data.accuracy ?? []),
             claim2(data.accuracy ?? []),
             claim3(phi),

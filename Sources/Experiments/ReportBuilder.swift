@@ -26,6 +26,7 @@ public enum ReportBuilder {
     public static func build(context: ReportContext, runs: [RunRecord], baseWeights: @escaping (Int, LoRATarget) throws -> Matrix<Float>,
                              plantedAdapterDirectory: URL?, resultsDirectory: URL) throws -> ReportSummary {
         let start = Date()
+        var clock = PhaseClock()
         let options = context.options
         let engine = AnalysisEngine(options: options, baseWeights: baseWeights)
         let finished = runs.filter { $0.outcome.status == .finished }
@@ -56,6 +57,11 @@ public enum ReportBuilder {
             }
             subjects.sort(by: ReportOrder.subjectLess)
         }
+        clock.lap("read adapters")
+        if options.projection || options.directionOverlap {
+            try engine.prepareWeights(Set(subjects.flatMap(\.keys)).sorted())
+            clock.lap("W SVDs")
+        }
 
         var files: [(name: String, text: String)] = []
         var data = ReportData()
@@ -64,25 +70,31 @@ public enum ReportBuilder {
             data.accuracy = rows
             files.append((ReportFiles.accuracy, ReportCSVEncoder.accuracy(rows)))
         }
+        clock.lap("accuracy")
         if !options.rankPairs.isEmpty || options.seedSimilarityRank != nil {
             let rows = try engine.rankPairRows(subjects) + engine.seedPairRows(subjects)
             data.similarity = rows
+            clock.lap("subspace similarity")
             files.append((ReportFiles.similarity, ReportCSVEncoder.similarity(rows)))
+            clock.lap("subspace_similarity.csv")
         }
         if options.projection {
             let rows = try engine.projectionRows(subjects)
             data.projection = rows
             files.append((ReportFiles.projection, ReportCSVEncoder.projection(rows)))
+            clock.lap("Table 7")
         }
         if options.directionOverlap {
             let rows = try engine.overlapRows(subjects)
             data.overlap = rows
             files.append((ReportFiles.overlap, ReportCSVEncoder.overlap(rows)))
+            clock.lap("W vs ΔW")
         }
         if options.spectra {
             let rows = try engine.spectrumRows(subjects)
             data.spectra = rows
             files.append((ReportFiles.spectra, ReportCSVEncoder.spectra(rows)))
+            clock.lap("spectra")
         }
         if options.plantedRecovery, let dir = plantedAdapterDirectory {
             let firstLayer = finished.flatMap(\.layers).min() ?? 0
@@ -92,17 +104,22 @@ public enum ReportBuilder {
             let rows = try engine.plantedRows(subjects, planted: planted)
             data.planted = rows
             files.append((ReportFiles.planted, ReportCSVEncoder.planted(rows)))
+            clock.lap("planted recovery")
         }
-        let claims = Claims.evaluate(data, options: options)
+        let phi = PhiPanel.panels(data.similarity ?? []), overlap = OverlapPanel.panels(data.overlap ?? [])
+        let claims = Claims.evaluate(data, phi: phi, overlap: overlap, options: options)
         data.claims = claims
         files.append((ReportFiles.claims, ReportCSVEncoder.claims(claims)))
         files.append((ReportFiles.context, try contextJSON(context)))
+        clock.lap("claims")
 
-        let figures = ReportFigures.render(data, context: context)
+        let figures = ReportFigures.render(data, phi: phi, overlap: overlap, context: context)
+        clock.lap("figures")
         let figureNames = Set(figures.map(\.name))
         let env = SectionEnvironment(data: data, context: context, figureExists: { figureNames.contains($0) },
-                                     figureLink: { ReportFiles.figures + "/" + $0 })
+                                     figureLink: { ReportFiles.figures + "/" + $0 }, phi: phi, overlapPanels: overlap)
         files.append((ReportFiles.report, reportMarkdown(context: context, runs: runs, env: env, resultsDirectory: resultsDirectory)))
+        clock.lap("report.md")
 
         // Write, then remove what earlier builds left and this one did not write.
         var written: [String] = []
@@ -128,8 +145,20 @@ public enum ReportBuilder {
                 removed.append(ReportFiles.figures + "/" + name)
             }
         }
+        clock.lap("write files")
         return ReportSummary(filesWritten: written.sorted(), filesRemoved: removed, claims: claims, runsAnalysed: subjects.count,
-                             runsSkipped: skipped, seconds: Date().timeIntervalSince(start))
+                             runsSkipped: skipped, seconds: Date().timeIntervalSince(start), phases: clock.phases)
+    }
+
+    /// Wall-clock laps for `ReportSummary.phases`.
+    struct PhaseClock {
+        private var last = Date()
+        private(set) var phases: [ReportSummary.Phase] = []
+        mutating func lap(_ name: String) {
+            let now = Date()
+            phases.append(ReportSummary.Phase(name: name, seconds: now.timeIntervalSince(last)))
+            last = now
+        }
     }
 
     // MARK: accuracy rows

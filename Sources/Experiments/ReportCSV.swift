@@ -14,12 +14,11 @@ enum ReportNumber {
         guard let x else { return "" }
         if x.isNaN { return "nan" }
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-        var buffer = [CChar](repeating: 0, count: 40)
-        let n = withVaList([x]) { args in
-            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress!, 40, "%.10g", args) }
+        let s: String = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 40) { p in
+            let n = withVaList([x]) { vsnprintf(p.baseAddress!, 40, "%.10g", $0) }
+            precondition(n > 0 && n < 40, "vsnprintf failed for \(x)")
+            return String(decoding: UnsafeRawBufferPointer(start: p.baseAddress!, count: Int(n)), as: UTF8.self)
         }
-        precondition(n > 0 && n < 40, "vsnprintf failed for \(x)")
-        let s = String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if s.hasPrefix("-") {
             let mantissa = s.dropFirst().prefix { $0 != "e" }
             if mantissa.allSatisfy({ $0 == "0" || $0 == "." }) { return String(s.dropFirst()) }

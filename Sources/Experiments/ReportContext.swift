@@ -120,15 +120,24 @@ public struct ReportSummary: Equatable, Sendable {
     public var runsSkipped: [String]
     /// Wall-clock seconds of the analyses and writing.
     public var seconds: Double
+    /// Wall-clock seconds per phase ("read adapters", "W SVDs", "subspace similarity", …), in order.
+    public var phases: [Phase]
+
+    public struct Phase: Equatable, Sendable {
+        public var name: String
+        public var seconds: Double
+        public init(name: String, seconds: Double) { self.name = name; self.seconds = seconds }
+    }
 
     public init(filesWritten: [String], filesRemoved: [String], claims: [ClaimResult], runsAnalysed: Int,
-                runsSkipped: [String], seconds: Double) {
+                runsSkipped: [String], seconds: Double, phases: [Phase] = []) {
         self.filesWritten = filesWritten
         self.filesRemoved = filesRemoved
         self.claims = claims
         self.runsAnalysed = runsAnalysed
         self.runsSkipped = runsSkipped
         self.seconds = seconds
+        self.phases = phases
     }
 
     /// Lines for a terminal: files, then one line per claim ("claim 3 (Fig 3): does not hold").
@@ -136,6 +145,7 @@ public struct ReportSummary: Equatable, Sendable {
         var out = ["wrote \(filesWritten.count) files (\(runsAnalysed) runs analysed"
                    + (runsSkipped.isEmpty ? "" : ", \(runsSkipped.count) skipped: \(runsSkipped.joined(separator: ", "))")
                    + ") in \(NumberFormatShim.seconds(seconds))"]
+        if !phases.isEmpty { out.append("  " + phases.map { "\($0.name) \(NumberFormatShim.seconds($0.seconds))" }.joined(separator: ", ")) }
         out += filesWritten.map { "  " + $0 }
         if !filesRemoved.isEmpty { out += filesRemoved.map { "  removed stale " + $0 } }
         out += claims.map { "claim \($0.number) (\($0.source)): \($0.verdict.rawValue)" }

@@ -11,12 +11,11 @@ enum ReportFigures {
     static func fig8Name(matrix: String) -> String { "fig8-\(matrix).svg" }
 
     /// (file name, SVG text) for every figure the data supports, in a fixed order.
-    static func render(_ data: ReportData, context: ReportContext?) -> [(name: String, svg: String)] {
+    static func render(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], context: ReportContext?) -> [(name: String, svg: String)] {
         var out: [(String, String)] = []
-        let phi = PhiPanel.panels(data.similarity ?? [])
         out += fig3(phi)
         out += fig4(phi)
-        out += fig8(OverlapPanel.panels(data.overlap ?? []))
+        out += fig8(overlap)
         if let a = accuracy(data, context: context) { out.append((accuracyName, a)) }
         if let p = planted(data) { out.append((plantedName, p)) }
         return out

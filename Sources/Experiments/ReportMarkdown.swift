@@ -26,12 +26,25 @@ public enum ReportSection: String, CaseIterable, Sendable {
 
 /// What section bodies are rendered from.
 struct SectionEnvironment {
-    var data: ReportData
-    var context: ReportContext?
+    let data: ReportData
+    let context: ReportContext?
     /// True when `figures/<name>` exists in the results folder.
     var figureExists: (String) -> Bool
     /// The link to `figures/<name>` as seen from the document being written.
     var figureLink: (String) -> String
+    /// The φ and W-vs-ΔW grids of `data`, grouped once.
+    let phi: [PhiPanel]
+    let overlapPanels: [OverlapPanel]
+
+    init(data: ReportData, context: ReportContext?, figureExists: @escaping (String) -> Bool, figureLink: @escaping (String) -> String,
+         phi: [PhiPanel]? = nil, overlapPanels: [OverlapPanel]? = nil) {
+        self.data = data
+        self.context = context
+        self.figureExists = figureExists
+        self.figureLink = figureLink
+        self.phi = phi ?? PhiPanel.panels(data.similarity ?? [])
+        self.overlapPanels = overlapPanels ?? OverlapPanel.panels(data.overlap ?? [])
+    }
 }
 
 enum ReportMarkdown {
@@ -94,7 +107,7 @@ enum ReportMarkdown {
 
     /// The heading report.md uses for a section (the Fig 3 one names its rank pair).
     static func heading(_ section: ReportSection, _ env: SectionEnvironment) -> String {
-        if section == .fig3, let fig3 = ReportSelection.fig3Panels(PhiPanel.panels(env.data.similarity ?? [])) {
+        if section == .fig3, let fig3 = ReportSelection.fig3Panels(env.phi) {
             return "Fig 3: subspace similarity between r = \(fig3.pair[0]) and r = \(fig3.pair[1])"
         }
         if section == .fig3 { return "Fig 3: subspace similarity between two ranks" }
@@ -215,7 +228,7 @@ enum ReportMarkdown {
     // MARK: Fig 3
 
     static func fig3(_ env: SectionEnvironment) -> String? {
-        let panels = PhiPanel.panels(env.data.similarity ?? [])
+        let panels = env.phi
         guard let fig3 = ReportSelection.fig3Panels(panels) else { return nil }
         let layers = Array(Set(fig3.panels.compactMap(\.layer))).sorted()
         guard let middle = ReportOrder.middleLayer(layers) else { return nil }
@@ -258,7 +271,7 @@ enum ReportMarkdown {
     // MARK: Fig 4
 
     static func fig4(_ env: SectionEnvironment) -> String? {
-        let panels = PhiPanel.panels(env.data.similarity ?? [])
+        let panels = env.phi
         guard let fig4 = ReportSelection.fig4Panels(panels) else { return nil }
         let layers = Array(Set(fig4.panels.compactMap(\.layer))).sorted()
         guard let middle = ReportOrder.middleLayer(layers) else { return nil }
@@ -354,7 +367,7 @@ enum ReportMarkdown {
     // MARK: App. H.3
 
     static func overlap(_ env: SectionEnvironment) -> String? {
-        let panels = OverlapPanel.panels(env.data.overlap ?? [])
+        let panels = env.overlapPanels
         guard let focus = Claims.overlapFocus(panels) else { return nil }
         let learned = panels.filter { !$0.isRandom && $0.targets == focus.targets }
         let matrices = Array(Set(learned.map(\.matrix))).sorted(by: ReportOrder.matrixLess)

@@ -208,12 +208,24 @@ struct CSVText {
 
 private func seedCell(_ s: UInt64?) -> String { s.map { String($0) } ?? "" }
 
+/// Formats a column with few distinct values (the random expectations) once per value.
+struct RepeatedNumbers {
+    private var cache: [UInt64: String] = [:]
+    mutating func csv(_ x: Double) -> String {
+        if let s = cache[x.bitPattern] { return s }
+        let s = ReportNumber.csv(x)
+        cache[x.bitPattern] = s
+        return s
+    }
+}
+
 enum ReportCSVEncoder {
     static func similarity(_ rows: [SimilarityRow]) -> String {
         var out = CSVText(header: SimilarityRow.header)
+        var expected = RepeatedNumbers()
         for r in rows {
             out.append([ReportNumber.int(r.layer), r.matrix, r.runA, r.runB, String(r.i), String(r.j), ReportNumber.csv(r.phi),
-                        ReportNumber.csv(r.expectedRandom), r.comparison.rawValue, r.targets, String(r.rankA), String(r.rankB),
+                        expected.csv(r.expectedRandom), r.comparison.rawValue, r.targets, String(r.rankA), String(r.rankB),
                         String(r.ambient)])
         }
         return out.text
@@ -231,9 +243,10 @@ enum ReportCSVEncoder {
 
     static func overlap(_ rows: [OverlapRow]) -> String {
         var out = CSVText(header: OverlapRow.header)
+        var expected = RepeatedNumbers()
         for r in rows {
             out.append([String(r.layer), r.matrix, r.run, String(r.rank), seedCell(r.seed), String(r.i), String(r.j),
-                        ReportNumber.csv(r.phi), ReportNumber.csv(r.expectedRandom), r.targets, seedCell(r.dataSeed)])
+                        ReportNumber.csv(r.phi), expected.csv(r.expectedRandom), r.targets, seedCell(r.dataSeed)])
         }
         return out.text
     }
