@@ -253,26 +253,27 @@ final class AnalysisEngine {
         return rows
     }
 
-    /// Fig 4: every pair of seeds at options.seedSimilarityRank (same targets), i, j ≤ that rank; then the random
-    /// Gaussian panel (one per input dimension met), run_a "random-a", run_b "random-b".
+    /// Fig 4: every pair of seeds at options.seedSimilarityRank (same targets), i ≤ seedMaxI, j ≤ seedMaxJ (default: that
+    /// rank); then the random Gaussian panel (one per input dimension met), run_a "random-a", run_b "random-b".
     func seedPairRows(_ subjects: [AnalysisSubject]) throws -> [SimilarityRow] {
         guard let k = options.seedSimilarityRank else { return [] }
+        let maxI = Swift.min(options.seedMaxI ?? k, k), maxJ = Swift.min(options.seedMaxJ ?? k, k)
         var rows: [SimilarityRow] = []
         for group in ReportOrder.groupedByTargets(subjects) {
             let atRank = group.filter { $0.rank == k }.sorted { $0.seedKey < $1.seedKey }
             guard atRank.count >= 2 else { continue }
             for a in 0..<(atRank.count - 1) {
                 for b in (a + 1)..<atRank.count where atRank[a].seedKey != atRank[b].seedKey {
-                    rows += try similarityRows(atRank[a], atRank[b], maxI: k, maxJ: k, comparison: .seed)
+                    rows += try similarityRows(atRank[a], atRank[b], maxI: maxI, maxJ: maxJ, comparison: .seed)
                 }
             }
         }
         let ambients = Array(Set(rows.map(\.ambient))).sorted()
         for ambient in ambients {
-            let n = Swift.min(k, ambient)
-            let grid = try SubspaceSimilarity.randomBaselineGrid(rows: k, ambient: ambient, maxI: n, maxJ: n, seed: options.randomSeed)
-            for i in 1...n {
-                for j in 1...n {
+            let ni = Swift.min(maxI, ambient), nj = Swift.min(maxJ, ambient)
+            let grid = try SubspaceSimilarity.randomBaselineGrid(rows: k, ambient: ambient, maxI: ni, maxJ: nj, seed: options.randomSeed)
+            for i in 1...ni {
+                for j in 1...nj {
                     rows.append(SimilarityRow(layer: nil, matrix: "", runA: "random-a", runB: "random-b", i: i, j: j,
                                               phi: csvRounded(grid[i - 1][j - 1]),
                                               expectedRandom: expectedRandom(i, j, ambient: ambient),

@@ -31,12 +31,17 @@ public struct ReportContext: Codable, Equatable, Sendable {
 public struct AnalysisOptions: Codable, Equatable, Sendable {
     /// Fig 3: pairs [r_small, r_large] whose A factors are compared (same targets and seeds); [] = off.
     public var rankPairs: [[Int]] = [[8, 64]]
-    /// Fig 3 grid: i ≤ maxI (top directions of the smaller rank), capped at that rank.
+    /// Fig 3 grid: i ≤ maxI (top directions of the pair's first rank), capped at that rank (pass `Int.max` for
+    /// "the whole rank"). Also the i bound of the App. H.3 grid (top-i directions of W) and K of claim 4's D.
     public var maxI = 8
-    /// Fig 3 grid: j ≤ maxJ (top directions of the larger rank), capped at that rank.
+    /// Fig 3 grid: j ≤ maxJ (top directions of the pair's second rank), capped at that rank. Also the j bound of the
+    /// App. H.3 grid (top-j directions of ΔW).
     public var maxJ = 64
-    /// Fig 4: the rank at which two seeds are compared (i, j ≤ this rank); nil = off.
+    /// Fig 4: the rank at which two seeds are compared; nil = off.
     public var seedSimilarityRank: Int? = 64
+    /// Fig 4 grid bounds, capped at `seedSimilarityRank`; nil = that rank (the paper's full 64 × 64 map).
+    public var seedMaxI: Int? = nil
+    public var seedMaxJ: Int? = nil
     /// Table 7 layers; nil = every adapted layer.
     public var projectionLayers: [Int]? = nil
     /// Table 7 (‖UᵀWV‖_F, amplification).
@@ -53,12 +58,15 @@ public struct AnalysisOptions: Codable, Equatable, Sendable {
     public var randomSeed: UInt64 = 0
 
     public init(rankPairs: [[Int]] = [[8, 64]], maxI: Int = 8, maxJ: Int = 64, seedSimilarityRank: Int? = 64,
+                seedMaxI: Int? = nil, seedMaxJ: Int? = nil,
                 projectionLayers: [Int]? = nil, projection: Bool = true, directionOverlap: Bool = true, spectra: Bool = true,
                 accuracy: Bool = true, plantedRecovery: Bool = false, randomSeed: UInt64 = 0) {
         self.rankPairs = rankPairs
         self.maxI = maxI
         self.maxJ = maxJ
         self.seedSimilarityRank = seedSimilarityRank
+        self.seedMaxI = seedMaxI
+        self.seedMaxJ = seedMaxJ
         self.projectionLayers = projectionLayers
         self.projection = projection
         self.directionOverlap = directionOverlap
@@ -69,7 +77,7 @@ public struct AnalysisOptions: Codable, Equatable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case rankPairs, maxI, maxJ, seedSimilarityRank, projectionLayers, projection, directionOverlap, spectra, accuracy
+        case rankPairs, maxI, maxJ, seedSimilarityRank, seedMaxI, seedMaxJ, projectionLayers, projection, directionOverlap, spectra, accuracy
         case plantedRecovery, randomSeed
     }
 
@@ -82,6 +90,8 @@ public struct AnalysisOptions: Codable, Equatable, Sendable {
         maxJ = try c.decodeIfPresent(Int.self, forKey: .maxJ) ?? d.maxJ
         seedSimilarityRank = c.contains(.seedSimilarityRank)
             ? try c.decodeIfPresent(Int.self, forKey: .seedSimilarityRank) : d.seedSimilarityRank
+        seedMaxI = try c.decodeIfPresent(Int.self, forKey: .seedMaxI)
+        seedMaxJ = try c.decodeIfPresent(Int.self, forKey: .seedMaxJ)
         projectionLayers = try c.decodeIfPresent([Int].self, forKey: .projectionLayers)
         projection = try c.decodeIfPresent(Bool.self, forKey: .projection) ?? d.projection
         directionOverlap = try c.decodeIfPresent(Bool.self, forKey: .directionOverlap) ?? d.directionOverlap
@@ -97,6 +107,8 @@ public struct AnalysisOptions: Codable, Equatable, Sendable {
         try c.encode(maxI, forKey: .maxI)
         try c.encode(maxJ, forKey: .maxJ)
         if let r = seedSimilarityRank { try c.encode(r, forKey: .seedSimilarityRank) } else { try c.encodeNil(forKey: .seedSimilarityRank) }
+        if let v = seedMaxI { try c.encode(v, forKey: .seedMaxI) } else { try c.encodeNil(forKey: .seedMaxI) }
+        if let v = seedMaxJ { try c.encode(v, forKey: .seedMaxJ) } else { try c.encodeNil(forKey: .seedMaxJ) }
         if let l = projectionLayers { try c.encode(l, forKey: .projectionLayers) } else { try c.encodeNil(forKey: .projectionLayers) }
         try c.encode(projection, forKey: .projection)
         try c.encode(directionOverlap, forKey: .directionOverlap)

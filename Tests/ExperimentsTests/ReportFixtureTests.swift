@@ -332,6 +332,21 @@ final class ReportFixtureTests: XCTestCase {
         XCTAssertEqual(summary.claims.map(\.number), Array(1...8))
     }
 
+    /// Fig 4 bounds: seedMaxI × seedMaxJ cells per seed pair and for the random panel; Fig 3 caps at the pair's ranks.
+    func testGridBounds() throws {
+        let root = try ReportFixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var options = ReportFixture.options
+        options.seedMaxI = 3
+        options.seedMaxJ = 5
+        options.maxI = 100
+        let (results, _) = try ReportFixture.build(in: root, options: options)
+        let sim = try XCTUnwrap(try ReportData.load(from: results).similarity)
+        XCTAssertEqual(sim.filter { $0.comparison == .seed }.count, 2 * 2 * 15)
+        XCTAssertEqual(sim.filter { $0.comparison == .random }.count, 15)
+        XCTAssertEqual(sim.filter { $0.comparison == .rank }.map(\.i).max(), 2)
+    }
+
     /// Switching an analysis off removes its file (and figures) on the next build.
     func testStaleFilesOfSwitchedOffAnalysesAreRemoved() throws {
         let root = try ReportFixture.temporaryDirectory()

@@ -21,8 +21,10 @@ final class ReportTimingTests: XCTestCase {
         }
         let model = try BertModel.load(checkpointDirectory: checkpoint)
         let d = model.config.hiddenSize, layers = model.config.layers
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("report-timing-\(ProcessInfo.processInfo.processIdentifier)")
-        defer { try? FileManager.default.removeItem(at: root) }
+        // REPORT_TIMING_OUTPUT=<dir> keeps the built results folder for inspection.
+        let keep = ProcessInfo.processInfo.environment["REPORT_TIMING_OUTPUT"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        let root = keep ?? FileManager.default.temporaryDirectory.appendingPathComponent("report-timing-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { if keep == nil { try? FileManager.default.removeItem(at: root) } }
         let results = root.appendingPathComponent("results/timing")
         let machine = MachineFacts(cpu: "timing", cores: 2, threads: 2, blas: "OpenBLAS", gitCommit: "none", swiftVersion: nil)
         var records: [RunRecord] = []
