@@ -4,13 +4,15 @@ import LoRA
 import Model
 
 extension AnalysisOptions {
-    /// The analyses a spec asks for (paper defaults where the spec leaves a bound open: maxI = r₁, maxJ = r₂).
+    /// The analyses a spec asks for. A bound the spec leaves open means the whole rank (maxI = r₁, maxJ = r₂, as in
+    /// Fig 3; the seed grid up to r, as in Fig 4); the report caps every bound at the ranks involved.
     public init(_ a: AnalysesSpec) {
         let pairs = a.subspaceSimilarity?.pairs.map { [$0.first, $0.second] } ?? []
         self.init(rankPairs: pairs,
-                  maxI: a.subspaceSimilarity?.maxI ?? pairs.first?[0] ?? 8,
-                  maxJ: a.subspaceSimilarity?.maxJ ?? pairs.first?[1] ?? 64,
+                  maxI: a.subspaceSimilarity?.maxI ?? Int.max,
+                  maxJ: a.subspaceSimilarity?.maxJ ?? Int.max,
                   seedSimilarityRank: a.seedSimilarity?.rank,
+                  seedMaxI: a.seedSimilarity?.maxI, seedMaxJ: a.seedSimilarity?.maxJ,
                   projectionLayers: a.projection?.layer.map { [$0] },
                   projection: a.projection != nil,
                   directionOverlap: a.directionOverlap, spectra: a.spectra, accuracy: a.accuracy,
@@ -70,7 +72,7 @@ extension ExperimentRunner {
             resultsDirectory: specDirectory)
         var updated: [URL] = []
         if let notebooks, FileManager.default.fileExists(atPath: notebooks.path) {
-            updated = try ReportBuilder.updateNotebooks(in: notebooks, resultsDirectory: options.resultsRoot, repositoryRoot: repositoryRoot)
+            updated = try ReportBuilder.updateNotebooks(in: notebooks, resultsDirectory: specDirectory, repositoryRoot: repositoryRoot)
         }
         return (summary, updated)
     }

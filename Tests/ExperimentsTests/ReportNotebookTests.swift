@@ -117,7 +117,8 @@ final class ReportNotebookTests: XCTestCase {
         XCTAssertEqual(NotebookMarkers.relativePath(from: URL(fileURLWithPath: "/repo"), to: b), "results/qv-rank/figures/x.svg")
     }
 
-    /// The committed notebook's markers parse, and every section kind it names exists.
+    /// The committed notebook's markers parse, every section kind it names exists, and it is in sync with the committed
+    /// results: regenerating each section from `results/<spec>` (placeholders where a spec has no results) changes nothing.
     func testCommittedSection7NotebookMarkersParse() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("notebooks-md/section7.md")
@@ -125,15 +126,20 @@ final class ReportNotebookTests: XCTestCase {
         let blocks = try NotebookMarkers.blocks(in: NotebookMarkers.lines(text), file: "notebooks-md/section7.md")
         XCTAssertGreaterThanOrEqual(blocks.count, 6)
         XCTAssertEqual(NotebookMarkers.lines(text).joined(), text)
-        // With no results yet, regenerating gives exactly the committed placeholders.
+        let repository = url.deletingLastPathComponent().deletingLastPathComponent()
         let root = try ReportFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let copy = root.appendingPathComponent("notebooks-md/section7.md")
         try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: copy, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("results"), withIntermediateDirectories: true)
         for source in Set(blocks.map(\.source)).sorted() {
+            let committed = repository.appendingPathComponent(source)
+            if FileManager.default.fileExists(atPath: committed.appendingPathComponent("report-context.json").path) {
+                try FileManager.default.createSymbolicLink(at: root.appendingPathComponent(source), withDestinationURL: committed)
+            }
             XCTAssertFalse(try ReportBuilder.updateNotebook(copy, resultsDirectory: root.appendingPathComponent(source), repositoryRoot: root),
-                           "the committed placeholders of \(source) are not what updateNotebook writes")
+                           "notebooks-md/section7.md is out of date for \(source): run `experiment report`")
         }
     }
 }
