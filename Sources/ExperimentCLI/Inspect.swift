@@ -44,10 +44,12 @@ struct Inspect: ParsableCommand {
             let encoding = tokenizer.encode(text, pair: pair, maxLength: model.config.maxPositions)
             let batch = Batch(sequences: [(encoding.ids, encoding.typeIds)], padId: tokenizer.padId)
             let workspace = EncoderWorkspace(config: model.config)
-            let hidden = try model.forward(batch, workspace: workspace)
             let d = model.config.hiddenSize
             let pooled = FloatBuffer(capacity: d)
-            Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, batch: 1, tokens: batch.tokens, width: d)
+            try withExtendedLifetime(workspace) {   // the returned view points into the workspace
+                let hidden = try model.forward(batch, workspace: workspace)
+                Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, batch: 1, tokens: batch.tokens, width: d)
+            }
             let values = pooled.array(d)
             if json {
                 let tokens = encoding.ids.map(String.init).joined(separator: ",")

@@ -33,7 +33,10 @@ public final class LoRAAdapter {
     public var scaling: Float { Float(parameters.scaling) }
 
     /// A fresh adapter: B = 0 and A drawn per `parameters.initialization` from `SeededGenerator(seed: initSeed,
-    /// stream: "lora/<layer>/<target>")`, so every matrix of every layer has its own reproducible stream.
+    /// stream: "lora/<layer>/<target>/r<rank>")`, so every matrix of every layer has its own reproducible stream.
+    /// The rank is part of the stream on purpose: with one stream per matrix, A at r = 64 would start with a scaled copy
+    /// of A at r = 8 in its first 8 rows, and the Fig 3 similarity between ranks would partly measure the shared
+    /// initialisation instead of what training learned (Sec 7.2 compares independently initialised runs).
     public init(target: LoRATarget, layer: Int, inFeatures: Int, outFeatures: Int, parameters: LoRAParameters, initSeed: UInt64) {
         precondition(parameters.rank > 0 && parameters.rank <= min(inFeatures, outFeatures), "rank \(parameters.rank) out of range")
         self.target = target
@@ -41,7 +44,7 @@ public final class LoRAAdapter {
         self.parameters = parameters
         self.inFeatures = inFeatures
         self.outFeatures = outFeatures
-        var rng = SeededGenerator(seed: initSeed, stream: "lora/\(layer)/\(target.rawValue)")
+        var rng = SeededGenerator(seed: initSeed, stream: "lora/\(layer)/\(target.rawValue)/r\(parameters.rank)")
         let aValue: Matrix<Float>
         switch parameters.initialization {
         case .gaussian:

@@ -2,7 +2,8 @@ import LinearAlgebra
 
 extension BertModel {
     /// Runs the encoder on `batch` and returns the final hidden states (B·T, d), a view into `workspace` valid until
-    /// the next call. Stores every activation the backward pass needs.
+    /// the next call and only while `workspace` is alive (keep it with `withExtendedLifetime` when it is a local).
+    /// Stores every activation the backward pass needs.
     @discardableResult
     public func forward(_ batch: Batch, workspace ws: EncoderWorkspace) throws -> MatrixView<Float> {
         let (bsz, t) = (batch.batchSize, batch.tokens)

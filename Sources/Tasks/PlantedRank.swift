@@ -101,10 +101,12 @@ public struct PlantedRankData {
             for start in stride(from: 0, to: examples.count, by: 64) {
                 let chunk = Array(examples[start..<min(examples.count, start + 64)])
                 let (batch, _) = Batching.batch(chunk, padId: tokenizer.padId)
-                let h = try model.forward(batch, workspace: ws)
-                for (b, e) in chunk.enumerated() {
-                    let base = h.base + b * batch.tokens * d
-                    out.append(Array(UnsafeBufferPointer(start: base, count: e.ids.count * d)))
+                try withExtendedLifetime(ws) {   // the returned view points into ws
+                    let h = try model.forward(batch, workspace: ws)
+                    for (b, e) in chunk.enumerated() {
+                        let base = h.base + b * batch.tokens * d
+                        out.append(Array(UnsafeBufferPointer(start: base, count: e.ids.count * d)))
+                    }
                 }
             }
             return out

@@ -107,8 +107,11 @@ final class ModelGradientTests: XCTestCase {
         }
         let unmerged = try outputs()
         let base = BertModel.random(config: Self.config, seed: 42, perturbNorms: true)
-        let baseOut: [Float] = try { let h = try base.forward(Self.batch(), workspace: EncoderWorkspace(config: Self.config))
-            return Array(UnsafeBufferPointer(start: h.base, count: h.rows * h.cols)) }()
+        let baseWorkspace = EncoderWorkspace(config: Self.config)
+        let baseOut: [Float] = try withExtendedLifetime(baseWorkspace) {
+            let h = try base.forward(Self.batch(), workspace: baseWorkspace)
+            return Array(UnsafeBufferPointer(start: h.base, count: h.rows * h.cols))
+        }
         XCTAssertGreaterThan(zip(unmerged, baseOut).map { abs($0 - $1) }.max()!, 1e-3, "the adapters must change the outputs")
         for layer in model.layers { for t in LoRATarget.allCases { try layer.linear(t).merge() } }
         let merged = try outputs()
@@ -156,5 +159,24 @@ final class ModelGradientTests: XCTestCase {
                 }
             }
         }
+    }
+}
+
+/// Adapter initialisation streams: reproducible for the same (seed, layer, target, rank), and independent across ranks,
+/// so A at r = 64 does not contain A at r = 8 (which would inflate the Fig 3 similarity).
+final class AdapterInitializationTests: XCTestCase {
+    func testInitIsReproducibleAndIndependentAcrossRanks() {
+        func a(rank: Int, seed: UInt64 = 1) -> Matrix<Float> {
+            LoRAAdapter(target: .q, layer: 0, inFeatures: 32, outFeatures: 32, parameters: LoRAParameters(rank: rank, alpha: 8), initSeed: seed).a.value
+        }
+        XCTAssertEqual(a(rank: 4), a(rank: 4))
+        XCTAssertNotEqual(a(rank: 4), a(rank: 4, seed: 2))
+        // The first 2 rows of A at r = 8, rescaled to r = 2's std, must not equal A at r = 2.
+        let small = a(rank: 2), big = a(rank: 8)
+        var maxRatioDeviation: Float = 0
+        for j in 0..<32 { maxRatioDeviation = max(maxRatioDeviation, abs(big[0, j] * 4 - small[0, j])) }
+        XCTAssertGreaterThan(maxRatioDeviation, 0.1)
+        let b = LoRAAdapter(target: .q, layer: 0, inFeatures: 32, outFeatures: 32, parameters: LoRAParameters(rank: 2, alpha: 8), initSeed: 1).b.value
+        XCTAssertTrue(b.storage.allSatisfy { $0 == 0 }, "B = 0 at initialisation")
     }
 }

@@ -56,15 +56,23 @@ final class TrainingLoopTests: XCTestCase {
 
     func testHiddenStateObjectiveGradientFlows() throws {
         let model = BertModel.random(config: Self.config, seed: 11)
-        model.attachAdapters(targets: [.v], parameters: LoRAParameters(rank: 2, alpha: 2), initSeed: 1)
+        let adapters = model.attachAdapters(targets: [.v], parameters: LoRAParameters(rank: 2, alpha: 2), initSeed: 1)
         let opt = AdamW(parameters: TrainingStep.trainableParameters(model: model, objective: .hiddenStates))
         let step = TrainingStep(model: model, objective: .hiddenStates, optimizer: opt)
         let (batch, _) = Self.batches(count: 1, seed: 9)[0]
-        let target = [Float](repeating: 0.1, count: batch.batchSize * batch.tokens * 16)
+        // A reachable target: the hidden states of the same model with a non-zero B (a teacher), then B reset to 0.
+        var rng = SeededGenerator(seed: 4)
+        for a in adapters { for i in 0..<a.b.value.storage.count { a.b.value.storage[i] = Float(rng.nextGaussian()) } }
+        let teacherWorkspace = EncoderWorkspace(config: Self.config)
+        let teacher = try model.forward(batch, workspace: teacherWorkspace)
+        let target = Array(UnsafeBufferPointer(start: teacher.base, count: batch.batchSize * batch.tokens * 16))
+        withExtendedLifetime(teacherWorkspace) {}
+        for a in adapters { a.b.value = Matrix(rows: a.b.value.rows, cols: a.b.value.cols) }
         let before = try step.lossAndGradients(batch, targets: .hiddenStates(target), backward: false)
+        XCTAssertGreaterThan(before, 1e-4)
         for _ in 0..<20 { _ = try step.step(batch, targets: .hiddenStates(target), learningRate: 1e-2, clipNorm: nil) }
         let after = try step.lossAndGradients(batch, targets: .hiddenStates(target), backward: false)
-        XCTAssertLessThan(after, before)
+        XCTAssertLessThan(after, before * 0.5)
         XCTAssertThrowsError(try step.lossAndGradients(batch, targets: .labels([0]), backward: false))
     }
 }
