@@ -3,6 +3,7 @@ import Foundation
 import LinearAlgebra
 import LoRA
 import Model
+import Support
 import Tokenization
 
 struct Inspect: ParsableCommand {
@@ -53,7 +54,7 @@ struct Inspect: ParsableCommand {
             let values = pooled.array(d)
             if json {
                 let tokens = encoding.ids.map(String.init).joined(separator: ",")
-                let pieces = encoding.ids.map { jsonString(tokenizer.token(for: $0)) }.joined(separator: ",")
+                let pieces = encoding.ids.map { JSONValue.quoted(tokenizer.token(for: $0)) }.joined(separator: ",")
                 let floats = values.map { "\($0)" }.joined(separator: ",")
                 print("{\"tokens\":[\(tokens)],\"token_strings\":[\(pieces)],\"type_ids\":[\(encoding.typeIds.map(String.init).joined(separator: ","))],\"hidden_size\":\(d),\"pooled\":[\(floats)]}")
             } else {
@@ -83,21 +84,4 @@ struct Inspect: ParsableCommand {
             }
         }
     }
-}
-
-/// A JSON string literal for `s`.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
 }

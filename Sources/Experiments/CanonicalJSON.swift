@@ -2,7 +2,8 @@ import Foundation
 
 /// Deterministic JSON text: the bytes depend only on the value, never on dictionary order, process or platform.
 ///
-/// Both forms sort object keys by their UTF-8 bytes and escape only `"`, `\` and control characters.
+/// Both forms sort object keys by their UTF-8 bytes and write strings with `JSONValue.quoted` (escaping only `"`,
+/// `\` and control characters).
 /// - `canonical`: no whitespace; numbers normalised so that equal values print equally (`1`, `1.0` and `1e0`
 ///   all print `1`; integer literals print as written, so 64-bit seeds keep every digit; other numbers use
 ///   Swift's shortest round-trip form, e.g. `0.001`). This is what run ids hash.
@@ -49,7 +50,7 @@ public enum CanonicalJSON {
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
-        case .string(let s): writeString(s, into: &out)
+        case .string(let s): out += JSONValue.quoted(s)
         case .number(let n): out += pretty ? prettyNumber(n) : canonicalNumber(n)
         case .array(let elements):
             if elements.isEmpty { out += "[]"; return }
@@ -75,7 +76,7 @@ public enum CanonicalJSON {
             out += pretty ? "{\n" : "{"
             for (k, m) in sorted.enumerated() {
                 if pretty { out += String(repeating: "  ", count: indent + 1) }
-                writeString(m.key, into: &out)
+                out += JSONValue.quoted(m.key)
                 out += pretty ? ": " : ":"
                 write(m.value, into: &out, pretty: pretty, indent: indent + 1)
                 if k + 1 < sorted.count { out += pretty ? ",\n" : "," } else if pretty { out += "\n" }
@@ -94,28 +95,5 @@ public enum CanonicalJSON {
 
     static func prettyNumber(_ n: JSONNumber) -> String {
         n.isIntegerLiteral ? n.literal : n.value.description
-    }
-
-    static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
     }
 }

@@ -9,12 +9,10 @@ public struct MatrixView<Scalar: BLASScalar> {
 
     @inlinable @inline(__always)
     public init(_ base: UnsafePointer<Scalar>, rows: Int, cols: Int, ld: Int? = nil) {
-        let ld = ld ?? max(1, cols)
-        precondition(rows >= 0 && cols >= 0 && ld >= max(1, cols), "bad view shape (\(rows), \(cols)) ld \(ld)")
         self.base = base
         self.rows = rows
         self.cols = cols
-        self.ld = ld
+        self.ld = checkedLeadingDimension(rows: rows, cols: cols, ld: ld)
     }
 
     @inlinable @inline(__always)
@@ -30,12 +28,10 @@ public struct MutableMatrixView<Scalar: BLASScalar> {
 
     @inlinable @inline(__always)
     public init(_ base: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int, ld: Int? = nil) {
-        let ld = ld ?? max(1, cols)
-        precondition(rows >= 0 && cols >= 0 && ld >= max(1, cols), "bad view shape (\(rows), \(cols)) ld \(ld)")
         self.base = base
         self.rows = rows
         self.cols = cols
-        self.ld = ld
+        self.ld = checkedLeadingDimension(rows: rows, cols: cols, ld: ld)
     }
 
     @inlinable @inline(__always)
@@ -65,6 +61,15 @@ extension Matrix {
             try body(MutableMatrixView(p.baseAddress ?? emptyViewStorage(), rows: r, cols: c))
         }
     }
+}
+
+/// The leading dimension of a `rows × cols` view: `ld`, or `max(1, cols)` when nil. Traps unless `rows ≥ 0`,
+/// `cols ≥ 0` and `ld ≥ max(1, cols)` (the check both view types make).
+@inlinable @inline(__always)
+func checkedLeadingDimension(rows: Int, cols: Int, ld: Int?) -> Int {
+    let ld = ld ?? max(1, cols)
+    precondition(rows >= 0 && cols >= 0 && ld >= max(1, cols), "bad view shape (\(rows), \(cols)) ld \(ld)")
+    return ld
 }
 
 /// A valid, aligned pointer for views of empty matrices (never dereferenced: such views have no elements).

@@ -1,3 +1,5 @@
+import Support
+
 /// Header validation. The rules, and why:
 ///
 /// 1. At least 8 bytes (the length prefix) — `fileTooSmall`.
@@ -36,21 +38,13 @@ extension SafeTensorsFile {
         let dataStart = 8 + Int(headerLength)
         let dataSize = file.count - dataStart
 
-        guard let text = String(validating: UnsafeRawBufferPointer(rebasing: file[8..<dataStart]), as: UTF8.self) else {
-            throw SafeTensorsError.invalidHeaderJSON(file: label, reason: "header is not valid UTF-8")
-        }
-        let root: HeaderJSON
-        do {
-            root = try HeaderJSONParser.parse(text)
-        } catch let error as HeaderJSONSyntaxError {
-            throw SafeTensorsError.invalidHeaderJSON(file: label, reason: error.reason)
-        }
+        let root = try HeaderJSON.parse(UnsafeRawBufferPointer(rebasing: file[8..<dataStart]), label: label)
         guard case let .object(members) = root else {
             throw SafeTensorsError.invalidHeaderJSON(file: label, reason: "header is a JSON \(root.typeName), not an object")
         }
 
         var metadata: [String: String] = [:]
-        var entries: [(name: String, value: HeaderJSON)] = []
+        var entries: [(name: String, value: JSONValue)] = []
         for member in members {
             if member.key == "__metadata__" {
                 metadata = try parseMetadata(member.value, label: label)
@@ -65,7 +59,7 @@ extension SafeTensorsFile {
         return Header(metadata: metadata, tensors: tensors, dataStart: dataStart)
     }
 
-    private static func parseMetadata(_ value: HeaderJSON, label: String) throws -> [String: String] {
+    private static func parseMetadata(_ value: JSONValue, label: String) throws -> [String: String] {
         switch value {
         case .null:
             return [:]
@@ -85,12 +79,12 @@ extension SafeTensorsFile {
         }
     }
 
-    private static func tensorInfo(name: String, entry: HeaderJSON, dataSize: Int, label: String) throws -> TensorInfo {
+    private static func tensorInfo(name: String, entry: JSONValue, dataSize: Int, label: String) throws -> TensorInfo {
         func invalid(_ reason: String) -> SafeTensorsError {
             .invalidEntry(file: label, tensor: name, reason: reason)
         }
         guard case let .object(members) = entry else { throw invalid("entry is \(entry.typeWithArticle), not an object") }
-        var fields: [String: HeaderJSON] = [:]
+        var fields: [String: JSONValue] = [:]
         for member in members { fields[member.key] = member.value }
 
         guard let dtypeValue = fields["dtype"] else { throw invalid("missing \"dtype\"") }

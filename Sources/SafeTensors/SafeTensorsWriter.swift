@@ -92,25 +92,6 @@ public struct SafeTensorsWriter: Sendable {
         }
     }
 
-    /// A JSON string literal: `"` and `\` escaped, control characters as `\n`-style or `\u00XX` escapes,
-    /// everything else as raw UTF-8 (the reference writer's choices).
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\u{00}"..."\u{1F}":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal, as `Support`'s `JSONValue.quoted` writes it (the reference writer's choices).
+    static func jsonString(_ s: String) -> String { JSONValue.quoted(s) }
 }

@@ -39,7 +39,7 @@ public enum JSONLDataset {
             return .defect(.badJSON(file: file, line: n, reason: "empty line (only empty lines at the end of the file are allowed)"))
         }
         let value: JSONValue
-        do { value = try JSONValue.parse(Array(line.bytes)) } catch let e as JSONValue.ParseError {
+        do { value = try JSONValue.parse(line.bytes) } catch let e as JSONValue.ParseError {
             return .defect(.badJSON(file: file, line: n, reason: e.reason))
         } catch { return .defect(.badJSON(file: file, line: n, reason: "\(error)")) }
         guard case .object(let obj) = value else {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A location inside a JSON document, printed the way a reader would write it: `adapters[0].ranks[2]`,
 /// `training.batchSize`; keys that are not plain identifiers are quoted (`task["max tokens"]`); the document
 /// itself is `(top level)`.
@@ -15,6 +17,8 @@ public struct JSONPath: Equatable, Hashable, Sendable, CustomStringConvertible {
 
     public mutating func append(_ c: Component) { components.append(c) }
     public mutating func removeLast() { components.removeLast() }
+    /// Puts `c` in front (the parser builds an error's path while unwinding, innermost component first).
+    mutating func prepend(_ c: Component) { components.insert(c, at: 0) }
 
     public func appending(_ key: String) -> JSONPath { JSONPath(components + [.key(key)]) }
     public func appending(_ index: Int) -> JSONPath { JSONPath(components + [.index(index)]) }
