@@ -73,14 +73,39 @@ if want swift; then
     fi
 fi
 
+# cpu_jiffies: "non-idle total" CPU time of the whole machine so far, in clock ticks (from /proc/stat).
+cpu_jiffies() {
+    local f
+    f=($(sed -n 's/^cpu  //p' /proc/stat 2>/dev/null)) || true
+    if [ "${#f[@]}" -lt 5 ]; then echo "0 0"; return; fi
+    local total=0 i
+    for i in "${!f[@]}"; do total=$((total + f[i])); done
+    echo "$((total - f[3] - f[4])) $total"
+}
+HZ="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+
 # run NAME ENGINE COMMAND...: stdout -> $RAW/NAME.out, stderr -> $RAW/NAME.err, exit code -> $RAW/NAME.rc,
 # and a line "NAME ENGINE" in $RAW/runs (the order of the table).
 run() {
     local name="$1" engine="$2"; shift 2
     echo "bench-compare: [$name] $*" >&2
-    local rc=0
-    "$@" >"$RAW/$name.out" 2>"$RAW/$name.err" || rc=$?
+    local rc=0 before after
+    before=($(cpu_jiffies))
+    # bash's time keyword gives the run's own CPU seconds (user+system, children included).
+    { TIMEFORMAT='%U %S'; time "$@" >"$RAW/$name.out" 2>"$RAW/$name.err" || rc=$?; } 2>"$RAW/$name.time"
+    after=($(cpu_jiffies))
     echo "$rc" >"$RAW/$name.rc"
+    # Share of the machine's CPU time during the run used by other processes (not this run): competing work.
+    python3 - "${before[@]}" "${after[@]}" "$HZ" "$(tail -n 1 "$RAW/$name.time")" >"$RAW/$name.others" <<'PY' || true
+import sys
+b_busy, b_total, a_busy, a_total, hz = map(float, sys.argv[1:6])
+try:
+    own = sum(float(x) for x in sys.argv[6].split()) * hz
+except ValueError:
+    own = None
+total = a_total - b_total
+print("" if own is None or total <= 0 else f"{max(0.0, 100 * (a_busy - b_busy - own) / total):.0f}")
+PY
     echo "$name $engine" >>"$RAW/runs"
     if [ "$rc" -ne 0 ]; then
         echo "bench-compare: [$name] exited $rc; last lines of its stderr:" >&2
@@ -154,6 +179,10 @@ def num(obj, key):
 def fmt(v, digits):
     return "—" if v is None else f"{v:,.{digits}f}"
 
+def spread(o):
+    lo, mid = num(o, "sec_per_step_min"), num(o, "sec_per_step_median")
+    return "—" if lo is None and mid is None else f"{fmt(lo, 4)}, {fmt(mid, 4)}"
+
 rows, failed = [], False
 for line in open(os.path.join(raw, "runs")):
     name, engine = line.split()
@@ -162,7 +191,11 @@ for line in open(os.path.join(raw, "runs")):
     obj = extract(out)
     _, shape, tg, rank = name.split("-")
     targets = {"qv": "q,v", "qkvo": "q,k,v,o"}.get(tg, tg)
-    rows.append(dict(name=name, engine=engine, shape=shape, targets=targets, rank=rank[1:], rc=rc, obj=obj))
+    try:
+        busy = float(open(os.path.join(raw, name + ".others")).read().strip())
+    except (OSError, ValueError):
+        busy = None
+    rows.append(dict(name=name, engine=engine, shape=shape, targets=targets, rank=rank[1:], rc=rc, obj=obj, busy=busy))
     if obj is None or rc != 0:
         failed = True
 
@@ -187,19 +220,25 @@ if sw or swift_version:
     if sw and num(sw, "sgemm_gflops") is not None:
         parts.append(f"square sgemm {num(sw, 'sgemm_gflops'):.1f} GFLOPS")
     out.append("- Swift side: " + "; ".join(parts))
+busy_runs = [r for r in rows if r["busy"] is not None and r["busy"] >= 25]
+if busy_runs:
+    out.append(f"- **warning: other processes used ≥ 25% of the machine's CPU time during {len(busy_runs)} of "
+               f"{len(rows)} runs (last column); competing work slows both engines erratically, so those rows understate what "
+               "this machine does when idle — rerun when it is quiet**")
 out.append("- GFLOPS = the same engine-independent matrix-product FLOP count per step (step_flops / "
            "Benchmark.stepFLOPs) ÷ s/step, for both engines")
 out.append("")
-out.append("| shape | engine | targets, r | tokens/s | s/step | step GFLOP | GFLOPS | share of sgemm | peak RSS MiB "
-           "| Swift/PyTorch tokens/s |")
-out.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|")
+out.append("| shape | engine | targets, r | tokens/s | s/step | s/step min, median | step GFLOP | GFLOPS | share of sgemm "
+           "| peak RSS MiB | Swift/PyTorch tokens/s | others' CPU share during run |")
+out.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 for r in rows:
     o = r["obj"]
     label = {"swift": "Swift", "pytorch": "PyTorch+PEFT"}.get(r["engine"], r["engine"])
     head = f"| {r['shape']} | {label} | {r['targets']}, {r['rank']} |"
+    tail = " " + ("?" if r["busy"] is None else f"{r['busy']:.0f}%") + " |"
     if o is None or r["rc"] != 0:
         why = f"exit {r['rc']}" if r["rc"] != 0 else "no JSON result"
-        out.append(head + f" failed ({why}) | | | | | | |")
+        out.append(head + f" failed ({why}) | | | | | | | |" + tail)
         continue
     share = num(o, "sgemm_share") if r["engine"] == "swift" else None
     ratio = "—"
@@ -210,9 +249,9 @@ for r in rows:
         if pv and sv is not None:
             ratio = f"{sv / pv:.2f}"
     out.append(head + " " + " | ".join([
-        fmt(num(o, "tokens_per_s"), 0), fmt(num(o, "sec_per_step"), 4), fmt(num(o, "step_gflop"), 2),
+        fmt(num(o, "tokens_per_s"), 0), fmt(num(o, "sec_per_step"), 4), spread(o), fmt(num(o, "step_gflop"), 2),
         fmt(num(o, "gflops"), 1), "—" if share is None else f"{100 * share:.0f}%", fmt(num(o, "peak_rss_mib"), 0),
-        ratio]) + " |")
+        ratio]) + " |" + tail)
 print("\n".join(out))
 sys.exit(1 if failed else 0)
 PY

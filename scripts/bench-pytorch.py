@@ -139,6 +139,8 @@ def main(argv=None) -> int:
                     help="torch.set_num_threads (default os.cpu_count())")
     ap.add_argument("--classes", type=int, default=26)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--attn", default=None, choices=["sdpa", "eager"],
+                    help="attention implementation (default: transformers' default for BERT, sdpa)")
     ap.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     args = ap.parse_args(argv)
     for name in ("batch", "seq", "rank", "steps", "threads", "classes"):
@@ -165,8 +167,9 @@ def main(argv=None) -> int:
 
     # Library messages go to stderr so that --json leaves exactly one object on stdout.
     with contextlib.redirect_stdout(log):
+        extra = {"attn_implementation": args.attn} if args.attn else {}
         model = AutoModel.from_pretrained(str(checkpoint), dtype=torch.float32, local_files_only=True,
-                                          hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+                                          hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, **extra)
         cfg = model.config
         lora = LoraConfig(r=args.rank, lora_alpha=8, lora_dropout=0.0, init_lora_weights="gaussian",
                           target_modules=peft_target_regex(args.targets), bias="none")
