@@ -9,6 +9,7 @@
 #   --steps N      timed steps per run (default 20)     --warmup N   untimed steps first (default 3)
 #   --threads N    threads for both engines (default 2) --out FILE   also write the Markdown report to FILE
 #   --engines L    which engines to run (default swift,pytorch)
+#   --shapes L     batch x seq shapes (default 32x32,32x128)
 #   --pytorch-r64  also run PyTorch at r=64 q,k,v,o (so that row gets a ratio too)
 # Environment:
 #   BENCH_PYTHON      python of the PyTorch venv (default .venv-bench/bin/python)
@@ -21,16 +22,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STEPS=20 WARMUP=3 WARMUP_SET=0 THREADS=2 ENGINES=swift,pytorch OUT="" PYTORCH_R64=0
+STEPS=20 WARMUP=3 WARMUP_SET=0 THREADS=2 ENGINES=swift,pytorch SHAPES=32x32,32x128 OUT="" PYTORCH_R64=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --steps) STEPS="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; WARMUP_SET=1; shift 2 ;;
         --threads) THREADS="$2"; shift 2 ;;
         --engines) ENGINES="$2"; shift 2 ;;
+        --shapes) SHAPES="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         --pytorch-r64) PYTORCH_R64=1; shift ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench-compare: unknown argument $1 (see --help)" >&2; exit 64 ;;
     esac
 done
@@ -38,6 +40,10 @@ for v in "$STEPS" "$WARMUP" "$THREADS"; do
     [[ "$v" =~ ^[0-9]+$ ]] || { echo "bench-compare: --steps/--warmup/--threads take integers" >&2; exit 64; }
 done
 want() { [[ ",$ENGINES," == *",$1,"* ]]; }
+IFS=, read -r -a SHAPE_LIST <<< "$SHAPES"
+for shape in "${SHAPE_LIST[@]}"; do
+    [[ "$shape" =~ ^[0-9]+x[0-9]+$ ]] || { echo "bench-compare: --shapes takes BxT[,BxT...], got $SHAPES" >&2; exit 64; }
+done
 
 BENCH_PYTHON="${BENCH_PYTHON:-.venv-bench/bin/python}"
 CHECKPOINT="${BENCH_CHECKPOINT:-models/all-MiniLM-L6-v2}"
@@ -121,7 +127,7 @@ pytorch_args() { common "$@"; echo --warmup "$WARMUP"; }
 STARTED="$(date -u '+%Y-%m-%d %H:%M UTC')"
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 # Both engines per shape back to back, so slow drift of the machine's load hits them alike.
-for shape in 32x32 32x128; do
+for shape in "${SHAPE_LIST[@]}"; do
     b="${shape%x*}" t="${shape#*x}"
     # shellcheck disable=SC2046
     want swift && run "swift-$shape-qv-r8" swift "${SWIFT_CMD[@]}" bench $(swift_args "$b" "$t" q,v 8)
@@ -129,7 +135,7 @@ for shape in 32x32 32x128; do
     want pytorch && run "pytorch-$shape-qv-r8" pytorch "$BENCH_PYTHON" scripts/bench-pytorch.py \
         --checkpoint "$CHECKPOINT" $(pytorch_args "$b" "$t" q,v 8)
 done
-for shape in 32x32 32x128; do
+for shape in "${SHAPE_LIST[@]}"; do
     b="${shape%x*}" t="${shape#*x}"
     # shellcheck disable=SC2046
     want swift && run "swift-$shape-qkvo-r64" swift "${SWIFT_CMD[@]}" bench $(swift_args "$b" "$t" q,k,v,o 64)
