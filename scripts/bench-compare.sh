@@ -74,7 +74,10 @@ if want swift; then
         read -r -a SWIFT_CMD <<< "$BENCH_SWIFT"
     else
         echo "bench-compare: building the Swift engine (swift build -c release --product experiment)" >&2
-        swift build -c release --product experiment >&2
+        if ! swift build -c release --product experiment >&2; then
+            echo "bench-compare: swift build failed (see above); set BENCH_SWIFT or use --engines pytorch" >&2
+            exit 1
+        fi
         SWIFT_CMD=(swift run -c release --skip-build experiment)
     fi
 fi
