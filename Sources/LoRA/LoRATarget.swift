@@ -22,14 +22,16 @@ public enum LoRATarget: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
-    /// PEFT's `target_modules` entry (the last path component): query, key, value, dense (o), …
-    /// PEFT matches by suffix, so o, ffn_up and ffn_down use their full sub-path to stay unambiguous.
-    public var peftTargetModule: String {
+    /// PEFT's `target_modules` entries for this target in `layers`. PEFT matches an entry when it equals a module's
+    /// name or is a dot-separated suffix of it, so q, k, v use the last component, o and ffn_up their sub-path, and
+    /// ffn_down — whose sub-path `output.dense` is also a suffix of `attention.output.dense` — the full per-layer name.
+    public func peftTargetModules(layers: [Int]) -> [String] {
         switch self {
-        case .q: return "query"
-        case .k: return "key"
-        case .v: return "value"
-        default: return moduleSuffix
+        case .q: return ["query"]
+        case .k: return ["key"]
+        case .v: return ["value"]
+        case .o, .ffnUp: return [moduleSuffix]
+        case .ffnDown: return layers.map { "encoder.layer.\($0).\(moduleSuffix)" }
         }
     }
 

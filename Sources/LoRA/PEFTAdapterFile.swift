@@ -107,7 +107,7 @@ public enum PEFTAdapterFile {
         let layers = Array(Set(adapters.map(\.layer))).sorted()
         let allLayersUsed = layers.count == (layers.max() ?? 0) + 1 && layers.first == 0
         let config = PEFTAdapterConfig(
-            r: p.rank, loraAlpha: p.alpha, targetModules: targets.map(\.peftTargetModule), useRslora: p.rsLoRA,
+            r: p.rank, loraAlpha: p.alpha, targetModules: targets.flatMap { $0.peftTargetModules(layers: layers) }, useRslora: p.rsLoRA,
             initLoraWeights: p.initialization == .gaussian ? "gaussian" : "true", loraDropout: p.dropout,
             baseModelNameOrPath: baseModel, layersToTransform: allLayersUsed ? nil : layers, harness: harness)
         var writer = SafeTensorsWriter(metadata: ["format": "pt"])
