@@ -7,13 +7,9 @@ import Model
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time full LoRA training steps (forward, backward, AdamW) on random tokens.",
-        discussion: """
-        Warm-up steps are excluded. Reports tokens/s, seconds per step, the achieved GFLOPS of the step's matrix products
-        (exact count) and that rate as a share of a square-sgemm rate measured in the same run. scripts/bench-compare.sh
-        runs this beside PyTorch + PEFT.
-        """)
+        discussion: "Warm-up steps are excluded. Reports tokens/s, seconds per step, the achieved GFLOPS of the step's matrix products (exact count) and that rate as a share of a square-sgemm rate measured in the same run. scripts/bench-compare.sh runs this beside PyTorch + PEFT.")
 
-    @Option(help: "Checkpoint directory (default: models/all-MiniLM-L6-v2).")
+    @Option(help: "Checkpoint directory.")
     var checkpoint: String = "models/all-MiniLM-L6-v2"
     @Option(help: "Sequences per batch.") var batch: Int = 32
     @Option(help: "Tokens per sequence (fixed shape, no padding).") var seq: Int = 32

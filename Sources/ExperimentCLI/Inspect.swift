@@ -9,11 +9,7 @@ import Tokenization
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarise a checkpoint (and an adapter), or encode a text and print its mean-pooled final hidden state.",
-        discussion: """
-        Without --text: architecture, parameter counts and the matrices LoRA can adapt.
-        With --text "…" --json: one JSON object on stdout with "tokens" (ids exactly as the checkpoint's tokenizer gives
-        them, [CLS]/[SEP] included) and "pooled" (the mean over all those tokens of the final hidden states).
-        """)
+        discussion: "Without --text: architecture, parameter counts and the matrices LoRA can adapt. With --text \"…\" --json: one JSON object on stdout with \"tokens\" (ids exactly as the checkpoint's tokenizer gives them, [CLS]/[SEP] included) and \"pooled\" (the mean over all those tokens of the final hidden states).")
 
     @Argument(help: "Hugging Face checkpoint directory (config.json, model.safetensors, vocab.txt).")
     var checkpoint: String

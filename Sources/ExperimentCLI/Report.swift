@@ -25,7 +25,7 @@ struct Report: ParsableCommand {
 
     @Argument(help: "Specs to rebuild (default: every spec in experiments/specs with results).")
     var specs: [String] = []
-    @Option(help: "Folder holding the results (default: results/).")
+    @Option(help: "Folder holding the results.")
     var results: String = "results"
     @OptionGroup var compute: ComputeOptions
 
@@ -73,7 +73,7 @@ struct Analyze: ParsableCommand {
     var checkpoint: String = "models/all-MiniLM-L6-v2"
     @Argument(help: "PEFT adapter directories (adapter_config.json + adapter_model.safetensors).")
     var adapters: [String]
-    @Option(help: "Output folder (default: results/analyze).")
+    @Option(help: "Output folder.")
     var output: String = "results/analyze"
     @Option(help: "Largest i of the φ grids.") var maxI: Int = 8
     @Option(help: "Largest j of the φ grids.") var maxJ: Int = 64

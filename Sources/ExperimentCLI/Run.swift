@@ -16,7 +16,7 @@ struct Run: ParsableCommand {
     var force = false
     @Option(help: "Only runs whose id matches this shell pattern, e.g. 'qv-r64-*'.")
     var only: String?
-    @Option(help: "Folder for all outputs (default: results/).")
+    @Option(help: "Folder for all outputs.")
     var results: String = "results"
     @OptionGroup var compute: ComputeOptions
 
