@@ -18,12 +18,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // The only C in the project: OpenBLAS's CBLAS and LAPACKE, reached through LinearAlgebra.
+        // The only C in the project: OpenBLAS's CBLAS, LAPACKE and libmvec, reached through LinearAlgebra.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
                        providers: [.apt(["liblapacke-dev"])]),
-        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
+        // glibc's libmvec (vector erf/exp for GELU), declared in a header of its own.
+        .systemLibrary(name: "CVectorMath", path: "Sources/CVectorMath"),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CVectorMath"]),
         .target(name: "Support"),
         .target(name: "SafeTensors", dependencies: ["Support"]),
         .target(name: "Tokenization", dependencies: ["Support"]),
