@@ -73,6 +73,13 @@ public enum LoadedTask {
             return try WordNet(directory: location, parts: parts)
         }
         func parts(_ p: [WordNetPart]) -> [PartOfSpeech] { p.map { PartOfSpeech(rawValue: $0.rawValue)! } }
+        /// A user dataset through `loader`, paths resolved against the repository root, capped to the first N examples.
+        func user(_ loader: (URL, URL, URL?, UserDatasetOptions) throws -> (TextDataset, skipped: Int), _ train: String,
+                  _ validation: String, _ test: String?, skipInvalid: Bool, maxTrain: Int?, maxValidation: Int?) throws -> TextDataset {
+            let (data, _) = try loader(SpecPaths.resolve(train, against: repositoryRoot), SpecPaths.resolve(validation, against: repositoryRoot),
+                                       test.map { SpecPaths.resolve($0, against: repositoryRoot) }, UserDatasetOptions(skipInvalid: skipInvalid))
+            return cap(data, train: maxTrain, validation: maxValidation)
+        }
         func classification(_ text: TextDataset, maxTokens: Int) -> (LoadedTask, TaskSummary) {
             let tokenized = TokenizedDataset(text, tokenizer: model.tokenizer, maxTokens: maxTokens)
             return (.classification(tokenized), summary(text, tokenized))
@@ -92,21 +99,15 @@ public enum LoadedTask {
                 throw RunnerError.unsupported(field: "task.textField/textPairField/labelField",
                                               reason: "the JSONL reader takes the fields text (or text_a/text_b) and label")
             }
-            let (data, _) = try JSONLDataset.load(train: SpecPaths.resolve(t.train, against: repositoryRoot),
-                                                  validation: SpecPaths.resolve(t.validation, against: repositoryRoot),
-                                                  test: t.test.map { SpecPaths.resolve($0, against: repositoryRoot) },
-                                                  options: UserDatasetOptions(skipInvalid: t.skipInvalid))
-            return classification(cap(data, train: t.maxTrain, validation: t.maxValidation), maxTokens: t.maxTokens)
+            return classification(try user(JSONLDataset.load, t.train, t.validation, t.test, skipInvalid: t.skipInvalid,
+                                           maxTrain: t.maxTrain, maxValidation: t.maxValidation), maxTokens: t.maxTokens)
         case .glueTSV(let t):
             guard t.textColumn == "sentence1", t.textPairColumn == "sentence2", t.labelColumn == "gold_label" else {
                 throw RunnerError.unsupported(field: "task.textColumn/textPairColumn/labelColumn",
                                               reason: "the GLUE TSV reader takes MultiNLI's columns sentence1, sentence2, gold_label")
             }
-            let (data, _) = try GLUETSVDataset.load(train: SpecPaths.resolve(t.train, against: repositoryRoot),
-                                                    validation: SpecPaths.resolve(t.validation, against: repositoryRoot),
-                                                    test: t.test.map { SpecPaths.resolve($0, against: repositoryRoot) },
-                                                    options: UserDatasetOptions(skipInvalid: t.skipInvalid))
-            return classification(cap(data, train: t.maxTrain, validation: t.maxValidation), maxTokens: t.maxTokens)
+            return classification(try user(GLUETSVDataset.load, t.train, t.validation, t.test, skipInvalid: t.skipInvalid,
+                                           maxTrain: t.maxTrain, maxValidation: t.maxValidation), maxTokens: t.maxTokens)
         case .plantedRank(let t):
             let options = PlantedRankOptions(plantRank: t.plantRank, targets: t.targets, layers: t.layers, singularValues: t.singularValues,
                                              inputs: t.inputs == .wordnet ? .wordnet : .randomTokens, plantSeed: t.plantSeed,
