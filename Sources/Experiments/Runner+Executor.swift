@@ -39,11 +39,9 @@ struct RunExecutor {
         bert.setTraining(true)
 
         let objective: Objective
-        var classes = 0
         switch task {
         case .classification(let data):
-            classes = data.labels.count
-            objective = .classification(head: LinearHead(inFeatures: d, outFeatures: classes, seed: config.initSeed), pooling: .mean)
+            objective = .classification(head: LinearHead(inFeatures: d, outFeatures: data.labels.count, seed: config.initSeed), pooling: .mean)
         case .planted:
             objective = .hiddenStates
         }
@@ -168,7 +166,6 @@ struct RunExecutor {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(outcome) + Data("\n".utf8), to: directory.appendingPathComponent("final.json"))
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint"))
-        _ = classes
         return outcome
     }
 
