@@ -35,19 +35,9 @@ struct PhiPanel {
     /// Panels in order of first appearance.
     static func panels(_ rows: [SimilarityRow]) -> [PhiPanel] {
         struct Key: Hashable { var c: String, t: String, l: Int?, m: String, a: String, b: String }
-        var order: [Key] = []
-        var cells: [Key: [SimilarityRow]] = [:]
-        for r in rows {
-            let k = Key(c: r.comparison.rawValue, t: r.targets, l: r.layer, m: r.matrix, a: r.runA, b: r.runB)
-            if cells[k] == nil { order.append(k) }
-            cells[k, default: []].append(r)
-        }
-        return order.map { k in
-            let rs = cells[k]!
-            let ni = rs.map(\.i).max()!, nj = rs.map(\.j).max()!
-            var grid = [[Double]](repeating: [Double](repeating: .nan, count: nj), count: ni)
-            for r in rs where r.i >= 1 && r.j >= 1 { grid[r.i - 1][r.j - 1] = r.phi }
-            let f = rs[0]
+        let groups = phiGrids(rows, key: { Key(c: $0.comparison.rawValue, t: $0.targets, l: $0.layer, m: $0.matrix, a: $0.runA, b: $0.runB) },
+                              i: \.i, j: \.j, phi: \.phi)
+        return groups.map { f, grid in
             return PhiPanel(comparison: f.comparison, targets: f.targets, layer: f.layer, matrix: f.matrix, runA: f.runA, runB: f.runB,
                             rankA: f.rankA, rankB: f.rankB, ambient: f.ambient, grid: grid)
         }
@@ -83,24 +73,33 @@ struct OverlapPanel {
 
     static func panels(_ rows: [OverlapRow]) -> [OverlapPanel] {
         struct Key: Hashable { var l: Int, m: String, r: String }
-        var order: [Key] = []
-        var cells: [Key: [OverlapRow]] = [:]
-        for r in rows {
-            let k = Key(l: r.layer, m: r.matrix, r: r.run)
-            if cells[k] == nil { order.append(k) }
-            cells[k, default: []].append(r)
-        }
-        return order.map { k in
-            let rs = cells[k]!
-            let ni = rs.map(\.i).max()!, nj = rs.map(\.j).max()!
-            var grid = [[Double]](repeating: [Double](repeating: .nan, count: nj), count: ni)
-            for r in rs where r.i >= 1 && r.j >= 1 { grid[r.i - 1][r.j - 1] = r.phi }
-            let f = rs[0]
+        let groups = phiGrids(rows, key: { Key(l: $0.layer, m: $0.matrix, r: $0.run) }, i: \.i, j: \.j, phi: \.phi)
+        return groups.map { f, grid in
             // expected_random = max(i, j)/in, so in = max(i, j)/expected on any row.
             let ambient = f.expectedRandom > 0 ? Int((Double(Swift.max(f.i, f.j)) / f.expectedRandom).rounded()) : 0
             return OverlapPanel(layer: f.layer, matrix: f.matrix, run: f.run, rank: f.rank, seed: f.seed, dataSeed: f.dataSeed,
                                 targets: f.targets, ambient: ambient, grid: grid)
         }
+    }
+}
+
+/// Groups CSV rows into φ grids by `key`, in order of first appearance: each group's first row and its (max i × max j)
+/// grid, NaN where the CSV has no row. Shared by the subspace-similarity and direction-overlap panels.
+func phiGrids<Row, Key: Hashable>(_ rows: [Row], key: (Row) -> Key, i: KeyPath<Row, Int>, j: KeyPath<Row, Int>,
+                                  phi: KeyPath<Row, Double>) -> [(first: Row, grid: [[Double]])] {
+    var order: [Key] = []
+    var cells: [Key: [Row]] = [:]
+    for r in rows {
+        let k = key(r)
+        if cells[k] == nil { order.append(k) }
+        cells[k, default: []].append(r)
+    }
+    return order.map { k in
+        let rs = cells[k]!
+        let ni = rs.map { $0[keyPath: i] }.max()!, nj = rs.map { $0[keyPath: j] }.max()!
+        var grid = [[Double]](repeating: [Double](repeating: .nan, count: nj), count: ni)
+        for r in rs where r[keyPath: i] >= 1 && r[keyPath: j] >= 1 { grid[r[keyPath: i] - 1][r[keyPath: j] - 1] = r[keyPath: phi] }
+        return (rs[0], grid)
     }
 }
 
