@@ -10,6 +10,17 @@ import Training
 /// Trains one run of a grid (paper Sec 4.1 LoRA on the spec's targets), resuming from its checkpoint when one exists,
 /// and writes its folder: metrics.jsonl, eval.jsonl, adapter/ (PEFT), head.safetensors, final.json.
 struct RunExecutor {
+    /// A loss above this magnitude counts as divergence even while it is still finite. A blown-up float32 model need not
+    /// produce NaN: LayerNorm of overflowing activations saturates (rstd → 0, output → β, as in PyTorch) and the head's
+    /// logits stay finite, so the loss can sit at 10³⁰ indefinitely. No task's loss comes near 10¹²; an absolute bound
+    /// needs no state carried across a resume.
+    static let divergenceLossBound = 1e12
+
+    /// True when a step's loss or gradient norm is NaN or ±∞, or the loss exceeds `divergenceLossBound`.
+    static func hasDiverged(loss: Double, gradientNorm: Double) -> Bool {
+        !loss.isFinite || !gradientNorm.isFinite || abs(loss) > divergenceLossBound
+    }
+
     let config: RunConfig
     let directory: URL
     let model: LoadedModel
@@ -109,7 +120,7 @@ struct RunExecutor {
                                                   tokensPerS: tokensPerSecond)))
             progress(.step(StepProgress(id: config.id, step: stepIndex, totalSteps: totalSteps, loss: result.loss, learningRate: lr,
                                         gradientNorm: result.gradientNorm, tokensPerSecond: tokensPerSecond, elapsed: trainSeconds)))
-            if !result.loss.isFinite || !result.gradientNorm.isFinite {
+            if RunExecutor.hasDiverged(loss: result.loss, gradientNorm: result.gradientNorm) {
                 status = .diverged
                 break
             }

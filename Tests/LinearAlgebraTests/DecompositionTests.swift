@@ -83,3 +83,26 @@ final class VectorMathTests: XCTestCase {
         for i in 0..<n { XCTAssertEqual(y[i], expf(x[i]), accuracy: 1e-7 + 1e-6 * expf(x[i]), "exp(\(x[i]))") }
     }
 }
+
+/// The SIMD reductions against Double sums, on lengths around the 16-lane width (empty, tail only, exact lanes, lanes +
+/// tail). Tolerance: a float sum of n terms in any order is within n·2⁻²⁴·Σ|terms| of the exact sum.
+final class VectorReductionTests: XCTestCase {
+    func testReductionsMatchDoubleReference() {
+        var rng = SeededGenerator(seed: 3, stream: "reductions")
+        for n in [0, 1, 15, 16, 17, 33, 384, 1003] {
+            let x = (0..<n).map { _ in Float(rng.nextGaussian()) * 3 + 0.5 }
+            let y = (0..<n).map { _ in Float(rng.nextGaussian()) }
+            func bound(_ terms: [Double]) -> Double { Double(n) * 0x1p-24 * terms.map(abs).reduce(0, +) + 1e-30 }
+            let sumTerms = x.map(Double.init)
+            XCTAssertEqual(Double(VectorMath.sum(x, count: n)), sumTerms.reduce(0, +), accuracy: bound(sumTerms), "sum n=\(n)")
+            let dotTerms = zip(x, y).map { Double($0) * Double($1) }
+            XCTAssertEqual(Double(VectorMath.dot(x, y, count: n)), dotTerms.reduce(0, +), accuracy: bound(dotTerms), "dot n=\(n)")
+            let c: Float = 0.25
+            let sqTerms = x.map { (Double($0) - Double(c)) * (Double($0) - Double(c)) }
+            XCTAssertEqual(Double(VectorMath.sumOfSquares(x, centredAt: c, count: n)), sqTerms.reduce(0, +),
+                           accuracy: bound(sqTerms) * 2, "sumOfSquares n=\(n)")
+            XCTAssertEqual(VectorMath.max(x, count: n), x.max() ?? -.infinity, "max n=\(n)")
+        }
+    }
+}
+

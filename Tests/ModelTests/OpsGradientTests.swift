@@ -14,7 +14,7 @@ final class OpsGradientTests: XCTestCase {
     }
 
     func testLayerNormBackward() {
-        let (n, c) = (3, 7)
+        let (n, c) = (3, 37)    // two full 16-lane blocks and a tail
         let x = GradientCheck.buffer(GradientCheck.values(n * c, seed: 1, scale: 2))
         let gamma = GradientCheck.values(c, seed: 2).map { 1 + $0 * 0.5 }
         let beta = GradientCheck.values(c, seed: 3)
@@ -85,6 +85,45 @@ final class OpsGradientTests: XCTestCase {
         assertGradient(gv, at: v.p, count: n * d, "dv", loss: loss)
         // Padded keys receive no gradient.
         for i in 8..<10 { for c in 0..<d { XCTAssertEqual(gk[i * d + c], 0); XCTAssertEqual(gv[i * d + c], 0) } }
+    }
+
+    /// Rows longer than the 16 SIMD lanes (21 keys: one block and a tail) against the Double reference, a sequence
+    /// with every key masked (its probabilities and context are exactly 0), and the softmax backward on the long rows.
+    func testAttentionLongRowsAndFullyMaskedSequence() {
+        let shape = Attention.Shape(batch: 3, tokens: 21, heads: 2, headSize: 4)
+        let n = 63, d = 8
+        let q = GradientCheck.buffer(GradientCheck.values(n * d, seed: 21, scale: 3))
+        let k = GradientCheck.buffer(GradientCheck.values(n * d, seed: 22, scale: 3))
+        let v = GradientCheck.buffer(GradientCheck.values(n * d, seed: 23))
+        var mask = [Float](repeating: 1, count: n)
+        for j in 17..<21 { mask[21 + j] = 0 }                 // second sequence: 4 padding keys, one in the tail block
+        for j in 0..<21 { mask[42 + j] = 0 }                  // third sequence: nothing to attend to
+        let ctx = FloatBuffer(capacity: n * d), probs = FloatBuffer(capacity: 3 * 2 * 21 * 21)
+        Attention.forward(ctx: ctx.p, probs: probs.p, q: q.p, k: k.p, v: v.p, mask: mask, shape: shape)
+        let ref = Attention.forwardReference(q: q.array(n * d), k: k.array(n * d), v: v.array(n * d), mask: mask, shape: shape)
+        for i in 0..<(42 * d) { XCTAssertEqual(ctx.p[i], ref[i], accuracy: 1e-6) }
+        for i in (42 * d)..<(n * d) { XCTAssertEqual(ctx.p[i], 0, "fully masked sequence") }
+        for i in (2 * 2 * 441)..<(3 * 2 * 441) { XCTAssertEqual(probs.p[i], 0) }
+        for row in 0..<(2 * 2 * 21) {                          // unmasked rows sum to 1
+            let sum = (0..<21).reduce(Float(0)) { $0 + probs.p[row * 21 + $1] }
+            XCTAssertEqual(sum, 1, accuracy: 1e-5)
+        }
+        let w = GradientCheck.values(n * d, seed: 24)
+        func loss() -> Double {
+            Attention.forward(ctx: ctx.p, probs: probs.p, q: q.p, k: k.p, v: v.p, mask: mask, shape: shape)
+            return GradientCheck.weightedSum(ctx.p, w)
+        }
+        _ = loss()
+        let dq = FloatBuffer(capacity: n * d), dk = FloatBuffer(capacity: n * d), dv = FloatBuffer(capacity: n * d)
+        let dprobs = FloatBuffer(capacity: 3 * 2 * 441)
+        Attention.backward(dq: dq.p, dk: dk.p, dv: dv.p, dprobs: dprobs.p, dctx: w, q: q.p, k: k.p, v: v.p, probs: probs.p, shape: shape)
+        assertGradient(dq.array(21 * d), at: q.p, count: 21 * d, "dq", loss: loss)
+        assertGradient(dk.array(42 * d), at: k.p, count: 42 * d, "dk", loss: loss)
+        // A NaN score (as in a diverging run) reaches the context instead of being mistaken for a fully masked row.
+        q.p[0] = .nan
+        Attention.forward(ctx: ctx.p, probs: probs.p, q: q.p, k: k.p, v: v.p, mask: mask, shape: shape)
+        XCTAssertTrue(ctx.p[0].isNaN && ctx.p[3].isNaN, "row 0 of head 0 attends through NaN scores")
+        XCTAssertFalse(ctx.p[4].isNaN, "head 1 does not read q[0]")
     }
 
     func testPoolingBackward() {

@@ -57,24 +57,44 @@ public enum Attention {
     }
 
     /// Row-wise softmax in place over `cols` keys; masked keys (keyMask 0) get probability 0.
+    ///
+    /// Each row is shifted by its maximum over unmasked keys, masked keys are set to −∞ (exp gives exactly 0), and the
+    /// exponentials run vectorised (`VectorMath.exp`, libmvec); sums and maxima use SIMD lanes. A row whose keys are all
+    /// masked becomes all zeros; NaN or ±∞ scores propagate NaN into the row, so a diverging run is still detected.
     @inline(__always)
     static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int, keyMask: UnsafePointer<Float>) {
+        let lanes = VectorMath.Lanes.scalarCount
+        let kept = (0..<cols).reduce(0) { $0 + (keyMask[$1] != 0 ? 1 : 0) }
         for i in 0..<rows {
             let row = p + i * cols
-            var mx = -Float.infinity
-            for j in 0..<cols where keyMask[j] != 0 { mx = max(mx, row[j]) }
-            var sum: Float = 0
-            for j in 0..<cols {
-                if keyMask[j] != 0 {
-                    let e = expf(row[j] - mx)
-                    row[j] = e
-                    sum += e
-                } else {
-                    row[j] = 0
-                }
-            }
-            let inv = sum > 0 ? 1 / sum : 0
-            for j in 0..<cols { row[j] *= inv }
+            // Decided by the mask, not by the scores: a row of NaN scores (a diverging run) must stay NaN, not become 0.
+            guard kept > 0 else { row.update(repeating: 0, count: cols); continue }
+            if kept < cols { for j in 0..<cols where keyMask[j] == 0 { row[j] = -.infinity } }
+            let mx = VectorMath.max(UnsafePointer(row), count: cols)
+            var j = 0
+            let shift = VectorMath.Lanes(repeating: mx)
+            while j + lanes <= cols { VectorMath.store(VectorMath.load(row, j) - shift, row, j); j += lanes }
+            while j < cols { row[j] -= mx; j += 1 }
+            VectorMath.exp(row, row, count: cols)
+            let scale = VectorMath.Lanes(repeating: 1 / VectorMath.sum(UnsafePointer(row), count: cols))
+            j = 0
+            while j + lanes <= cols { VectorMath.store(VectorMath.load(row, j) * scale, row, j); j += lanes }
+            while j < cols { row[j] *= scale[0]; j += 1 }
+        }
+    }
+
+    /// Softmax backward in place over each row: dS = P ⊙ (dP − Σⱼ dP·P), with the dot product in SIMD lanes.
+    @inline(__always)
+    static func softmaxBackwardRows(_ dp: UnsafeMutablePointer<Float>, probs p: UnsafePointer<Float>, rows: Int, cols: Int) {
+        let lanes = VectorMath.Lanes.scalarCount
+        for i in 0..<rows {
+            let pr = p + i * cols
+            let dr = dp + i * cols
+            let dot = VectorMath.dot(pr, UnsafePointer(dr), count: cols)
+            let dv = VectorMath.Lanes(repeating: dot)
+            var j = 0
+            while j + lanes <= cols { VectorMath.store(VectorMath.load(pr, j) * (VectorMath.load(dr, j) - dv), dr, j); j += lanes }
+            while j < cols { dr[j] = pr[j] * (dr[j] - dot); j += 1 }
         }
     }
 
@@ -106,13 +126,7 @@ public enum Attention {
                      into: MutableMatrixView(dp, rows: t, cols: t))
                 if let dropout { Dropout.backward(dp, mask: dropout.mask + pIndex, count: t * t) }
                 // softmax backward: dS = P ⊙ (dP − Σⱼ dP·P)
-                for i in 0..<t {
-                    let pr = p + i * t
-                    let dr = dp + i * t
-                    var dot: Float = 0
-                    for j in 0..<t { dot += pr[j] * dr[j] }
-                    for j in 0..<t { dr[j] = pr[j] * (dr[j] - dot) }
-                }
+                softmaxBackwardRows(dp, probs: p, rows: t, cols: t)
                 let ds = MatrixView(UnsafePointer(dp), rows: t, cols: t)
                 gemm(ds, MatrixView(k + off, rows: t, cols: dh, ld: d),
                      into: MutableMatrixView(dq + off, rows: t, cols: dh, ld: d), alpha: scale)     // dQ = dS·K/√dₕ
