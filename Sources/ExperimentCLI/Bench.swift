@@ -58,7 +58,7 @@ struct Bench: ParsableCommand {
                 s/step       \(String(format: "%.4f", result.secPerStep))
                 step work    \(String(format: "%.2f", result.stepGflop)) GFLOP of matrix products
                 achieved     \(String(format: "%.1f", result.gflops)) GFLOPS = \(String(format: "%.0f", result.sgemmShare * 100)) % of square sgemm (\(String(format: "%.1f", result.sgemmGflops)) GFLOPS)
-                peak RSS     \(String(format: "%.0f", result.peakRssMib)) MiB
+                peak RSS     \(String(format: "%.0f", result.peakRssMib)) MiB (\(String(format: "%.0f", result.peakRssAfterWarmupMib)) MiB after warm-up)
                 BLAS         \(result.blas)
                 """)
             }

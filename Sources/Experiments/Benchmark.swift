@@ -35,12 +35,15 @@ public enum Benchmark {
         public var sgemmGflops: Double
         public var sgemmShare: Double
         public var peakRssMib: Double
+        /// Peak RSS when the warm-up steps are done: `peakRssMib` minus this is what the timed steps added (growth).
+        public var peakRssAfterWarmupMib: Double
         public var blas: String
 
         enum CodingKeys: String, CodingKey {
             case engine, model, threads, batch, seq, targets, rank, steps, blas
             case tokensPerS = "tokens_per_s", secPerStep = "sec_per_step", stepGflop = "step_gflop", gflops
             case sgemmGflops = "sgemm_gflops", sgemmShare = "sgemm_share", peakRssMib = "peak_rss_mib"
+            case peakRssAfterWarmupMib = "peak_rss_after_warmup_mib"
         }
     }
 
@@ -74,14 +77,19 @@ public enum Benchmark {
                               mask: [Float](repeating: 1, count: n))
             return (batch, (0..<o.batch).map { _ in rng.nextInt(below: o.classes) })
         }
-        let batches = (0..<(o.steps + o.warmupSteps)).map { _ in randomBatch() }
+        // Each batch is drawn just before its step, outside the timed region, so memory does not grow with --steps and
+        // the peak RSS after warm-up and at the end measure the step alone.
         var timed = 0.0
-        for (i, (batch, labels)) in batches.enumerated() {
+        var peakAfterWarmup = peakResidentMiB()
+        let total = o.steps + o.warmupSteps
+        for i in 0..<total {
+            let (batch, labels) = randomBatch()
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try step.step(batch, targets: .labels(labels), learningRate: 1e-4, clipNorm: nil)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             if i >= o.warmupSteps { timed += seconds }
-            progress(.step(index: i + 1, total: batches.count, seconds: seconds))
+            if i + 1 == o.warmupSteps { peakAfterWarmup = peakResidentMiB() }
+            progress(.step(index: i + 1, total: total, seconds: seconds))
         }
         let secPerStep = timed / Double(max(1, o.steps))
         let flop = stepFLOPs(config: model.config, batch: o.batch, tokens: o.tokens, targets: o.targets, rank: o.rank, classes: o.classes)
@@ -90,7 +98,8 @@ public enum Benchmark {
                       targets: o.targets.map(\.rawValue).joined(separator: ","), rank: o.rank, steps: o.steps,
                       tokensPerS: Double(o.batch * o.tokens) / secPerStep, secPerStep: secPerStep,
                       stepGflop: Double(flop) / 1e9, gflops: gflops, sgemmGflops: sgemm,
-                      sgemmShare: gflops / sgemm, peakRssMib: peakResidentMiB(), blas: BLAS.configuration)
+                      sgemmShare: gflops / sgemm, peakRssMib: peakResidentMiB(), peakRssAfterWarmupMib: peakAfterWarmup,
+                      blas: BLAS.configuration)
     }
 
     /// Exact matrix-product FLOPs (2·m·n·k per product) of one training step, the engine-independent work:
