@@ -55,7 +55,7 @@ struct Bench: ParsableCommand {
                 model        \(result.model)
                 shape        \(result.batch) × \(result.seq) tokens, targets \(result.targets), r = \(result.rank), \(result.threads) threads
                 tokens/s     \(String(format: "%.0f", result.tokensPerS))
-                s/step       \(String(format: "%.4f", result.secPerStep))
+                s/step       \(String(format: "%.4f", result.secPerStep)) (min \(String(format: "%.4f", result.secPerStepMin)), median \(String(format: "%.4f", result.secPerStepMedian)))
                 step work    \(String(format: "%.2f", result.stepGflop)) GFLOP of matrix products
                 achieved     \(String(format: "%.1f", result.gflops)) GFLOPS = \(String(format: "%.0f", result.sgemmShare * 100)) % of square sgemm (\(String(format: "%.1f", result.sgemmGflops)) GFLOPS)
                 peak RSS     \(String(format: "%.0f", result.peakRssMib)) MiB (\(String(format: "%.0f", result.peakRssAfterWarmupMib)) MiB after warm-up)

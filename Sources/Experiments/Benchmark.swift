@@ -30,6 +30,9 @@ public enum Benchmark {
         public var steps: Int
         public var tokensPerS: Double
         public var secPerStep: Double
+        /// Fastest and median timed step: on a shared machine the mean carries other processes' bursts, these less so.
+        public var secPerStepMin: Double
+        public var secPerStepMedian: Double
         public var stepGflop: Double
         public var gflops: Double
         public var sgemmGflops: Double
@@ -41,7 +44,8 @@ public enum Benchmark {
 
         enum CodingKeys: String, CodingKey {
             case engine, model, threads, batch, seq, targets, rank, steps, blas
-            case tokensPerS = "tokens_per_s", secPerStep = "sec_per_step", stepGflop = "step_gflop", gflops
+            case tokensPerS = "tokens_per_s", secPerStep = "sec_per_step", secPerStepMin = "sec_per_step_min"
+            case secPerStepMedian = "sec_per_step_median", stepGflop = "step_gflop", gflops
             case sgemmGflops = "sgemm_gflops", sgemmShare = "sgemm_share", peakRssMib = "peak_rss_mib"
             case peakRssAfterWarmupMib = "peak_rss_after_warmup_mib"
         }
@@ -80,6 +84,7 @@ public enum Benchmark {
         // Each batch is drawn just before its step, outside the timed region, so memory does not grow with --steps and
         // the peak RSS after warm-up and at the end measure the step alone.
         var timed = 0.0
+        var stepTimes: [Double] = []
         var peakAfterWarmup = peakResidentMiB()
         let total = o.steps + o.warmupSteps
         for i in 0..<total {
@@ -87,16 +92,20 @@ public enum Benchmark {
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try step.step(batch, targets: .labels(labels), learningRate: 1e-4, clipNorm: nil)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if i >= o.warmupSteps { timed += seconds }
+            if i >= o.warmupSteps { timed += seconds; stepTimes.append(seconds) }
             if i + 1 == o.warmupSteps { peakAfterWarmup = peakResidentMiB() }
             progress(.step(index: i + 1, total: total, seconds: seconds))
         }
         let secPerStep = timed / Double(max(1, o.steps))
+        stepTimes.sort()
+        let median = stepTimes.isEmpty ? 0 : stepTimes.count % 2 == 1 ? stepTimes[stepTimes.count / 2]
+            : (stepTimes[stepTimes.count / 2 - 1] + stepTimes[stepTimes.count / 2]) / 2
         let flop = stepFLOPs(config: model.config, batch: o.batch, tokens: o.tokens, targets: o.targets, rank: o.rank, classes: o.classes)
         let gflops = Double(flop) / secPerStep / 1e9
         return Result(model: modelName, threads: o.threads, batch: o.batch, seq: o.tokens,
                       targets: o.targets.map(\.rawValue).joined(separator: ","), rank: o.rank, steps: o.steps,
                       tokensPerS: Double(o.batch * o.tokens) / secPerStep, secPerStep: secPerStep,
+                      secPerStepMin: stepTimes.first ?? 0, secPerStepMedian: median,
                       stepGflop: Double(flop) / 1e9, gflops: gflops, sgemmGflops: sgemm,
                       sgemmShare: gflops / sgemm, peakRssMib: peakResidentMiB(), peakRssAfterWarmupMib: peakAfterWarmup,
                       blas: BLAS.configuration)
