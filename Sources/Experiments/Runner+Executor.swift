@@ -80,8 +80,8 @@ struct RunExecutor {
                 throw RunnerError.corruptRun(path: checkpointURL.path, reason: "checkpoint belongs to another configuration; delete it or use --force")
             }
             for p in parameters {
-                guard let v = cp.tensors["param/" + p.name], let m = cp.tensors["m/" + p.name], let s = cp.tensors["v/" + p.name],
-                      v.count == p.count else {
+                guard let v = cp.tensors["param/" + p.name], v.count == p.count,
+                      cp.tensors["m/" + p.name]?.count == p.count, cp.tensors["v/" + p.name]?.count == p.count else {
                     throw RunnerError.corruptRun(path: checkpointURL.path, reason: "tensor for '\(p.name)' missing or of the wrong size")
                 }
                 p.value.storage = v

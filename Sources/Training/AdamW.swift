@@ -43,21 +43,33 @@ public final class AdamW {
         let c1 = Float(1 - pow(h.beta1, Double(stepCount)))
         let c2 = Float(1 - pow(h.beta2, Double(stepCount)))
         let eps = Float(h.eps)
-        for (index, p) in parameters.enumerated() {
-            let plr = lr * learningRateScales[index]
-            let lrF = Float(plr)
-            let decay: Float = p.decays ? Float(1 - plr * h.weightDecay) : 1
-            p.value.storage.withUnsafeMutableBufferPointer { w in
-                p.grad.storage.withUnsafeBufferPointer { g in
-                    m[index].withUnsafeMutableBufferPointer { mp in
-                        v[index].withUnsafeMutableBufferPointer { vp in
-                            for i in 0..<w.count {
-                                let gi = g[i]
-                                let mi = b1 * mp[i] + (1 - b1) * gi
-                                let vi = b2 * vp[i] + (1 - b2) * gi * gi
-                                mp[i] = mi
-                                vp[i] = vi
-                                w[i] = w[i] * decay - lrF * (mi / c1) / ((vi / c2).squareRoot() + eps)
+        // Parameters are updated independently, so they are split across cores by index (each element is written by
+        // exactly one thread; the result does not depend on the split). The element loop is plain arithmetic the
+        // compiler vectorises (SSE divps/sqrtps).
+        let (params, scales) = (parameters, learningRateScales)
+        m.withUnsafeMutableBufferPointer { ms in
+            v.withUnsafeMutableBufferPointer { vs in
+                let (msBase, vsBase) = (ms.baseAddress!, vs.baseAddress!)
+                Parallel.forEachChunk(params.count, minimumChunk: 1) { range in
+                    for index in range {
+                        let p = params[index]
+                        let plr = lr * scales[index]
+                        let lrF = Float(plr)
+                        let decay: Float = p.decays ? Float(1 - plr * h.weightDecay) : 1
+                        p.value.storage.withUnsafeMutableBufferPointer { w in
+                            p.grad.storage.withUnsafeBufferPointer { g in
+                                (msBase + index).pointee.withUnsafeMutableBufferPointer { mp in
+                                    (vsBase + index).pointee.withUnsafeMutableBufferPointer { vp in
+                                        for i in 0..<w.count {
+                                            let gi = g[i]
+                                            let mi = b1 * mp[i] + (1 - b1) * gi
+                                            let vi = b2 * vp[i] + (1 - b2) * gi * gi
+                                            mp[i] = mi
+                                            vp[i] = vi
+                                            w[i] = w[i] * decay - lrF * (mi / c1) / ((vi / c2).squareRoot() + eps)
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
