@@ -33,7 +33,7 @@ extension BertModel {
                 dff = ws.dtmp
             }
             layer.ffnDown.backward(act.g.view(n, f).readOnly, dy: dff.view(n, d).readOnly, dx: ws.dg.view(n, f), accumulate: false) // (N, F)
-            GELU.backward(dinp: ws.dg.p, dout: ws.dg.p, inp: act.u.p, cdf: act.cdf.p, count: n * f)
+            GELU.backward(dinp: ws.dg.p, dout: ws.dg.p, derivative: act.geluDerivative.p, count: n * f)
             // Feed-forward up-projection plus the residual path: da1 = dh2 + du·W1.
             ws.da1.p.update(from: ws.dh2.p, count: n * d)
             layer.ffnUp.backward(act.a1.view(n, d).readOnly, dy: ws.dg.view(n, f).readOnly, dx: ws.da1.view(n, d), accumulate: true)

@@ -74,8 +74,8 @@ extension BertModel {
                                       gamma: g.baseAddress!, beta: bt.baseAddress!, rows: n, cols: d, eps: eps)
                 }
             }
-            layer.ffnUp.forward(act.a1.view(n, d).readOnly, into: act.u.view(n, f))         // (N, F)
-            GELU.forward(out: act.g.p, cdf: act.cdf.p, inp: act.u.p, count: n * f)                          // (N, F)
+            layer.ffnUp.forward(act.a1.view(n, d).readOnly, into: ws.ffnPre.view(n, f))     // (N, F) u
+            GELU.forward(out: act.g.p, derivative: act.geluDerivative.p, inp: ws.ffnPre.p, count: n * f) // (N, F)
             layer.ffnDown.forward(act.g.view(n, f).readOnly, into: act.h2.view(n, d))       // (N, d)
             if dropout && config.hiddenDropout > 0, let m = act.ffnOutMask {
                 Dropout.forward(act.h2.p, mask: m.p, count: n * d, p: config.hiddenDropout, rng: &dropoutRNG)

@@ -8,9 +8,8 @@ final class LayerActivations {
     let h1: FloatBuffer               // (N, d) x + attention output: LayerNorm-1 input
     let ln1Mean, ln1Rstd: FloatBuffer // (N)
     let a1: FloatBuffer               // (N, d) LayerNorm-1 output: feed-forward input and residual
-    let u: FloatBuffer                // (N, F) pre-activation x·W1ᵀ + b1
-    let g: FloatBuffer                // (N, F) GELU(u): input of W2
-    let cdf: FloatBuffer              // (N, F) Φ(u), kept for GELU′
+    let g: FloatBuffer                // (N, F) GELU(u): input of W2 (u = a1·W1ᵀ + b1 lives in the shared `ffnPre`)
+    let geluDerivative: FloatBuffer   // (N, F) GELU′(u), kept for the backward pass
     let h2: FloatBuffer               // (N, d) a1 + feed-forward output: LayerNorm-2 input
     let ln2Mean, ln2Rstd: FloatBuffer // (N)
     // Dropout state, allocated only when dropout is on.
@@ -25,7 +24,7 @@ final class LayerActivations {
         ctx = FloatBuffer(capacity: n * d); h1 = FloatBuffer(capacity: n * d)
         ln1Mean = FloatBuffer(capacity: n); ln1Rstd = FloatBuffer(capacity: n)
         a1 = FloatBuffer(capacity: n * d)
-        u = FloatBuffer(capacity: n * f); g = FloatBuffer(capacity: n * f); cdf = FloatBuffer(capacity: n * f)
+        g = FloatBuffer(capacity: n * f); geluDerivative = FloatBuffer(capacity: n * f)
         h2 = FloatBuffer(capacity: n * d)
         ln2Mean = FloatBuffer(capacity: n); ln2Rstd = FloatBuffer(capacity: n)
         if dropout {
@@ -50,6 +49,7 @@ public final class EncoderWorkspace {
     var embeddingMask: FloatBuffer?                         // (N, d)
     var layers: [LayerActivations] = []
     var mask = FloatBuffer(capacity: 1)                     // (N) key padding mask of the current batch
+    var ffnPre = FloatBuffer(capacity: 1)                   // (N, F) feed-forward pre-activation u, forward scratch
     // Backward scratch shared by all layers.
     var dcur = FloatBuffer(capacity: 1), dh2 = FloatBuffer(capacity: 1), da1 = FloatBuffer(capacity: 1)
     var dh1 = FloatBuffer(capacity: 1), dtmp = FloatBuffer(capacity: 1), dctx = FloatBuffer(capacity: 1)
@@ -81,6 +81,7 @@ public final class EncoderWorkspace {
                 self[keyPath: keyPath] = FloatBuffer(capacity: n2 * d)
             }
             dg = FloatBuffer(capacity: n2 * f)
+            ffnPre = FloatBuffer(capacity: n2 * f)
             dprobs = FloatBuffer(capacity: p2)
             plannedTokens = n2
             plannedProbs = p2
@@ -95,10 +96,10 @@ public final class EncoderWorkspace {
         var n = hidden.reduce(0) { $0 + $1.capacity } + embeddingSum.capacity + 2 * embeddingMean.capacity + mask.capacity
         for l in layers {
             n += l.q.capacity * 3 + l.probs.capacity + l.ctx.capacity + l.h1.capacity + 2 * l.ln1Mean.capacity
-            n += l.a1.capacity + l.u.capacity + l.g.capacity + l.cdf.capacity + l.h2.capacity + 2 * l.ln2Mean.capacity
+            n += l.a1.capacity + l.g.capacity + l.geluDerivative.capacity + l.h2.capacity + 2 * l.ln2Mean.capacity
             n += (l.attnOutMask?.capacity ?? 0) * 2 + (l.probsMask?.capacity ?? 0) * 2
         }
-        n += 9 * dcur.capacity + dg.capacity + dprobs.capacity + (embeddingMask?.capacity ?? 0)
+        n += 9 * dcur.capacity + dg.capacity + ffnPre.capacity + dprobs.capacity + (embeddingMask?.capacity ?? 0)
         return n * MemoryLayout<Float>.size
     }
 }

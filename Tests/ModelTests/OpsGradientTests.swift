@@ -39,22 +39,25 @@ final class OpsGradientTests: XCTestCase {
     }
 
     func testGELUBackward() {
-        let x = GradientCheck.buffer(GradientCheck.values(40, seed: 5, scale: 4))
-        let w = GradientCheck.values(40, seed: 6)
-        let y = FloatBuffer(capacity: 40), cdf = FloatBuffer(capacity: 40)
-        func loss() -> Double { GELU.forward(out: y.p, cdf: cdf.p, inp: x.p, count: 40); return GradientCheck.weightedSum(y.p, w) }
+        let count = 40                         // two 16-lane blocks and a tail
+        let x = GradientCheck.buffer(GradientCheck.values(count, seed: 5, scale: 4))
+        let w = GradientCheck.values(count, seed: 6)
+        let y = FloatBuffer(capacity: count), derivative = FloatBuffer(capacity: count)
+        func loss() -> Double {
+            GELU.forward(out: y.p, derivative: derivative.p, inp: x.p, count: count)
+            return GradientCheck.weightedSum(y.p, w)
+        }
         _ = loss()
-        var dx = [Float](repeating: 0, count: 40)
-        GELU.backward(dinp: &dx, dout: w, inp: x.p, cdf: cdf.p, count: 40)
-        assertGradient(dx, at: x.p, count: 40, "dx", loss: loss)
-        // Known values: gelu(0) = 0, gelu(1) = Φ(1) = 0.8413447, gelu′(0) = 0.5.
-        var out: [Float] = [0, 0], phi: [Float] = [0, 0]
-        GELU.forward(out: &out, cdf: &phi, inp: [0, 1], count: 2)
+        var dx = [Float](repeating: 0, count: count)
+        GELU.backward(dinp: &dx, dout: w, derivative: derivative.p, count: count)
+        assertGradient(dx, at: x.p, count: count, "dx", loss: loss)
+        // Known values: gelu(0) = 0, gelu(1) = Φ(1) = 0.8413447, gelu′(0) = 0.5, gelu′(1) = Φ(1) + φ(1) = 1.0833155.
+        var out: [Float] = [0, 0], slope: [Float] = [0, 0]
+        GELU.forward(out: &out, derivative: &slope, inp: [0, 1], count: 2)
         XCTAssertEqual(out[0], 0)
         XCTAssertEqual(out[1], 0.8413447, accuracy: 1e-6)
-        var d: [Float] = [0, 0]
-        GELU.backward(dinp: &d, dout: [1, 1], inp: [0, 1], cdf: phi, count: 2)
-        XCTAssertEqual(d[0], 0.5, accuracy: 1e-7)
+        XCTAssertEqual(slope[0], 0.5, accuracy: 1e-7)
+        XCTAssertEqual(slope[1], 1.0833155, accuracy: 1e-6)
     }
 
     func testAttentionMatchesReferenceAndBackward() {

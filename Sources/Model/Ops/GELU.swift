@@ -2,71 +2,72 @@ import Foundation
 import LinearAlgebra
 
 /// The exact GELU BERT uses (HF `hidden_act: "gelu"`): gelu(x) = x·Φ(x) = ½x·(1 + erf(x/√2)).
-/// Derivative: Φ(x) + x·φ(x) with φ(x) = exp(−x²/2)/√(2π). The forward pass keeps Φ(x) so the backward pass needs
-/// only one exp per element. erf and exp run vectorised (`VectorMath`, libmvec) over tiles of `tile` elements, split
-/// across cores; the arithmetic around them runs in 16 SIMD lanes.
+/// Derivative: gelu′(x) = Φ(x) + x·φ(x) with φ(x) = exp(−x²/2)/√(2π).
+///
+/// The forward pass stores gelu′(x) itself, so the backward pass is one multiply per element: it reads two (N, F) arrays
+/// instead of three, evaluates no transcendental function, and does not need the pre-activation x, which therefore lives
+/// in one scratch buffer shared by all layers instead of one per layer. erf and exp run vectorised (`VectorMath`,
+/// libmvec) over tiles of `tile` elements, split across cores; the arithmetic around them runs in 16 SIMD lanes.
 public enum GELU {
     static let tile = 2048
     static let lanes = VectorMath.Lanes.scalarCount
 
-    /// out ← gelu(inp); cdf ← Φ(inp).
+    /// out ← gelu(inp); derivative ← gelu′(inp). Neither output may alias `inp`.
     @inline(__always)
-    public static func forward(out: UnsafeMutablePointer<Float>, cdf: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+    public static func forward(out: UnsafeMutablePointer<Float>, derivative: UnsafeMutablePointer<Float>,
+                               inp: UnsafePointer<Float>, count: Int) {
         let invSqrt2: Float = 0.70710678118654752
+        let invSqrt2Pi: Float = 0.39894228040143268
         Parallel.forEachChunk(count, minimumChunk: 16384) { range in
-            var start = range.lowerBound
-            while start < range.upperBound {
-                let n = min(tile, range.upperBound - start)
-                let x = inp + start, c = cdf + start, y = out + start
-                var i = 0
-                while i + lanes <= n { VectorMath.store(VectorMath.load(x, i) * invSqrt2, c, i); i += lanes }
-                while i < n { c[i] = x[i] * invSqrt2; i += 1 }
-                VectorMath.erf(c, c, count: n)
-                i = 0
-                while i + lanes <= n {
-                    let phi = 0.5 * (1 + VectorMath.load(c, i))
-                    VectorMath.store(phi, c, i)
-                    VectorMath.store(VectorMath.load(x, i) * phi, y, i)
-                    i += lanes
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: tile) { scratch in
+                let e = scratch.baseAddress!
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let n = min(tile, range.upperBound - start)
+                    let x = inp + start, y = out + start, dy = derivative + start
+                    // y ← x/√2 (then erf), e ← −x²/2 (then exp).
+                    var i = 0
+                    while i + lanes <= n {
+                        let xv = VectorMath.load(x, i)
+                        VectorMath.store(xv * invSqrt2, y, i)
+                        VectorMath.store(-0.5 * xv * xv, e, i)
+                        i += lanes
+                    }
+                    while i < n { y[i] = x[i] * invSqrt2; e[i] = -0.5 * x[i] * x[i]; i += 1 }
+                    VectorMath.erf(y, y, count: n)
+                    VectorMath.exp(e, e, count: n)
+                    // Φ = ½(1 + erf), y ← x·Φ, dy ← Φ + x·φ.
+                    i = 0
+                    while i + lanes <= n {
+                        let xv = VectorMath.load(x, i)
+                        let phi = 0.5 * (1 + VectorMath.load(y, i))
+                        VectorMath.store(xv * phi, y, i)
+                        VectorMath.store(phi + xv * VectorMath.load(e, i) * invSqrt2Pi, dy, i)
+                        i += lanes
+                    }
+                    while i < n {
+                        let phi = 0.5 * (1 + y[i])
+                        y[i] = x[i] * phi
+                        dy[i] = phi + x[i] * e[i] * invSqrt2Pi
+                        i += 1
+                    }
+                    start += n
                 }
-                while i < n {
-                    let phi = 0.5 * (1 + c[i])
-                    c[i] = phi
-                    y[i] = x[i] * phi
-                    i += 1
-                }
-                start += n
             }
         }
     }
 
-    /// dinp ← dout ⊙ gelu′(inp), given Φ(inp) from the forward pass (dinp may alias dout).
+    /// dinp ← dout ⊙ gelu′, given gelu′ from the forward pass (dinp may alias dout).
     @inline(__always)
-    public static func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-                                cdf: UnsafePointer<Float>, count: Int) {
-        let invSqrt2Pi: Float = 0.39894228040143268
+    public static func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, derivative: UnsafePointer<Float>,
+                                count: Int) {
         Parallel.forEachChunk(count, minimumChunk: 16384) { range in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: tile) { scratch in
-                let t = scratch.baseAddress!
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    let n = min(tile, range.upperBound - start)
-                    let x = inp + start, c = cdf + start, g = dout + start, d = dinp + start
-                    var i = 0
-                    while i + lanes <= n { let xv = VectorMath.load(x, i); VectorMath.store(-0.5 * xv * xv, t, i); i += lanes }
-                    while i < n { t[i] = -0.5 * x[i] * x[i]; i += 1 }
-                    VectorMath.exp(t, t, count: n)
-                    i = 0
-                    while i + lanes <= n {
-                        let xv = VectorMath.load(x, i)
-                        let dv = VectorMath.load(g, i) * (VectorMath.load(c, i) + xv * VectorMath.load(t, i) * invSqrt2Pi)
-                        VectorMath.store(dv, d, i)
-                        i += lanes
-                    }
-                    while i < n { d[i] = g[i] * (c[i] + x[i] * t[i] * invSqrt2Pi); i += 1 }
-                    start += n
-                }
+            var i = range.lowerBound
+            while i + lanes <= range.upperBound {
+                VectorMath.store(VectorMath.load(dout, i) * VectorMath.load(derivative, i), dinp, i)
+                i += lanes
             }
+            while i < range.upperBound { dinp[i] = dout[i] * derivative[i]; i += 1 }
         }
     }
 }
