@@ -60,6 +60,24 @@ final class OpsGradientTests: XCTestCase {
         XCTAssertEqual(slope[1], 1.0833155, accuracy: 1e-6)
     }
 
+    /// Attention forward and backward for the loss Σ w ⊙ ctx with w drawn from `seed`: the analytic dq, dk, dv and the
+    /// loss itself (which reruns the forward pass) for finite differences.
+    private func attentionGradients(q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, mask: [Float], shape: Attention.Shape,
+                                    seed: UInt64) -> (dq: [Float], dk: [Float], dv: [Float], loss: () -> Double) {
+        let n = shape.batch * shape.tokens, d = shape.width
+        let blocks = shape.batch * shape.heads * shape.tokens * shape.tokens
+        let ctx = FloatBuffer(capacity: n * d), probs = FloatBuffer(capacity: blocks), dprobs = FloatBuffer(capacity: blocks)
+        let w = GradientCheck.values(n * d, seed: seed)
+        let loss = { () -> Double in
+            Attention.forward(ctx: ctx.p, probs: probs.p, q: q.p, k: k.p, v: v.p, mask: mask, shape: shape)
+            return GradientCheck.weightedSum(ctx.p, w)
+        }
+        _ = loss()
+        let dq = FloatBuffer(capacity: n * d), dk = FloatBuffer(capacity: n * d), dv = FloatBuffer(capacity: n * d)
+        Attention.backward(dq: dq.p, dk: dk.p, dv: dv.p, dprobs: dprobs.p, dctx: w, q: q.p, k: k.p, v: v.p, probs: probs.p, shape: shape)
+        return (dq.array(n * d), dk.array(n * d), dv.array(n * d), loss)
+    }
+
     func testAttentionMatchesReferenceAndBackward() {
         let shape = Attention.Shape(batch: 2, tokens: 5, heads: 2, headSize: 3)
         let n = 10, d = 6
@@ -73,16 +91,7 @@ final class OpsGradientTests: XCTestCase {
         for i in 0..<(n * d) { XCTAssertEqual(ctx.p[i], ref[i], accuracy: 1e-6) }
         for h in 0..<2 { for i in 0..<5 { for j in 3..<5 { XCTAssertEqual(probs.p[(1 * 2 + h) * 25 + i * 5 + j], 0, "masked key gets 0") } } }
 
-        let w = GradientCheck.values(n * d, seed: 10)
-        func loss() -> Double {
-            Attention.forward(ctx: ctx.p, probs: probs.p, q: q.p, k: k.p, v: v.p, mask: mask, shape: shape)
-            return GradientCheck.weightedSum(ctx.p, w)
-        }
-        _ = loss()
-        let dq = FloatBuffer(capacity: n * d), dk = FloatBuffer(capacity: n * d), dv = FloatBuffer(capacity: n * d)
-        let dprobs = FloatBuffer(capacity: 100)
-        Attention.backward(dq: dq.p, dk: dk.p, dv: dv.p, dprobs: dprobs.p, dctx: w, q: q.p, k: k.p, v: v.p, probs: probs.p, shape: shape)
-        let (gq, gk, gv) = (dq.array(n * d), dk.array(n * d), dv.array(n * d))
+        let (gq, gk, gv, loss) = attentionGradients(q: q, k: k, v: v, mask: mask, shape: shape, seed: 10)
         assertGradient(gq, at: q.p, count: n * d, "dq", loss: loss)
         assertGradient(gk, at: k.p, count: n * d, "dk", loss: loss)
         assertGradient(gv, at: v.p, count: n * d, "dv", loss: loss)
@@ -111,17 +120,9 @@ final class OpsGradientTests: XCTestCase {
             let sum = (0..<21).reduce(Float(0)) { $0 + probs.p[row * 21 + $1] }
             XCTAssertEqual(sum, 1, accuracy: 1e-5)
         }
-        let w = GradientCheck.values(n * d, seed: 24)
-        func loss() -> Double {
-            Attention.forward(ctx: ctx.p, probs: probs.p, q: q.p, k: k.p, v: v.p, mask: mask, shape: shape)
-            return GradientCheck.weightedSum(ctx.p, w)
-        }
-        _ = loss()
-        let dq = FloatBuffer(capacity: n * d), dk = FloatBuffer(capacity: n * d), dv = FloatBuffer(capacity: n * d)
-        let dprobs = FloatBuffer(capacity: 3 * 2 * 441)
-        Attention.backward(dq: dq.p, dk: dk.p, dv: dv.p, dprobs: dprobs.p, dctx: w, q: q.p, k: k.p, v: v.p, probs: probs.p, shape: shape)
-        assertGradient(dq.array(21 * d), at: q.p, count: 21 * d, "dq", loss: loss)
-        assertGradient(dk.array(42 * d), at: k.p, count: 42 * d, "dk", loss: loss)
+        let (gq, gk, _, loss) = attentionGradients(q: q, k: k, v: v, mask: mask, shape: shape, seed: 24)
+        assertGradient(Array(gq[..<(21 * d)]), at: q.p, count: 21 * d, "dq", loss: loss)
+        assertGradient(Array(gk[..<(42 * d)]), at: k.p, count: 42 * d, "dk", loss: loss)
         // A NaN score (as in a diverging run) reaches the context instead of being mistaken for a fully masked row.
         q.p[0] = .nan
         Attention.forward(ctx: ctx.p, probs: probs.p, q: q.p, k: k.p, v: v.p, mask: mask, shape: shape)
