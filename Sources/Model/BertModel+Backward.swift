@@ -26,12 +26,7 @@ extension BertModel {
                                    gamma: g.baseAddress!, rows: n, cols: d)
             }
             // Feed-forward down-projection (through its dropout), then GELU′.
-            var dff = ws.dh2
-            if dropout, let m = act.ffnOutMask {
-                ws.dtmp.p.update(from: ws.dh2.p, count: n * d)
-                Dropout.backward(ws.dtmp.p, mask: m.p, count: n * d)
-                dff = ws.dtmp
-            }
+            let dff = throughDropout(ws.dh2, mask: dropout ? act.ffnOutMask : nil, scratch: ws.dtmp, count: n * d)
             layer.ffnDown.backward(act.g.view(n, f).readOnly, dy: dff.view(n, d).readOnly, dx: ws.dg.view(n, f), accumulate: false) // (N, F)
             GELU.backward(dinp: ws.dg.p, dout: ws.dg.p, derivative: act.geluDerivative.p, count: n * f)
             // Feed-forward up-projection plus the residual path: da1 = dh2 + du·W1.
@@ -43,12 +38,7 @@ extension BertModel {
                                    gamma: g.baseAddress!, rows: n, cols: d)
             }
             // Attention output projection (through its dropout).
-            var dproj = ws.dh1
-            if dropout, let m = act.attnOutMask {
-                ws.dtmp.p.update(from: ws.dh1.p, count: n * d)
-                Dropout.backward(ws.dtmp.p, mask: m.p, count: n * d)
-                dproj = ws.dtmp
-            }
+            let dproj = throughDropout(ws.dh1, mask: dropout ? act.attnOutMask : nil, scratch: ws.dtmp, count: n * d)
             layer.attentionOutput.backward(act.ctx.view(n, d).readOnly, dy: dproj.view(n, d).readOnly, dx: ws.dctx.view(n, d), accumulate: false)
             // Attention core.
             if dropout, let pm = act.probsMask, let pd = act.probsDropped {
@@ -67,6 +57,17 @@ extension BertModel {
                 linear.backward(x, dy: grad.view(n, d).readOnly, dx: dx, accumulate: true)
             }
         }
+    }
+}
+
+extension BertModel {
+    /// The gradient before a dropout the forward pass applied: `g` itself when `mask` is nil, else g ⊙ mask written to
+    /// `scratch` (g is left as it is, because the residual path still needs it).
+    fileprivate func throughDropout(_ g: FloatBuffer, mask: FloatBuffer?, scratch: FloatBuffer, count: Int) -> FloatBuffer {
+        guard let mask else { return g }
+        scratch.p.update(from: g.p, count: count)
+        Dropout.backward(scratch.p, mask: mask.p, count: count)
+        return scratch
     }
 }
 
