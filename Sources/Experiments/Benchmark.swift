@@ -38,7 +38,8 @@ public enum Benchmark {
         public var sgemmGflops: Double
         public var sgemmShare: Double
         public var peakRssMib: Double
-        /// Peak RSS when the warm-up steps are done: `peakRssMib` minus this is what the timed steps added (growth).
+        /// Peak RSS (VmHWM, so it includes model loading and the sgemm measurement) when the warm-up steps are done, or
+        /// before the first step when there are none: `peakRssMib` minus this is what the timed steps added (growth).
         public var peakRssAfterWarmupMib: Double
         public var blas: String
 
@@ -81,8 +82,8 @@ public enum Benchmark {
                               mask: [Float](repeating: 1, count: n))
             return (batch, (0..<o.batch).map { _ in rng.nextInt(below: o.classes) })
         }
-        // Each batch is drawn just before its step, outside the timed region, so memory does not grow with --steps and
-        // the peak RSS after warm-up and at the end measure the step alone.
+        // Each batch is drawn just before its step, outside the timed region, so memory does not grow with --steps; the
+        // peak RSS after warm-up and at the end then differ only by what the timed steps added.
         var timed = 0.0
         var stepTimes: [Double] = []
         var peakAfterWarmup = peakResidentMiB()

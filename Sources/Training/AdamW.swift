@@ -60,6 +60,8 @@ public final class AdamW {
                             p.grad.storage.withUnsafeBufferPointer { g in
                                 (msBase + index).pointee.withUnsafeMutableBufferPointer { mp in
                                     (vsBase + index).pointee.withUnsafeMutableBufferPointer { vp in
+                                        precondition(g.count == w.count && mp.count == w.count && vp.count == w.count,
+                                                     "AdamW: gradient or moments of parameter \(index) do not match its size")
                                         for i in 0..<w.count {
                                             let gi = g[i]
                                             let mi = b1 * mp[i] + (1 - b1) * gi

@@ -51,6 +51,12 @@ final class OpsGradientTests: XCTestCase {
         var dx = [Float](repeating: 0, count: count)
         GELU.backward(dinp: &dx, dout: w, derivative: derivative.p, count: count)
         assertGradient(dx, at: x.p, count: count, "dx", loss: loss)
+        // In place, as the model calls it (dinp = dout): the same result.
+        var inPlace = w
+        inPlace.withUnsafeMutableBufferPointer { b in
+            GELU.backward(dinp: b.baseAddress!, dout: b.baseAddress!, derivative: derivative.p, count: count)
+        }
+        XCTAssertEqual(inPlace, dx)
         // Known values: gelu(0) = 0, gelu(1) = Φ(1) = 0.8413447, gelu′(0) = 0.5, gelu′(1) = Φ(1) + φ(1) = 1.0833155.
         var out: [Float] = [0, 0], slope: [Float] = [0, 0]
         GELU.forward(out: &out, derivative: &slope, inp: [0, 1], count: 2)

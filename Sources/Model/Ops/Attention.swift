@@ -60,7 +60,8 @@ public enum Attention {
     ///
     /// Each row is shifted by its maximum over unmasked keys, masked keys are set to −∞ (exp gives exactly 0), and the
     /// exponentials run vectorised (`VectorMath.exp`, libmvec); sums and maxima use SIMD lanes. A row whose keys are all
-    /// masked becomes all zeros; NaN or ±∞ scores propagate NaN into the row, so a diverging run is still detected.
+    /// masked becomes all zeros. NaN or +∞ scores, or a row whose unmasked scores are all −∞, give NaN (a −∞ score beside
+    /// finite ones gets probability 0), so a diverging run is still detected rather than read as a fully masked row.
     @inline(__always)
     static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int, keyMask: UnsafePointer<Float>) {
         let lanes = VectorMath.Lanes.scalarCount
