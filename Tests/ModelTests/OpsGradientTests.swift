@@ -51,7 +51,9 @@ final class OpsGradientTests: XCTestCase {
         var dx = [Float](repeating: 0, count: count)
         GELU.backward(dinp: &dx, dout: w, derivative: derivative.p, count: count)
         assertGradient(dx, at: x.p, count: count, "dx", loss: loss)
-        // In place, as the model calls it (dinp = dout): the same result.
+        // In place, as the model calls it (dinp = dout): the same result (after a forward pass at the unperturbed x,
+        // since the finite differences left gelu′ of a perturbed input behind).
+        _ = loss()
         var inPlace = w
         inPlace.withUnsafeMutableBufferPointer { b in
             GELU.backward(dinp: b.baseAddress!, dout: b.baseAddress!, derivative: derivative.p, count: count)
