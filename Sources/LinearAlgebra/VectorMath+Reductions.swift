@@ -74,3 +74,33 @@ extension VectorMath {
         UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Lanes.self)
     }
 }
+
+/// Element-wise updates in 16 SIMD lanes with a scalar tail (the same arithmetic per element as a plain loop).
+extension VectorMath {
+    /// x[i] += c.
+    @inlinable
+    public static func add(_ c: Float, to x: UnsafeMutablePointer<Float>, count n: Int) {
+        let cv = Lanes(repeating: c)
+        var i = 0
+        while i + lanes <= n { store(load(x, i) + cv, x, i); i += lanes }
+        while i < n { x[i] += c; i += 1 }
+    }
+
+    /// x[i] *= c.
+    @inlinable
+    public static func scale(_ x: UnsafeMutablePointer<Float>, by c: Float, count n: Int) {
+        let cv = Lanes(repeating: c)
+        var i = 0
+        while i + lanes <= n { store(load(x, i) * cv, x, i); i += lanes }
+        while i < n { x[i] *= c; i += 1 }
+    }
+
+    /// z[i] = x[i]·y[i] (z may equal x or y).
+    @inlinable
+    public static func multiply(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into z: UnsafeMutablePointer<Float>,
+                                count n: Int) {
+        var i = 0
+        while i + lanes <= n { store(load(x, i) * load(y, i), z, i); i += lanes }
+        while i < n { z[i] = x[i] * y[i]; i += 1 }
+    }
+}

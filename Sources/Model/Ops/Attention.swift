@@ -64,23 +64,15 @@ public enum Attention {
     /// finite ones gets probability 0), so a diverging run is still detected rather than read as a fully masked row.
     @inline(__always)
     static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, cols: Int, keyMask: UnsafePointer<Float>) {
-        let lanes = VectorMath.Lanes.scalarCount
         let kept = (0..<cols).reduce(0) { $0 + (keyMask[$1] != 0 ? 1 : 0) }
         for i in 0..<rows {
             let row = p + i * cols
             // Decided by the mask, not by the scores: a row of NaN scores (a diverging run) must stay NaN, not become 0.
             guard kept > 0 else { row.update(repeating: 0, count: cols); continue }
             if kept < cols { for j in 0..<cols where keyMask[j] == 0 { row[j] = -.infinity } }
-            let mx = VectorMath.max(UnsafePointer(row), count: cols)
-            var j = 0
-            let shift = VectorMath.Lanes(repeating: mx)
-            while j + lanes <= cols { VectorMath.store(VectorMath.load(row, j) - shift, row, j); j += lanes }
-            while j < cols { row[j] -= mx; j += 1 }
+            VectorMath.add(-VectorMath.max(UnsafePointer(row), count: cols), to: row, count: cols)
             VectorMath.exp(row, row, count: cols)
-            let scale = VectorMath.Lanes(repeating: 1 / VectorMath.sum(UnsafePointer(row), count: cols))
-            j = 0
-            while j + lanes <= cols { VectorMath.store(VectorMath.load(row, j) * scale, row, j); j += lanes }
-            while j < cols { row[j] *= scale[0]; j += 1 }
+            VectorMath.scale(row, by: 1 / VectorMath.sum(UnsafePointer(row), count: cols), count: cols)
         }
     }
 

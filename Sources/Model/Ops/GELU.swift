@@ -62,12 +62,8 @@ public enum GELU {
     public static func backward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, derivative: UnsafePointer<Float>,
                                 count: Int) {
         Parallel.forEachChunk(count, minimumChunk: 16384) { range in
-            var i = range.lowerBound
-            while i + lanes <= range.upperBound {
-                VectorMath.store(VectorMath.load(dout, i) * VectorMath.load(derivative, i), dinp, i)
-                i += lanes
-            }
-            while i < range.upperBound { dinp[i] = dout[i] * derivative[i]; i += 1 }
+            let start = range.lowerBound
+            VectorMath.multiply(dout + start, derivative + start, into: dinp + start, count: range.count)
         }
     }
 }
