@@ -3,16 +3,26 @@ import Experiments
 import Foundation
 import LoRA
 import Model
+import Tasks
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time full LoRA training steps (forward, backward, AdamW) on random tokens.",
-        discussion: "Warm-up steps are excluded. Reports tokens/s, seconds per step, the achieved GFLOPS of the step's matrix products (exact count) and that rate as a share of a square-sgemm rate measured in the same run. scripts/bench-compare.sh runs this beside PyTorch + PEFT.")
+        abstract: "Time full LoRA training steps (forward, backward, AdamW) on random tokens, or on a task's real batches.",
+        discussion: "Warm-up steps are excluded. Reports tokens/s, seconds per step, the achieved GFLOPS of the step's matrix products (exact count) and that rate as a share of a square-sgemm rate measured in the same run. With --task the steps run on the task's training batches in a run's order (packed, padding-free, as training runs them; --layout padded times the dynamic-padding reference on the same batches): tokens/s counts real tokens and the bound counts the products on real tokens only; --dump-batches writes those batches' texts so another engine can run the same steps. scripts/bench-compare.sh runs this beside PyTorch + PEFT.")
 
     @Option(help: "Checkpoint directory.")
     var checkpoint: String = "models/all-MiniLM-L6-v2"
     @Option(help: "Sequences per batch.") var batch: Int = 32
-    @Option(help: "Tokens per sequence (fixed shape, no padding).") var seq: Int = 32
+    @Option(help: "Tokens per sequence (fixed shape, no padding; ignored with --task).") var seq: Int = 32
+    @Option(help: "Time real batches of this task's training split instead of random tokens: wordnet-supersense or wordnet-pairs.")
+    var task: String?
+    @Option(help: "With --task: packed (padding-free, what training uses) or padded (dynamic padding, the reference layout).")
+    var layout: String = "packed"
+    @Option(help: "With --task: the data-order seed whose batches are timed.") var dataSeed: UInt64 = 1
+    @Option(help: "With --task: write the timed batches (warm-up first) as JSON Lines {batch, text, text_pair, label} to this file.")
+    var dumpBatches: String?
+    @Option(help: "With --task: the WordNet database folder (default: $WNSEARCHDIR, then the wordnet-base package's folder).")
+    var wordnet: String?
     @Option(help: "Comma-separated adapted matrices: q,k,v,o,ffn_up,ffn_down.") var targets: String = "q,v"
     @Option(help: "LoRA rank r.") var rank: Int = 8
     @Option(help: "Timed steps.") var steps: Int = 20
@@ -29,22 +39,16 @@ struct Bench: ParsableCommand {
             return t
         }
         guard batch > 0, seq > 0, steps > 0, warmup >= 0, rank > 0 else { throw ValidationError("--batch, --seq, --steps and --rank must be positive") }
+        if let task {
+            guard let layout = Batching.Layout(rawValue: layout) else { throw ValidationError("--layout: expected packed or padded, got '\(layout)'") }
+            return try runTask(task, layout: layout, targets: parsedTargets)
+        }
         try reportingErrors {
             let model = try BertModel.load(checkpointDirectory: URL(fileURLWithPath: checkpoint))
             var options = Benchmark.Options()
             options.batch = batch; options.tokens = seq; options.targets = parsedTargets; options.rank = rank
             options.steps = steps; options.warmupSteps = warmup; options.threads = compute.threads ?? options.threads
-            var lastPrint = Date.distantPast
-            let result = try Benchmark.run(model: model, modelName: checkpoint, options: options) { event in
-                switch event {
-                case .measuringSGEMM: Console.info("bench: measuring square sgemm rate…")
-                case let .step(i, total, seconds):
-                    if Console.isTerminal { Console.status(String(format: "bench: step %d/%d  %.3f s", i, total, seconds)) }
-                    else if Date().timeIntervalSince(lastPrint) > 5 || i == total {
-                        Console.info(String(format: "bench: step %d/%d  %.3f s", i, total, seconds)); lastPrint = Date()
-                    }
-                }
-            }
+            let result = try Benchmark.run(model: model, modelName: checkpoint, options: options, progress: progressPrinter())
             Console.endStatus()
             if json {
                 let encoder = JSONEncoder()

@@ -39,13 +39,13 @@ struct Inspect: ParsableCommand {
             }
             let tokenizer = try BertTokenizer(checkpointDirectory: dir)
             let encoding = tokenizer.encode(text, pair: pair, maxLength: model.config.maxPositions)
-            let batch = Batch(sequences: [(encoding.ids, encoding.typeIds)], padId: tokenizer.padId)
-            let workspace = EncoderWorkspace(config: model.config)
+            let batch = Batch(packing: [(encoding.ids, encoding.typeIds)])
+            let workspace = EncoderWorkspace(config: model.config, forInference: true)
             let d = model.config.hiddenSize
             let pooled = FloatBuffer(capacity: d)
             try withExtendedLifetime(workspace) {   // the returned view points into the workspace
                 let hidden = try model.forward(batch, workspace: workspace)
-                Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, batch: 1, tokens: batch.tokens, width: d)
+                Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, offsets: batch.offsets, width: d)
             }
             let values = pooled.array(d)
             if json {

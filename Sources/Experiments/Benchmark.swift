@@ -112,19 +112,28 @@ public enum Benchmark {
                       blas: BLAS.configuration)
     }
 
-    /// Exact matrix-product FLOPs (2·m·n·k per product) of one training step, the engine-independent work:
-    /// forward — q, k, v, o (4·2·N·d²), scores and context (2·2·B·T²·d), feed-forward (2·2·N·d·d_ff), each adapter
-    /// (2·N·r·(in + out)), head (2·B·d·K); backward — input gradients of the frozen linears in every layer above the lowest
-    /// adapted one, and in that layer only o and the feed-forward ones; attention backward (4·2·B·T²·d) per backpropagated
-    /// layer; per adapter dB and dt (2·2·N·out·r), dA (2·N·r·in) and dx (2·N·r·in) where the input gradient is needed;
-    /// head dW and dpooled (2·2·B·K·d).
+    /// Exact matrix-product FLOPs (2·m·n·k per product) of one training step, the engine-independent work, for B
+    /// sequences of T tokens (N = B·T rows); see `stepFLOPs(config:lengths:…)`.
     public static func stepFLOPs(config c: BertConfig, batch b: Int, tokens t: Int, targets: [LoRATarget], rank r: Int,
                                  layers adapted: [Int]? = nil, classes k: Int) -> Int {
-        let n = b * t, d = c.hiddenSize, f = c.intermediateSize
+        stepFLOPs(config: c, lengths: [Int](repeating: t, count: b), targets: targets, rank: r, layers: adapted, classes: k)
+    }
+
+    /// Exact matrix-product FLOPs (2·m·n·k per product) of one training step on sequences of the given lengths, counted
+    /// on those tokens only (N = Σ lengths rows; attention over each sequence's own length, S₂ = Σ lengths²):
+    /// forward — q, k, v, o (4·2·N·d²), scores and context (2·2·S₂·d), feed-forward (2·2·N·d·d_ff), each adapter
+    /// (2·N·r·(in + out)), head (2·B·d·K); backward — input gradients of the frozen linears in every layer above the lowest
+    /// adapted one, and in that layer only o and the feed-forward ones; attention backward (4·2·S₂·d) per backpropagated
+    /// layer; per adapter dB and dt (2·2·N·out·r), dA (2·N·r·in) and dx (2·N·r·in) where the input gradient is needed;
+    /// head dW and dpooled (2·2·B·K·d).
+    public static func stepFLOPs(config c: BertConfig, lengths: [Int], targets: [LoRATarget], rank r: Int,
+                                 layers adapted: [Int]? = nil, classes k: Int) -> Int {
+        let b = lengths.count, n = lengths.reduce(0, +), s2 = lengths.reduce(0) { $0 + $1 * $1 }
+        let d = c.hiddenSize, f = c.intermediateSize
         let adaptedLayers = adapted ?? Array(0..<c.layers)
         var flop = 0
         // Forward.
-        flop += c.layers * (4 * 2 * n * d * d + 2 * 2 * b * t * t * d + 2 * 2 * n * d * f)
+        flop += c.layers * (4 * 2 * n * d * d + 2 * 2 * s2 * d + 2 * 2 * n * d * f)
         for target in targets {
             let (inF, outF) = target.dimensions(hidden: d, intermediate: f)
             flop += adaptedLayers.count * 2 * n * r * (inF + outF)
@@ -135,7 +144,7 @@ public enum Benchmark {
         for l in lowest..<c.layers {
             let above = l > lowest
             flop += (above ? 4 : 1) * 2 * n * d * d + 2 * 2 * n * d * f     // input gradients of frozen linears
-            flop += 4 * 2 * b * t * t * d                                    // attention backward
+            flop += 4 * 2 * s2 * d                                           // attention backward
             guard adaptedLayers.contains(l) else { continue }
             for target in targets {
                 let (inF, outF) = target.dimensions(hidden: d, intermediate: f)

@@ -214,7 +214,7 @@ struct RunExecutor {
 
     private func line<T: Encodable>(_ value: T) throws -> String { String(decoding: try metricsEncoder.encode(value), as: UTF8.self) }
 
-    /// The padded batch and its targets for examples `indices` of `split`.
+    /// The packed (padding-free) batch and its targets for examples `indices` of `split`.
     func makeBatch(_ indices: [Int], split: Split) -> (Batch, BatchTargets) {
         let pad = model.tokenizer.padId
         switch task {
@@ -226,12 +226,13 @@ struct RunExecutor {
             let examples = split == .train ? p.train : p.validation
             let targets = split == .train ? p.trainTargets : p.validationTargets
             let (batch, _) = Batching.batch(indices.map { examples[$0] }, padId: pad)
-            let padded = PlantedRankData.paddedTargets(targets, examples: examples, indices: indices, width: model.model.config.hiddenSize)
-            return (batch, .hiddenStates(padded))
+            let laidOut = PlantedRankData.batchTargets(targets, indices: indices, batch: batch, width: model.model.config.hiddenSize)
+            return (batch, .hiddenStates(laidOut))
         }
     }
 
-    /// Validation metrics on the whole validation split (adapter dropout off).
+    /// Validation metrics on the whole validation split (adapter dropout off), in packed batches of 64 examples through
+    /// the step's forward-only workspace (no gradient buffers).
     func evaluate(_ step: TrainingStep) throws -> [String: Double] {
         let bert = model.model
         bert.setTraining(false)
@@ -265,8 +266,8 @@ struct RunExecutor {
                 let indices = Array(start..<min(count, start + chunk))
                 let (batch, targets) = makeBatch(indices, split: .validation)
                 guard case .hiddenStates(let target) = targets else { continue }
-                let h = try bert.forward(batch, workspace: step.workspace)
-                for row in 0..<(batch.batchSize * batch.tokens) where batch.mask[row] != 0 {
+                let h = try bert.forward(batch, workspace: step.inferenceWorkspace)
+                for row in 0..<batch.rows where batch.mask[row] != 0 {
                     var dot = 0.0, nh = 0.0, nt = 0.0
                     for c in 0..<d {
                         let a = Double(h[row, c]), b = Double(target[row * d + c])

@@ -23,3 +23,29 @@ public enum Parallel {
         }
     }
 }
+
+extension Parallel {
+    /// Calls `body` on disjoint contiguous sub-ranges covering 0..<costs.count, one per core, cut where the running sum of
+    /// `costs` crosses each core's equal share (work items of unequal size, e.g. attention over sequences of different
+    /// lengths). Each index is processed exactly once by one thread, so results do not depend on the split.
+    public static func forEachChunk(costs: [Int], _ body: (Range<Int>) -> Void) {
+        let count = costs.count
+        let chunks = min(width, count)
+        if chunks <= 1 {
+            body(0..<count)
+            return
+        }
+        let total = max(1, costs.reduce(0, +))
+        var bounds = [0]
+        var running = 0
+        for (i, c) in costs.enumerated() {
+            running += c
+            if bounds.count < chunks && running * chunks >= total * bounds.count { bounds.append(i + 1) }
+        }
+        while bounds.count <= chunks { bounds.append(count) }
+        bounds[chunks] = count
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            if bounds[c] < bounds[c + 1] { body(bounds[c]..<bounds[c + 1]) }
+        }
+    }
+}

@@ -1,20 +1,21 @@
 import LinearAlgebra
 
 extension BertModel {
-    /// Backward pass of the last `forward` held in `workspace`, given dL/dh (B·T, d) for the final hidden states.
+    /// Backward pass of the last `forward` held in `workspace`, given dL/dh (N, d) for the final hidden states in the
+    /// batch's layout.
     ///
     /// Accumulates into the adapters' gradients only. Frozen weights get no weight gradient; the gradient stops at the
     /// lowest layer that carries an adapter (nothing flows into lower layers or the embeddings), and that layer's
     /// input gradient is not computed.
     public func backward(dHidden: MatrixView<Float>, workspace ws: EncoderWorkspace) {
         guard let lowest = layers.firstIndex(where: { layer in layer.hasAdapter }) else { return }
-        let (bsz, t) = (ws.batchSize, ws.tokens)
-        let n = bsz * t
+        precondition(!ws.forInference, "backward needs a training workspace")
+        let n = ws.rows
         let d = config.hiddenSize, f = config.intermediateSize
         precondition(dHidden.rows == n && dHidden.cols == d, "dHidden must be (\(n), \(d))")
         let dropout = dropoutEnabled && (config.hiddenDropout > 0 || config.attentionDropout > 0)
         for i in 0..<n { (ws.dcur.p + i * d).update(from: dHidden.base + i * dHidden.ld, count: d) }
-        let shape = Attention.Shape(batch: bsz, tokens: t, heads: config.heads, headSize: config.headSize)
+        let shape = ws.shape
 
         for l in stride(from: layers.count - 1, through: lowest, by: -1) {
             let layer = layers[l]

@@ -93,7 +93,7 @@ public struct PlantedRankData {
         // Teacher outputs.
         try model.attach(plant)
         defer { model.detachAdapters() }
-        let ws = EncoderWorkspace(config: model.config)
+        let ws = EncoderWorkspace(config: model.config, forInference: true)
         func teacher(_ examples: [TokenizedExample]) throws -> [[Float]] {
             var out: [[Float]] = []
             out.reserveCapacity(examples.count)
@@ -104,7 +104,7 @@ public struct PlantedRankData {
                 try withExtendedLifetime(ws) {   // the returned view points into ws
                     let h = try model.forward(batch, workspace: ws)
                     for (b, e) in chunk.enumerated() {
-                        let base = h.base + b * batch.tokens * d
+                        let base = h.base + batch.span(b).lowerBound * d
                         out.append(Array(UnsafeBufferPointer(start: base, count: e.ids.count * d)))
                     }
                 }
@@ -115,13 +115,15 @@ public struct PlantedRankData {
                                trainTargets: try teacher(train), validationTargets: try teacher(validation))
     }
 
-    /// Padded (B·T × d) targets for the examples at `indices` of a split, laid out like `Batching.batch` pads them.
-    public static func paddedTargets(_ targets: [[Float]], examples: [TokenizedExample], indices: [Int], width d: Int) -> [Float] {
-        let t = indices.map { examples[$0].ids.count }.max() ?? 0
-        var out = [Float](repeating: 0, count: indices.count * t * d)
+    /// (N × d) targets for the examples at `indices` of a split, laid out in `batch`'s rows (built from the same examples
+    /// in the same order); padding rows are zero.
+    public static func batchTargets(_ targets: [[Float]], indices: [Int], batch: Batch, width d: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: batch.rows * d)
         for (b, i) in indices.enumerated() {
             let src = targets[i]
-            for k in 0..<src.count { out[b * t * d + k] = src[k] }
+            let start = batch.span(b).lowerBound * d
+            precondition(src.count <= batch.span(b).count * d, "target \(i) is longer than its sequence")
+            for k in 0..<src.count { out[start + k] = src[k] }
         }
         return out
     }

@@ -50,9 +50,21 @@ public struct TokenizedDataset: Sendable {
     }
 }
 
-/// Builds padded batches from tokenized examples: dynamic padding to the longest sequence in each batch.
+/// Builds batches from tokenized examples.
 public enum Batching {
-    public static func batch(_ examples: [TokenizedExample], padId: Int32) -> (Batch, [Int]) {
-        (Batch(sequences: examples.map { ($0.ids, $0.typeIds) }, padId: padId), examples.map(\.label))
+    /// How a batch's sequences are laid out in rows (see `Batch`).
+    public enum Layout: String, Sendable, CaseIterable {
+        /// Sequences one after another, no padding: a step costs what its real tokens cost (training, validation, inspect).
+        case packed
+        /// Dynamic padding to the longest sequence of the batch: the reference layout the tests compare with.
+        case padded
+    }
+
+    public static func batch(_ examples: [TokenizedExample], padId: Int32, layout: Layout = .packed) -> (Batch, [Int]) {
+        let sequences = examples.map { ($0.ids, $0.typeIds) }
+        switch layout {
+        case .packed: return (Batch(packing: sequences), examples.map(\.label))
+        case .padded: return (Batch(sequences: sequences, padId: padId), examples.map(\.label))
+        }
     }
 }

@@ -25,7 +25,7 @@ public enum BatchTargets {
     case labels([Int])
     /// (B × K) regression targets.
     case vectors(Matrix<Float>)
-    /// (B·T × d) target hidden states; rows of padding tokens are ignored.
+    /// (N × d) target hidden states in the batch's layout; rows of padding tokens are ignored.
     case hiddenStates([Float])
 }
 

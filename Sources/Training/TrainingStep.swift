@@ -7,10 +7,14 @@ public final class TrainingStep {
     public let model: BertModel
     public let objective: Objective
     public let optimizer: AdamW
+    /// Activations and gradient scratch of training steps.
     public let workspace: EncoderWorkspace
+    /// Forward-only buffers for evaluation (`lossAndGradients(…, backward: false)`): no gradient scratch, one layer's
+    /// activations reused across layers.
+    public let inferenceWorkspace: EncoderWorkspace
     private var pooled = FloatBuffer(capacity: 1), dpooled = FloatBuffer(capacity: 1)     // (B, d)
     private var outputs = FloatBuffer(capacity: 1), doutputs = FloatBuffer(capacity: 1)   // (B, K)
-    private var dhidden = FloatBuffer(capacity: 1)                                         // (B·T, d)
+    private var dhidden = FloatBuffer(capacity: 1)                                         // (N, d)
     private var plannedBatch = 0, plannedTokens = 0
 
     /// The trainable parameters: every adapter's A and B, then the head's W and b.
@@ -23,6 +27,7 @@ public final class TrainingStep {
         self.objective = objective
         self.optimizer = optimizer
         workspace = EncoderWorkspace(config: model.config)
+        inferenceWorkspace = EncoderWorkspace(config: model.config, forInference: true)
     }
 
     public struct Result: Equatable, Sendable {
@@ -41,20 +46,20 @@ public final class TrainingStep {
         if n > plannedTokens { dhidden = FloatBuffer(capacity: n * d); plannedTokens = n }
     }
 
-    /// Forward pass and loss; when `backward`, also accumulates gradients (after zeroing them).
-    /// Returns the mean loss of the batch. `outputs` then holds the head outputs (B × K).
+    /// Forward pass and loss; when `backward`, also accumulates gradients (after zeroing them), otherwise the forward
+    /// pass runs in `inferenceWorkspace`. Returns the mean loss of the batch. `outputs` then holds the head outputs (B × K).
     @discardableResult
     public func lossAndGradients(_ batch: Batch, targets: BatchTargets, backward: Bool) throws -> Double {
-        let (bsz, t) = (batch.batchSize, batch.tokens)
-        let n = bsz * t, d = model.config.hiddenSize
-        plan(batch: bsz, tokens: n)
+        let bsz = batch.batchSize
+        let n = batch.rows, d = model.config.hiddenSize
+        plan(batch: bsz, tokens: backward ? n : 0)
         if backward { optimizer.zeroGrad() }
-        let hidden = try model.forward(batch, workspace: workspace)
+        let hidden = try model.forward(batch, workspace: backward ? workspace : inferenceWorkspace)
         var loss = 0.0
         switch (objective, targets) {
         case let (.classification(head, pooling), .labels(labels)):
             guard labels.count == bsz else { throw TrainingError.targetsDoNotMatchObjective("\(labels.count) labels for \(bsz) examples") }
-            pooling.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, batch: bsz, tokens: t, width: d)
+            pooling.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, offsets: batch.offsets, width: d)
             let k = head.outFeatures
             head.forward(pooled.view(bsz, d).readOnly, into: outputs.view(bsz, k))
             loss = Loss.crossEntropy(logits: outputs.view(bsz, k).readOnly, labels: labels, dlogits: doutputs.view(bsz, k))
@@ -63,7 +68,7 @@ public final class TrainingStep {
             guard targetVectors.rows == bsz && targetVectors.cols == head.outFeatures else {
                 throw TrainingError.targetsDoNotMatchObjective("targets \(targetVectors.rows)×\(targetVectors.cols), expected \(bsz)×\(head.outFeatures)")
             }
-            pooling.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, batch: bsz, tokens: t, width: d)
+            pooling.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, offsets: batch.offsets, width: d)
             let k = head.outFeatures
             head.forward(pooled.view(bsz, d).readOnly, into: outputs.view(bsz, k))
             loss = targetVectors.withView { tv in
@@ -72,6 +77,7 @@ public final class TrainingStep {
             if backward { backThroughHead(head, pooling: pooling, batch: batch) }
         case let (.hiddenStates, .hiddenStates(target)):
             guard target.count == n * d else { throw TrainingError.targetsDoNotMatchObjective("\(target.count) target values, expected \(n * d)") }
+            if !backward { plan(batch: bsz, tokens: n) }
             loss = target.withUnsafeBufferPointer { tp in
                 Loss.meanSquaredError(outputs: hidden, targets: MatrixView(tp.baseAddress!, rows: n, cols: d),
                                       rowWeights: batch.mask, doutputs: dhidden.view(n, d))
@@ -84,11 +90,11 @@ public final class TrainingStep {
     }
 
     private func backThroughHead(_ head: LinearHead, pooling: Pooling, batch: Batch) {
-        let (bsz, t) = (batch.batchSize, batch.tokens)
+        let bsz = batch.batchSize
         let d = model.config.hiddenSize, k = head.outFeatures
         head.backward(pooled.view(bsz, d).readOnly, dout: doutputs.view(bsz, k).readOnly, dpooled: dpooled.view(bsz, d))
-        pooling.backward(dhidden: dhidden.p, dpooled: dpooled.p, mask: batch.mask, batch: bsz, tokens: t, width: d)
-        model.backward(dHidden: dhidden.view(bsz * t, d).readOnly, workspace: workspace)
+        pooling.backward(dhidden: dhidden.p, dpooled: dpooled.p, mask: batch.mask, offsets: batch.offsets, width: d)
+        model.backward(dHidden: dhidden.view(batch.rows, d).readOnly, workspace: workspace)
     }
 
     /// One optimizer step on `batch` at `learningRate`, clipping the global gradient norm to `clipNorm` when given.

@@ -48,7 +48,7 @@ final class MiniLMParityTests: XCTestCase {
         let ws = EncoderWorkspace(config: model.config)
         let d = model.config.hiddenSize
         for single in fixture.singles {
-            let batch = Batch(sequences: [(single.ids, single.type_ids)])
+            let batch = Batch(packing: [(single.ids, single.type_ids)])
             let hidden = try model.forward(batch, workspace: ws)
             var maxDiff: Float = 0
             for (t, row) in single.last_hidden_state.enumerated() {
@@ -57,7 +57,7 @@ final class MiniLMParityTests: XCTestCase {
             }
             XCTAssertLessThan(maxDiff, 1e-4, "last_hidden_state of \(single.text.debugDescription)")
             var pooled = [Float](repeating: 0, count: d)
-            Pooling.mean.forward(out: &pooled, hidden: hidden.base, mask: batch.mask, batch: 1, tokens: batch.tokens, width: d)
+            Pooling.mean.forward(out: &pooled, hidden: hidden.base, mask: batch.mask, offsets: batch.offsets, width: d)
             let pooledDiff = zip(pooled, single.pooled).map { abs($0 - $1) }.max()!
             XCTAssertLessThan(pooledDiff, 1e-4, "pooled of \(single.text.debugDescription)")
         }
@@ -80,6 +80,31 @@ final class MiniLMParityTests: XCTestCase {
             XCTAssertLessThan(maxDiff, 1e-4, "sequence \(b) non-padding states")
             let pooledDiff = (0..<d).map { abs(pooled[b * d + $0] - item.masked_mean[$0]) }.max()!
             XCTAssertLessThan(pooledDiff, 1e-4, "sequence \(b) masked mean")
+        }
+    }
+
+    /// The padded fixture's sequences packed with no padding (the layout training and validation use): every real
+    /// token's state and every masked mean within the same 1e-4 of PyTorch's padded batch.
+    func testPackedBatchMatchesHuggingFace() throws {
+        let model = try Self.loadModel()
+        let p = try Self.fixture().padded_batch
+        let sequences = p.items.enumerated().map { b, item in
+            (ids: Array(p.ids[b].prefix(item.length)), typeIds: Array(p.type_ids[b].prefix(item.length)))
+        }
+        let batch = Batch(packing: sequences)
+        XCTAssertTrue(batch.isPacked)
+        let ws = EncoderWorkspace(config: model.config, forInference: true)
+        let hidden = try model.forward(batch, workspace: ws)
+        let d = model.config.hiddenSize
+        var pooled = [Float](repeating: 0, count: p.ids.count * d)
+        Pooling.mean.forward(out: &pooled, hidden: hidden.base, mask: batch.mask, offsets: batch.offsets, width: d)
+        for (b, item) in p.items.enumerated() {
+            var maxDiff: Float = 0
+            let start = batch.offsets[b]
+            for i in 0..<item.length { for c in 0..<d { maxDiff = max(maxDiff, abs(hidden[start + i, c] - item.last_hidden_state[i][c])) } }
+            XCTAssertLessThan(maxDiff, 1e-4, "sequence \(b) states")
+            let pooledDiff = (0..<d).map { abs(pooled[b * d + $0] - item.masked_mean[$0]) }.max()!
+            XCTAssertLessThan(pooledDiff, 1e-4, "sequence \(b) mean")
         }
     }
 

@@ -29,7 +29,7 @@ final class ModelGradientTests: XCTestCase {
         let d = model.config.hiddenSize
         let hidden = try model.forward(batch, workspace: ws)
         let pooled = FloatBuffer(capacity: batch.batchSize * d)
-        Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, batch: batch.batchSize, tokens: batch.tokens, width: d)
+        Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, offsets: batch.offsets, width: d)
         let logits = FloatBuffer(capacity: batch.batchSize * head.outFeatures)
         head.forward(pooled.view(batch.batchSize, d).readOnly, into: logits.view(batch.batchSize, head.outFeatures))
         let dlogits = FloatBuffer(capacity: batch.batchSize * head.outFeatures)
@@ -39,18 +39,23 @@ final class ModelGradientTests: XCTestCase {
             let dpooled = FloatBuffer(capacity: batch.batchSize * d)
             head.backward(pooled.view(batch.batchSize, d).readOnly, dout: dlogits.view(batch.batchSize, head.outFeatures).readOnly,
                           dpooled: dpooled.view(batch.batchSize, d))
-            let dh = FloatBuffer(capacity: batch.batchSize * batch.tokens * d)
-            Pooling.mean.backward(dhidden: dh.p, dpooled: dpooled.p, mask: batch.mask, batch: batch.batchSize, tokens: batch.tokens, width: d)
-            model.backward(dHidden: dh.view(batch.batchSize * batch.tokens, d).readOnly, workspace: ws)
+            let dh = FloatBuffer(capacity: batch.rows * d)
+            Pooling.mean.backward(dhidden: dh.p, dpooled: dpooled.p, mask: batch.mask, offsets: batch.offsets, width: d)
+            model.backward(dHidden: dh.view(batch.rows, d).readOnly, workspace: ws)
         }
         return l
     }
 
-    func checkModelGradients(dropout: Bool) throws {
+    /// The same two sequences packed with no padding (5 + 3 rows).
+    static func packedBatch() -> Batch {
+        Batch(packing: [(ids: [2, 5, 7, 9, 3], typeIds: [0, 0, 0, 1, 1]), (ids: [2, 11, 3], typeIds: [0, 0, 0])])
+    }
+
+    func checkModelGradients(dropout: Bool, packed: Bool = false) throws {
         let model = Self.adaptedModel(dropout: dropout ? 0.25 : 0)
         model.setTraining(true, modelDropout: dropout)
         let head = LinearHead(inFeatures: 8, outFeatures: 3, seed: 5)
-        let batch = Self.batch()
+        let batch = packed ? Self.packedBatch() : Self.batch()
         let ws = EncoderWorkspace(config: model.config)
         let labels = [1, 2]
         // Dropout masks must be identical across the perturbed evaluations: snapshot and restore every generator.
@@ -82,6 +87,10 @@ final class ModelGradientTests: XCTestCase {
     func testEncoderLoRAHeadGradientsMatchFiniteDifferences() throws { try checkModelGradients(dropout: false) }
 
     func testGradientsWithDropoutMatchFiniteDifferences() throws { try checkModelGradients(dropout: true) }
+
+    func testPackedBatchGradientsMatchFiniteDifferences() throws { try checkModelGradients(dropout: false, packed: true) }
+
+    func testPackedBatchGradientsWithDropoutMatchFiniteDifferences() throws { try checkModelGradients(dropout: true, packed: true) }
 
     /// With B = 0 every adapter contributes exactly zero, so outputs equal the base model's bit for bit.
     func testZeroBGivesExactlyTheBaseModel() throws {

@@ -65,7 +65,7 @@ final class TrainingLoopTests: XCTestCase {
         for a in adapters { for i in 0..<a.b.value.storage.count { a.b.value.storage[i] = Float(rng.nextGaussian()) } }
         let teacherWorkspace = EncoderWorkspace(config: Self.config)
         let teacher = try model.forward(batch, workspace: teacherWorkspace)
-        let target = Array(UnsafeBufferPointer(start: teacher.base, count: batch.batchSize * batch.tokens * 16))
+        let target = Array(UnsafeBufferPointer(start: teacher.base, count: batch.rows * 16))
         withExtendedLifetime(teacherWorkspace) {}
         for a in adapters { a.b.value = Matrix(rows: a.b.value.rows, cols: a.b.value.cols) }
         let before = try step.lossAndGradients(batch, targets: .hiddenStates(target), backward: false)
