@@ -11,6 +11,10 @@
 #   --engines L    which engines to run (default swift,pytorch)
 #   --shapes L     batch x seq shapes (default 32x32,32x128)
 #   --pytorch-r64  also run PyTorch at r=64 q,k,v,o (so that row gets a ratio too)
+#   --task NAME    also time real batches of a task (wordnet-supersense or wordnet-pairs), q,v r=8, batch 32: the Swift
+#                  engine packed (as training runs) and padded (its reference layout), and PyTorch + PEFT on the same
+#                  examples in the same order (HF tokenizer, DataCollatorWithPadding, sdpa); a second table gives
+#                  real tokens/s and the ratio. `--shapes none` skips the fixed-shape runs.
 # Environment:
 #   BENCH_PYTHON      python of the PyTorch venv (default .venv-bench/bin/python)
 #   BENCH_SWIFT       command that takes `bench ...` arguments, word-split (default: `swift build -c release
@@ -22,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-STEPS=20 WARMUP=3 WARMUP_SET=0 THREADS=2 ENGINES=swift,pytorch SHAPES=32x32,32x128 OUT="" PYTORCH_R64=0
+STEPS=20 WARMUP=3 WARMUP_SET=0 THREADS=2 ENGINES=swift,pytorch SHAPES=32x32,32x128 OUT="" PYTORCH_R64=0 TASK=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --steps) STEPS="$2"; shift 2 ;;
@@ -32,6 +36,7 @@ while [ $# -gt 0 ]; do
         --shapes) SHAPES="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         --pytorch-r64) PYTORCH_R64=1; shift ;;
+        --task) TASK="$2"; shift 2 ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "bench-compare: unknown argument $1 (see --help)" >&2; exit 64 ;;
     esac
@@ -40,7 +45,9 @@ for v in "$STEPS" "$WARMUP" "$THREADS"; do
     [[ "$v" =~ ^[0-9]+$ ]] || { echo "bench-compare: --steps/--warmup/--threads take integers" >&2; exit 64; }
 done
 want() { [[ ",$ENGINES," == *",$1,"* ]]; }
+if [ "$SHAPES" = none ]; then SHAPES=""; fi
 IFS=, read -r -a SHAPE_LIST <<< "$SHAPES"
+case "$TASK" in ""|wordnet-supersense|wordnet-pairs) ;; *) echo "bench-compare: --task takes wordnet-supersense or wordnet-pairs" >&2; exit 64 ;; esac
 for shape in "${SHAPE_LIST[@]}"; do
     [[ "$shape" =~ ^[0-9]+x[0-9]+$ ]] || { echo "bench-compare: --shapes takes BxT[,BxT...], got $SHAPES" >&2; exit 64; }
 done
@@ -130,7 +137,7 @@ pytorch_args() { common "$@"; echo --warmup "$WARMUP"; }
 STARTED="$(date -u '+%Y-%m-%d %H:%M UTC')"
 LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 # Both engines per shape back to back, so slow drift of the machine's load hits them alike.
-for shape in "${SHAPE_LIST[@]}"; do
+for shape in "${SHAPE_LIST[@]+"${SHAPE_LIST[@]}"}"; do
     b="${shape%x*}" t="${shape#*x}"
     # shellcheck disable=SC2046
     want swift && run "swift-$shape-qv-r8" swift "${SWIFT_CMD[@]}" bench $(swift_args "$b" "$t" q,v 8)
@@ -138,7 +145,7 @@ for shape in "${SHAPE_LIST[@]}"; do
     want pytorch && run "pytorch-$shape-qv-r8" pytorch "$BENCH_PYTHON" scripts/bench-pytorch.py \
         --checkpoint "$CHECKPOINT" $(pytorch_args "$b" "$t" q,v 8)
 done
-for shape in "${SHAPE_LIST[@]}"; do
+for shape in "${SHAPE_LIST[@]+"${SHAPE_LIST[@]}"}"; do
     b="${shape%x*}" t="${shape#*x}"
     # shellcheck disable=SC2046
     want swift && run "swift-$shape-qkvo-r64" swift "${SWIFT_CMD[@]}" bench $(swift_args "$b" "$t" q,k,v,o 64)
@@ -146,6 +153,27 @@ for shape in "${SHAPE_LIST[@]}"; do
     [ "$PYTORCH_R64" = 1 ] && want pytorch && run "pytorch-$shape-qkvo-r64" pytorch "$BENCH_PYTHON" \
         scripts/bench-pytorch.py --checkpoint "$CHECKPOINT" $(pytorch_args "$b" "$t" q,k,v,o 64)
 done
+
+# Real batches of a task: the Swift run writes the batches it times; PyTorch then runs exactly those.
+: >"$RAW/task-runs"
+if [ -n "$TASK" ]; then
+    task_args=(--task "$TASK" --batch 32 --targets q,v --rank 8 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --json)
+    if want swift; then
+        run "task-swift-packed" swift "${SWIFT_CMD[@]}" bench "${task_args[@]}" --dump-batches "$RAW/batches.jsonl"
+        echo "task-swift-packed swift" >>"$RAW/task-runs"
+    fi
+    if want pytorch && [ -s "$RAW/batches.jsonl" ]; then
+        max_len=48; [ "$TASK" = wordnet-pairs ] && max_len=64
+        run "task-pytorch" pytorch "$BENCH_PYTHON" scripts/bench-pytorch.py --checkpoint "$CHECKPOINT" \
+            --batches "$RAW/batches.jsonl" --max-length "$max_len" --targets q,v --rank 8 --warmup "$WARMUP" \
+            --threads "$THREADS" --json
+        echo "task-pytorch pytorch" >>"$RAW/task-runs"
+    fi
+    if want swift; then
+        run "task-swift-padded" swift "${SWIFT_CMD[@]}" bench "${task_args[@]}" --layout padded
+        echo "task-swift-padded swift" >>"$RAW/task-runs"
+    fi
+fi
 
 CPU_MODEL="$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)"
 CPU_COUNT="$(nproc 2>/dev/null || echo '?')"
@@ -195,6 +223,8 @@ def spread(o):
 rows, failed = [], False
 for line in open(os.path.join(raw, "runs")):
     name, engine = line.split()
+    if name.startswith("task-"):
+        continue
     rc = int(open(os.path.join(raw, name + ".rc")).read().strip() or 1)
     out = open(os.path.join(raw, name + ".out"), errors="replace").read()
     obj = extract(out)
@@ -261,6 +291,58 @@ for r in rows:
         fmt(num(o, "tokens_per_s"), 0), fmt(num(o, "sec_per_step"), 4), spread(o), fmt(num(o, "step_gflop"), 2),
         fmt(num(o, "gflops"), 1), "—" if share is None else f"{100 * share:.0f}%", fmt(num(o, "peak_rss_mib"), 0),
         ratio]) + " |" + tail)
+task_rows = []
+for line in open(os.path.join(raw, "task-runs")):
+    name, engine = line.split()
+    rc = int(open(os.path.join(raw, name + ".rc")).read().strip() or 1)
+    obj = extract(open(os.path.join(raw, name + ".out"), errors="replace").read())
+    try:
+        busy = float(open(os.path.join(raw, name + ".others")).read().strip())
+    except (OSError, ValueError):
+        busy = None
+    task_rows.append(dict(name=name, engine=engine, rc=rc, obj=obj, busy=busy))
+    if obj is None or rc != 0:
+        failed = True
+if task_rows:
+    if not rows:   # task only: drop the fixed-shape table's header and its description of random tokens
+        out = [l for l in out[:-4] if not l.startswith("- steps:")]
+        out.append(f"- steps: {steps} timed after {warmup} warm-up")
+    task = next((r["obj"].get("task") for r in task_rows if r["obj"] and r["obj"].get("task")), "?")
+    out.append("")
+    out.append(f"## Real batches of {task}: q,v, r = 8, batch 32, the same examples in the same order for every row")
+    out.append("")
+    out.append("- tokens/s counts real (non-padding) tokens; real GFLOPS = the step's matrix-product FLOPs counted on real "
+               "tokens only (linear maps over Σ lengths rows, attention over Σ lengths²) ÷ s/step, the same count for "
+               "every row; the real-token bound is that rate as a share of the square-sgemm rate the Swift run measured")
+    so = next((r["obj"] for r in task_rows if r["engine"] == "swift" and r["obj"]), None)
+    if so:
+        out.append(f"- Swift side: square sgemm {num(so, 'sgemm_gflops'):.1f} GFLOPS measured in its run; BLAS {so.get('blas', '?')}")
+    out.append("- PyTorch + PEFT: Hugging Face tokenizer once per text, DataCollatorWithPadding per batch (dynamic padding "
+               "to the batch's longest sequence) inside the timed step, sdpa attention")
+    out.append("")
+    out.append("| engine, layout | real tokens/s | s/step | s/step min, median | real tokens per batch | rows per batch "
+               "| real GFLOPS | share of sgemm | peak RSS MiB | Swift/PyTorch | others' CPU share during run |")
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    pt = next((r for r in task_rows if r["engine"] == "pytorch" and r["obj"] and r["rc"] == 0), None)
+    ptv = num(pt["obj"], "real_tokens_per_s") if pt else None
+    sgemm = next((num(r["obj"], "sgemm_gflops") for r in task_rows if r["engine"] == "swift" and r["obj"]), None)
+    for r in task_rows:
+        o = r["obj"]
+        label = {"task-swift-packed": "Swift, packed (training)", "task-swift-padded": "Swift, padded (reference)",
+                 "task-pytorch": "PyTorch + PEFT, dynamic padding"}.get(r["name"], r["name"])
+        tail = " " + ("?" if r["busy"] is None else f"{r['busy']:.0f}%") + " |"
+        if o is None or r["rc"] != 0:
+            out.append(f"| {label} | failed (exit {r['rc']}) | | | | | | | | |" + tail)
+            continue
+        rows_per = num(o, "padded_tokens_per_batch") if (r["engine"] == "pytorch" or o.get("layout") == "padded") \
+            else num(o, "real_tokens_per_batch")
+        g = num(o, "real_gflops")
+        share = "—" if g is None or not sgemm else f"{100 * g / sgemm:.0f}%"
+        v = num(o, "real_tokens_per_s")
+        ratio = f"{v / ptv:.2f}" if r["engine"] == "swift" and v is not None and ptv else "—"
+        out.append(f"| {label} | " + " | ".join([fmt(v, 0), fmt(num(o, "sec_per_step"), 4), spread(o),
+                   fmt(num(o, "real_tokens_per_batch"), 1), fmt(rows_per, 1), fmt(g, 1), share,
+                   fmt(num(o, "peak_rss_mib"), 0), ratio]) + " |" + tail)
 print("\n".join(out))
 sys.exit(1 if failed else 0)
 PY

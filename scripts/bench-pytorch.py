@@ -20,6 +20,13 @@ timed (forward + loss + backward + optimizer.step + zero_grad, time.perf_counter
 Benchmark.stepFLOPs on the Swift side) by the measured seconds per step. PyTorch's own work differs from that count
 (it is the same for both engines so the rates compare like for like).
 
+With --batches FILE (written by `experiment bench --task NAME --dump-batches FILE`) the steps run on a task's real
+batches instead, the same examples in the same order as the Swift engine's steps: each text is tokenized once with the
+checkpoint's Hugging Face tokenizer (truncation at --max-length, default 48), and each batch is padded dynamically by
+transformers' DataCollatorWithPadding (its default: to the longest sequence of the batch), inside the timed region as a
+DataLoader's collate_fn would be. `tokens_per_s` then counts real (non-padding) tokens, and `real_gflops` divides the
+matrix-product FLOPs counted on real tokens only (as the Swift side counts them) by the measured time.
+
 With --json exactly one JSON object goes to stdout; everything else (library warnings, progress) goes to stderr.
 """
 from __future__ import annotations
@@ -63,25 +70,32 @@ def target_dims(target: str, d: int, d_ff: int) -> tuple[int, int]:
 
 def step_flops(layers: int, d: int, d_ff: int, heads: int, batch: int, seq: int, targets, rank: int, classes: int,
                adapted_layers=None) -> int:
-    """Exact matrix-product FLOPs (2*m*n*k per product) of one LoRA training step, the engine-independent work.
+    """Exact matrix-product FLOPs of one LoRA training step on batch x seq tokens: real_step_flops with every length seq.
+    `heads` does not change the count (scores and context cost the same for any split of d); it is in the signature
+    to mirror the model shape. Mirrors Benchmark.stepFLOPs in Sources/Experiments/Benchmark.swift."""
+    del heads
+    return real_step_flops(layers, d, d_ff, [seq] * batch, targets, rank, classes, adapted_layers)
 
-    Forward: per layer q, k, v, o (4 * 2*N*d*d, N = batch*seq), attention scores and context (2 * 2*B*T*T*d),
-    feed-forward (2 * 2*N*d*d_ff), each adapted matrix's LoRA (2*N*r*in + 2*N*r*out); head (2*B*d*classes).
+
+def real_step_flops(layers: int, d: int, d_ff: int, lengths, targets, rank: int, classes: int, adapted_layers=None) -> int:
+    """Exact matrix-product FLOPs (2*m*n*k per product) of one LoRA training step, the engine-independent work, counted
+    on the sequences' own tokens: N = sum(lengths) rows, S2 = sum(length^2) for attention.
+
+    Forward: per layer q, k, v, o (4 * 2*N*d*d), attention scores and context (2 * 2*S2*d), feed-forward
+    (2 * 2*N*d*d_ff), each adapted matrix's LoRA (2*N*r*in + 2*N*r*out); head (2*B*d*classes).
     Backward: in every layer from the lowest adapted one up: input gradients of the frozen linears (all four attention
     projections and both feed-forward matrices above the lowest adapted layer; in the lowest adapted layer only o and
-    the feed-forward ones, not q/k/v) and the attention backward (4 * 2*B*T*T*d); per adapted matrix dB (2*N*out*r),
+    the feed-forward ones, not q/k/v) and the attention backward (4 * 2*S2*d); per adapted matrix dB (2*N*out*r),
     dt = dy*B (2*N*out*r), dA (2*N*r*in) and dx (2*N*r*in, only where the layer's input gradient is needed, i.e. not
     for q/k/v in the lowest adapted layer); head dW and dpooled (2 * 2*B*classes*d).
-    `heads` does not change the count (scores and context cost the same for any split of d); it is in the signature
-    to mirror the model shape. Mirrors Benchmark.stepFLOPs in Sources/Experiments/Benchmark.swift.
+    Mirrors Benchmark.stepFLOPs(config:lengths:...) in Sources/Experiments/Benchmark.swift.
     """
-    del heads
-    n, b, t, d_, f = batch * seq, batch, seq, d, d_ff
+    b, n, s2, d_, f = len(lengths), sum(lengths), sum(x * x for x in lengths), d, d_ff
     adapted = list(range(layers)) if adapted_layers is None else list(adapted_layers)
     targets = list(targets)
     flop = 0
     # Forward.
-    flop += layers * (4 * 2 * n * d_ * d_ + 2 * 2 * b * t * t * d_ + 2 * 2 * n * d_ * f)
+    flop += layers * (4 * 2 * n * d_ * d_ + 2 * 2 * s2 * d_ + 2 * 2 * n * d_ * f)
     for tg in targets:
         i, o = target_dims(tg, d_, f)
         flop += len(adapted) * 2 * n * rank * (i + o)
@@ -93,7 +107,7 @@ def step_flops(layers: int, d: int, d_ff: int, heads: int, batch: int, seq: int,
     for layer in range(lowest, layers):
         above = layer > lowest
         flop += (4 if above else 1) * 2 * n * d_ * d_ + 2 * 2 * n * d_ * f   # input gradients of frozen linears
-        flop += 4 * 2 * b * t * t * d_                                      # attention backward
+        flop += 4 * 2 * s2 * d_                                              # attention backward
         if layer not in adapted:
             continue
         for tg in targets:
@@ -141,6 +155,10 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--attn", default=None, choices=["sdpa", "eager"],
                     help="attention implementation (default: transformers' default for BERT, sdpa)")
+    ap.add_argument("--batches", default=None,
+                    help="JSON Lines of real batches from `experiment bench --task NAME --dump-batches FILE`: time these "
+                         "(warm-up batches first) instead of random tokens; --batch/--seq/--steps then come from the file")
+    ap.add_argument("--max-length", type=int, default=48, help="with --batches: tokenizer truncation length (default 48)")
     ap.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     args = ap.parse_args(argv)
     for name in ("batch", "seq", "rank", "steps", "threads", "classes"):
@@ -186,6 +204,9 @@ def main(argv=None) -> int:
     params = [p for p in model.parameters() if p.requires_grad] + list(head.parameters())
     lora_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     optimizer = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.0)
+
+    if args.batches:
+        return run_real_batches(args, checkpoint, model, head, optimizer, lora_params, log)
 
     gen = torch.Generator().manual_seed(args.seed)
     vocab = cfg.vocab_size
@@ -268,6 +289,106 @@ def main(argv=None) -> int:
               f"(min {result['sec_per_step_min']:.4f}, median {result['sec_per_step_median']:.4f})")
         print(f"  step {result['step_gflop']:.3f} GFLOP -> {result['gflops']:.2f} GFLOPS")
         print(f"  peak RSS {peak_rss_mib:.0f} MiB; loss {losses[0]:.4f} -> {losses[-1]:.4f}")
+    return 0
+
+
+def read_batches(path: str):
+    """[(texts, text_pairs, labels)] per batch index, in order."""
+    batches: dict[int, tuple[list, list, list]] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            e = json.loads(line)
+            texts, pairs, labels = batches.setdefault(int(e["batch"]), ([], [], []))
+            texts.append(e["text"])
+            pairs.append(e.get("text_pair"))
+            labels.append(int(e["label"]))
+    return [batches[i] for i in sorted(batches)]
+
+
+def run_real_batches(args, checkpoint, model, head, optimizer, lora_params, log) -> int:
+    """Times steps on the dumped real batches: HF tokenizer once per text, DataCollatorWithPadding per batch (timed)."""
+    import torch
+    import transformers
+    import peft
+    from transformers import AutoTokenizer, DataCollatorWithPadding
+
+    tokenizer = AutoTokenizer.from_pretrained(str(checkpoint), local_files_only=True)
+    collator = DataCollatorWithPadding(tokenizer)      # default padding=True: to the longest sequence of the batch
+    batches = []
+    for texts, pairs, labels in read_batches(args.batches):
+        features = []
+        for text, pair, label in zip(texts, pairs, labels):
+            enc = tokenizer(text, pair, truncation=True, max_length=args.max_length)
+            enc["labels"] = label
+            features.append(enc)
+        batches.append(features)
+    if len(batches) <= args.warmup:
+        print(f"bench-pytorch: {args.batches} holds {len(batches)} batches, not more than --warmup {args.warmup}", file=log)
+        return 2
+    cfg = model.config
+
+    def step(features):
+        batch = collator(features)
+        mask = batch["attention_mask"]
+        hidden = model(input_ids=batch["input_ids"], attention_mask=mask,
+                       token_type_ids=batch.get("token_type_ids")).last_hidden_state
+        mask_f = mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask_f).sum(dim=1) / mask_f.sum(dim=1).clamp(min=1e-9)
+        loss = torch.nn.functional.cross_entropy(head(pooled), batch["labels"])
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        return loss, int(mask.sum()), int(mask.numel())
+
+    times, real, padded, flop = [], 0, 0, 0
+    for i, features in enumerate(batches):
+        start = time.perf_counter()
+        loss, n_real, n_padded = step(features)
+        seconds = time.perf_counter() - start
+        if i >= args.warmup:
+            times.append(seconds)
+            real += n_real
+            padded += n_padded
+            lengths = [len(f["input_ids"]) for f in features]
+            flop += real_step_flops(cfg.num_hidden_layers, cfg.hidden_size, cfg.intermediate_size, lengths,
+                                    args.targets, args.rank, args.classes)
+        if not args.json:
+            print(f"  step {i + 1}/{len(batches)}: {seconds:.3f} s  loss {float(loss):.4f}", file=log, flush=True)
+    timed = sum(times)
+    steps = len(times)
+    result = {
+        "engine": "pytorch+peft",
+        "model": checkpoint.name,
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__, "peft": peft.__version__,
+                     "python": platform.python_version()},
+        "threads": torch.get_num_threads(),
+        "attn_implementation": getattr(cfg, "_attn_implementation", None),
+        "task_batches": args.batches,
+        "batch": len(batches[0]),
+        "targets": ",".join(args.targets),
+        "rank": args.rank,
+        "steps": steps,
+        "warmup": args.warmup,
+        "tokens_per_s": real / timed,
+        "real_tokens_per_s": real / timed,
+        "sec_per_step": timed / steps,
+        "sec_per_step_min": min(times),
+        "sec_per_step_median": statistics.median(times),
+        "real_tokens_per_batch": real / steps,
+        "padded_tokens_per_batch": padded / steps,
+        "real_step_gflop": flop / steps / 1e9,
+        "real_gflops": flop / timed / 1e9,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "trainable_lora_params": lora_params,
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"pytorch+peft real batches from {args.batches}: {result['real_tokens_per_s']:.0f} real tokens/s, "
+              f"{result['sec_per_step']:.4f} s/step ({result['real_tokens_per_batch']:.1f} real of "
+              f"{result['padded_tokens_per_batch']:.1f} padded tokens per batch)")
     return 0
 
 

@@ -269,6 +269,12 @@ public enum ReportBuilder {
         if !commits.isEmpty { lines.append("- Git commit\(commits.count > 1 ? "s" : ""): " + commits.map { "`\($0)`" }.joined(separator: ", ")) }
         let seconds = finished.map(\.outcome.trainSeconds).reduce(0, +)
         if seconds > 0 { lines.append("- Training time (sum over finished runs): \(NumberFormat.fixed(seconds / 60, digits: 1)) min") }
+        let evaluated = finished.compactMap(\.outcome.evalSeconds)
+        if !evaluated.isEmpty {
+            let note = evaluated.count < finished.count ? " (\(evaluated.count) of \(finished.count) runs recorded it)" : ""
+            lines.append("- Evaluation time (validation passes, sum over finished runs): "
+                         + "\(NumberFormat.fixed(evaluated.reduce(0, +) / 60, digits: 1)) min\(note)")
+        }
         if let ref = context.reference {
             let name: String
             switch ref {

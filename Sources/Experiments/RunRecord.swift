@@ -56,13 +56,16 @@ public struct RunOutcome: Codable, Equatable, Sendable {
     /// Majority-class share of the validation split (classification only).
     public var majorityBaseline: Double?
     public var trainSeconds: Double
+    /// Seconds spent in validation passes (packed batches, forward only); nil in runs recorded before it was measured.
+    public var evalSeconds: Double?
     public var headParameters: Int
     public var machine: MachineFacts
 
     public init(status: Status, steps: Int, primaryMetric: String, validation: [String: Double], majorityBaseline: Double?,
-                trainSeconds: Double, headParameters: Int, machine: MachineFacts) {
+                trainSeconds: Double, evalSeconds: Double? = nil, headParameters: Int, machine: MachineFacts) {
         self.status = status; self.steps = steps; self.primaryMetric = primaryMetric; self.validation = validation
-        self.majorityBaseline = majorityBaseline; self.trainSeconds = trainSeconds; self.headParameters = headParameters
+        self.majorityBaseline = majorityBaseline; self.trainSeconds = trainSeconds; self.evalSeconds = evalSeconds
+        self.headParameters = headParameters
         self.machine = machine
     }
 

@@ -18,6 +18,8 @@ struct RunCheckpoint {
         var metricLines: [String]
         var evalLines: [String]
         var trainSeconds: Double
+        /// Seconds spent in validation passes so far (absent in checkpoints written before it was recorded).
+        var evalSeconds: Double? = nil
     }
 
     var state: State

@@ -71,6 +71,7 @@ struct RunExecutor {
         var metricLines: [String] = []
         var evalLines: [String] = []
         var trainSeconds = 0.0
+        var evalSeconds = 0.0
 
         // Resume.
         let checkpointURL = RunCheckpoint.url(in: directory)
@@ -99,6 +100,7 @@ struct RunExecutor {
             metricLines = cp.state.metricLines
             evalLines = cp.state.evalLines
             trainSeconds = cp.state.trainSeconds
+            evalSeconds = cp.state.evalSeconds ?? 0
         }
 
         var status = RunOutcome.Status.finished
@@ -126,7 +128,9 @@ struct RunExecutor {
             }
             let evalDue = stepIndex == totalSteps || (config.training.evalEvery.map { stepIndex % $0 == 0 } ?? false)
             if evalDue {
+                let evalStarted = DispatchTime.now().uptimeNanoseconds
                 lastValidation = try evaluate(step)
+                evalSeconds += Double(DispatchTime.now().uptimeNanoseconds - evalStarted) / 1e9
                 evalLines.append(try line(EvalLine(step: stepIndex, metrics: lastValidation)))
                 progress(.evaluation(id: config.id, step: stepIndex, metrics: lastValidation))
             }
@@ -141,7 +145,8 @@ struct RunExecutor {
                 }
                 let state = RunCheckpoint.State(runId: config.id, step: stepIndex, cursor: sampler.cursor, adamSteps: optimizer.stepCount,
                                                 adapterRNGs: adapters.map(\.dropoutRNG), modelRNG: bert.dropoutRNG,
-                                                metricLines: metricLines, evalLines: evalLines, trainSeconds: trainSeconds)
+                                                metricLines: metricLines, evalLines: evalLines, trainSeconds: trainSeconds,
+                                                evalSeconds: evalSeconds)
                 try RunCheckpoint(state: state, tensors: tensors).write(to: checkpointURL, shapes: shapes)
             }
             if shouldStop() { throw RunnerError.interrupted(run: config.id, step: stepIndex) }
@@ -171,7 +176,7 @@ struct RunExecutor {
             majority = data.validation.isEmpty ? nil : Double(counts.max()!) / Double(data.validation.count)
         }
         let outcome = RunOutcome(status: status, steps: stepIndex, primaryMetric: primary, validation: lastValidation,
-                                 majorityBaseline: majority, trainSeconds: trainSeconds,
+                                 majorityBaseline: majority, trainSeconds: trainSeconds, evalSeconds: evalSeconds,
                                  headParameters: objective.head.map { $0.weight.count + $0.bias.count } ?? 0, machine: machine)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

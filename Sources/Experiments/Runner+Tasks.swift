@@ -111,7 +111,9 @@ public enum LoadedTask {
         case .plantedRank(let t):
             let options = PlantedRankOptions(plantRank: t.plantRank, targets: t.targets, layers: t.layers, singularValues: t.singularValues,
                                              inputs: t.inputs == .wordnet ? .wordnet : .randomTokens, plantSeed: t.plantSeed,
-                                             maxTokens: t.maxTokens, trainExamples: t.trainExamples, validationExamples: t.validationExamples)
+                                             maxTokens: t.maxTokens, trainExamples: t.trainExamples, validationExamples: t.validationExamples,
+                                             directions: t.directions == .inputPrincipal ? .inputPrincipal : .random,
+                                             principalDimensions: t.principalDimensions)
             var texts: [String]?
             if t.inputs == .wordnet {
                 let wn = try wordnet(t.wordnetDirectory, parts: [.noun])

@@ -164,6 +164,11 @@ extension TaskSpec {
             m.append(JSONMember("trainExamples", .int(t.trainExamples)))
             m.append(JSONMember("validationExamples", .int(t.validationExamples)))
             path("wordnetDirectory", t.wordnetDirectory)
+            // Written only when not the default, so run identities of specs written before these keys existed stay the same.
+            if t.directions != .random {
+                m.append(JSONMember("directions", .string(t.directions.rawValue)))
+                m.append(JSONMember("principalDimensions", .int(t.principalDimensions)))
+            }
         case .jsonl(let t):
             m.append(JSONMember("train", .string(t.train)))
             m.append(JSONMember("validation", .string(t.validation)))

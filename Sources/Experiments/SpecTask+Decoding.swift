@@ -10,6 +10,7 @@ extension TaskKind {
             return ["parts", "hypernymDepth", "maxTrain", "maxValidation", "maxTokens", "wordnetDirectory"]
         case .plantedRank:
             return ["plantRank", "targets", "layers", "singularValues", "inputs", "plantSeed", "maxTokens", "trainExamples",
+                    "directions", "principalDimensions",
                     "validationExamples", "wordnetDirectory"]
         case .jsonl:
             return ["train", "validation", "test", "textField", "textPairField", "labelField", "skipInvalid", "maxTrain",
@@ -113,6 +114,16 @@ extension PlantedRankTask {
         wordnetDirectory = try TaskRead.path(o, "wordnetDirectory")
         if wordnetDirectory != nil, inputs != .wordnet, let w = o["wordnetDirectory"] {
             throw w.error("applies only to inputs 'wordnet' (inputs is '\(inputs.rawValue)')")
+        }
+        directions = try o.optional("directions", default: .random) { try $0.enumeration(PlantedDirections.self, what: "directions") }
+        principalDimensions = try o.optional("principalDimensions", default: 8) { try $0.positiveInt() }
+        if let p = o["principalDimensions"] {
+            if directions != .inputPrincipal { throw p.error("applies only to directions 'input-principal'") }
+            if principalDimensions < plantRank { throw p.error("must be ≥ plantRank (\(plantRank)), got \(principalDimensions)") }
+        }
+        if directions == .inputPrincipal, let t = o["targets"] ?? o["directions"],
+           !targets.allSatisfy({ [.q, .k, .v, .ffnUp].contains($0) }) {
+            throw t.error("directions 'input-principal' needs targets whose input is the layer's input (q, k, v, ffn_up)")
         }
     }
 }

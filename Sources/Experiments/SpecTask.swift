@@ -95,7 +95,9 @@ public struct WordNetPairsTask: Equatable, Sendable {
 /// ["q","v"], `layers` null (every layer), `singularValues` [0.5, 0.25, …] (σ_k = 0.5^k, relative to ‖W‖₂; one per
 /// planted direction, each > 0), `inputs` "random-tokens" | "wordnet" (glosses as inputs), `plantSeed` 7,
 /// `maxTokens` 32, `trainExamples` 4096, `validationExamples` 512, `wordnetDirectory` null (only with
-/// inputs "wordnet").
+/// inputs "wordnet"), `directions` "random" | "input-principal" (planted input directions drawn within the top
+/// `principalDimensions` principal directions of each layer's inputs on the training texts, so the data excites them;
+/// see `PlantedRankOptions.Directions`), `principalDimensions` 8 (only with "input-principal").
 public struct PlantedRankTask: Equatable, Sendable {
     public var plantRank = 2
     public var targets: [LoRATarget] = [.q, .v]
@@ -107,10 +109,18 @@ public struct PlantedRankTask: Equatable, Sendable {
     public var trainExamples = 4096
     public var validationExamples = 512
     public var wordnetDirectory: String?
+    public var directions: PlantedDirections = .random
+    public var principalDimensions = 8
     public init() {}
 
     /// The default singular values for a plant of rank r: 0.5, 0.25, …, 0.5^r.
     public static func defaultSingularValues(rank r: Int) -> [Double] { (1...max(1, r)).map { 1 / Double(1 << min($0, 60)) } }
+}
+
+/// Where planted input directions are drawn (`PlantedRankOptions.Directions`).
+public enum PlantedDirections: String, CaseIterable, Codable, Sendable {
+    case random
+    case inputPrincipal = "input-principal"
 }
 
 public enum PlantedInputs: String, CaseIterable, Codable, Sendable {

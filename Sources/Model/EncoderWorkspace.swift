@@ -78,6 +78,13 @@ public final class EncoderWorkspace {
     /// Hidden-state buffer l: the embeddings' output for l = 0, layer l − 1's output otherwise.
     func hiddenBuffer(_ l: Int) -> FloatBuffer { hidden[forInference ? l % 2 : l] }
 
+    /// The input of layer l, (N, d) in the batch's layout, from the last forward pass; valid until the next pass and
+    /// only in a training workspace (an inference workspace overwrites earlier layers' inputs).
+    public func layerInput(_ l: Int) -> MatrixView<Float> {
+        precondition(!forInference && l >= 0 && l < config.layers, "layer inputs are kept by training workspaces only")
+        return hidden[l].view(rows, config.hiddenSize).readOnly
+    }
+
     /// Ensures room for a batch laid out by `offsets` (B + 1 row offsets); allocates only when growing.
     public func plan(offsets: [Int], dropout: Bool = false) {
         precondition(!(forInference && dropout), "an inference workspace has no dropout state")

@@ -10,6 +10,13 @@ import Tokenization
 /// Fig 3 method (φ between learned and planted directions) where the truth is known.
 public struct PlantedRankOptions: Codable, Equatable, Sendable {
     public enum Inputs: String, Codable, Sendable { case randomTokens = "random-tokens", wordnet }
+    /// Where the planted input directions V (right singular vectors of ΔW*) are drawn:
+    /// - `random`: uniformly from the whole input space (a direction the layer's inputs never excite cannot be learned by
+    ///   anyone, so recovery of those parts is not identifiable);
+    /// - `inputPrincipal`: uniformly within the span of the top `principalDimensions` principal directions (uncentred,
+    ///   i.e. right singular vectors of the stacked inputs X) of the layer's inputs on the task's training texts, computed
+    ///   on the base model: the data excites every planted direction, so the truth is identifiable.
+    public enum Directions: String, Codable, Sendable { case random, inputPrincipal = "input-principal" }
     public var plantRank: Int
     public var targets: [LoRATarget]
     /// Layers carrying the plant; nil = all.
@@ -21,13 +28,16 @@ public struct PlantedRankOptions: Codable, Equatable, Sendable {
     public var maxTokens: Int
     public var trainExamples: Int
     public var validationExamples: Int
+    public var directions: Directions
+    /// m of `inputPrincipal` (≥ plantRank, ≤ the input width).
+    public var principalDimensions: Int
 
     public init(plantRank: Int = 2, targets: [LoRATarget] = [.q, .v], layers: [Int]? = nil, singularValues: [Double] = [0.5, 0.25],
                 inputs: Inputs = .randomTokens, plantSeed: UInt64 = 7, maxTokens: Int = 32, trainExamples: Int = 4096,
-                validationExamples: Int = 512) {
+                validationExamples: Int = 512, directions: Directions = .random, principalDimensions: Int = 8) {
         self.plantRank = plantRank; self.targets = targets; self.layers = layers; self.singularValues = singularValues
         self.inputs = inputs; self.plantSeed = plantSeed; self.maxTokens = maxTokens; self.trainExamples = trainExamples
-        self.validationExamples = validationExamples
+        self.validationExamples = validationExamples; self.directions = directions; self.principalDimensions = principalDimensions
     }
 }
 
@@ -41,27 +51,9 @@ public struct PlantedRankData {
     public let trainTargets: [[Float]]
     public let validationTargets: [[Float]]
 
-    /// Draws the plant, the inputs and the teacher's outputs. The model is returned without adapters.
+    /// Draws the inputs, the plant and the teacher's outputs. The model is returned without adapters.
     public static func build(model: BertModel, tokenizer: BertTokenizer, options o: PlantedRankOptions,
                              texts: [String]? = nil) throws -> PlantedRankData {
-        precondition(o.singularValues.count == o.plantRank, "one singular value per planted direction")
-        var rng = SeededGenerator(seed: o.plantSeed, stream: "planted-rank")
-        model.detachAdapters()
-        var plant: [LoRAAdapter] = []
-        let params = LoRAParameters(rank: o.plantRank, alpha: Double(o.plantRank))   // scaling α/r = 1
-        for layer in o.layers ?? Array(0..<model.layers.count) {
-            for target in o.targets.sorted() {
-                let linear = model.layers[layer].linear(target)
-                let (inF, outF) = (linear.inFeatures, linear.outFeatures)
-                let spectral = Double(try linear.weight.converted(to: Double.self).singularValues()[0])
-                let u = try Matrix<Double>.gaussian(rows: outF, cols: o.plantRank, using: &rng).orthonormalColumns()
-                let v = try Matrix<Double>.gaussian(rows: inF, cols: o.plantRank, using: &rng).orthonormalColumns()
-                var b = Matrix<Float>(rows: outF, cols: o.plantRank)
-                for i in 0..<outF { for j in 0..<o.plantRank { b[i, j] = Float(u[i, j] * o.singularValues[j] * spectral) } }
-                let a = v.transposed.converted(to: Float.self)
-                plant.append(LoRAAdapter(target: target, layer: layer, parameters: params, a: a, b: b))
-            }
-        }
         // Inputs.
         func randomTokens(_ n: Int, stream: String) -> [TokenizedExample] {
             var r = SeededGenerator(seed: o.plantSeed, stream: stream)
@@ -89,6 +81,33 @@ public struct PlantedRankData {
             }
             train = Array(encoded.prefix(o.trainExamples))
             validation = Array(encoded.suffix(o.validationExamples))
+        }
+        precondition(o.singularValues.count == o.plantRank, "one singular value per planted direction")
+        model.detachAdapters()
+        let principal = o.directions == .inputPrincipal
+            ? try inputPrincipalBases(model: model, examples: train, dimensions: o.principalDimensions, layers: o.layers, targets: o.targets)
+            : [:]
+        var rng = SeededGenerator(seed: o.plantSeed, stream: "planted-rank")
+        var plant: [LoRAAdapter] = []
+        let params = LoRAParameters(rank: o.plantRank, alpha: Double(o.plantRank))   // scaling α/r = 1
+        for layer in o.layers ?? Array(0..<model.layers.count) {
+            for target in o.targets.sorted() {
+                let linear = model.layers[layer].linear(target)
+                let (inF, outF) = (linear.inFeatures, linear.outFeatures)
+                let spectral = Double(try linear.weight.converted(to: Double.self).singularValues()[0])
+                let u = try Matrix<Double>.gaussian(rows: outF, cols: o.plantRank, using: &rng).orthonormalColumns()
+                let v: Matrix<Double>
+                if let basis = principal[layer] {     // V = P·Q: Q a random orthonormal m × k, so V is orthonormal in span(P)
+                    let q = try Matrix<Double>.gaussian(rows: basis.cols, cols: o.plantRank, using: &rng).orthonormalColumns()
+                    v = basis * q
+                } else {
+                    v = try Matrix<Double>.gaussian(rows: inF, cols: o.plantRank, using: &rng).orthonormalColumns()
+                }
+                var b = Matrix<Float>(rows: outF, cols: o.plantRank)
+                for i in 0..<outF { for j in 0..<o.plantRank { b[i, j] = Float(u[i, j] * o.singularValues[j] * spectral) } }
+                let a = v.transposed.converted(to: Float.self)
+                plant.append(LoRAAdapter(target: target, layer: layer, parameters: params, a: a, b: b))
+            }
         }
         // Teacher outputs.
         try model.attach(plant)
