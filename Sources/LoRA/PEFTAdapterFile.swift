@@ -115,7 +115,7 @@ public enum PEFTAdapterFile {
             try writer.add(a.a.name, shape: [a.a.value.rows, a.a.value.cols], floats: a.a.value.storage)
             try writer.add(a.b.name, shape: [a.b.value.rows, a.b.value.cols], floats: a.b.value.storage)
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Folder.create(directory)
         try writer.write(to: directory.appendingPathComponent(weightsName))
         try AtomicFile.write(try encodeConfig(config), to: directory.appendingPathComponent(configName))
     }
