@@ -3,13 +3,22 @@ import Experiments
 import Foundation
 import LinearAlgebra
 
-/// Writes the analyses and report of a spec from its cached runs and prints what was written and the claim verdicts.
-func buildReport(runner: ExperimentRunner, records: [RunRecord], model: LoadedModel? = nil) throws {
+/// Writes the analyses and report of a spec from every finished run in its results folder (whatever `--only` selected
+/// and whichever process trained them), says on stderr which planned runs are still missing, and prints what was written
+/// and the claim verdicts.
+func buildReport(runner: ExperimentRunner) throws {
+    let records = try runner.cachedRecords()
+    let plan = runner.plan
     guard !records.isEmpty else {
-        Console.info("\(runner.plan.spec.name): no finished runs yet; nothing to report")
+        Console.info("\(plan.spec.name): no finished runs yet; nothing to report")
         return
     }
-    let loaded = try model ?? LoadedModel.load(runner.plan.spec.model, repositoryRoot: runner.repositoryRoot)
+    let missing = runner.missingRuns
+    if !missing.isEmpty {
+        Console.info("\(plan.spec.name): \(missing.count) of \(plan.runs.count) planned runs have no results yet (\(missing.map(\.id).joined(separator: ", "))); "
+                     + "the report covers the \(records.count) that do")
+    }
+    let loaded = try LoadedModel.load(plan.spec.model, repositoryRoot: runner.repositoryRoot)
     let root = runner.repositoryRoot
     let (summary, notebooks) = try runner.buildReport(records: records, model: loaded,
                                                       notebooks: root.appendingPathComponent("notebooks-md"))
@@ -55,10 +64,7 @@ struct Report: ParsableCommand {
         try reportingErrors {
             for plan in plans {
                 let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: resultsRoot))
-                let records = try runner.cachedRecords()
-                let missing = plan.runs.count - records.count
-                if missing > 0 { Console.info("\(plan.spec.name): \(missing) of \(plan.runs.count) runs have no results yet; reporting the \(records.count) that do") }
-                try buildReport(runner: runner, records: records)
+                try buildReport(runner: runner)
             }
         }
     }
