@@ -74,7 +74,7 @@ struct Inspect: ParsableCommand {
         }
         if let a = adapterConfig {
             let adapters = model.adapters
-            print("adapter      r = \(a.r), α = \(a.loraAlpha)\(a.useRslora ? " (rsLoRA)" : ""), targets \(a.targetModules.joined(separator: ", ")), \(adapters.count) matrices, \(adapters.map(\.parameterCount).reduce(0, +).formatted()) parameters")
+            print("adapter      r = \(a.r), α = \(a.loraAlpha)\(a.useRslora ? " (rsLoRA)" : ""), targets \(a.targetModules.displayText), \(adapters.count) matrices, \(adapters.map(\.parameterCount).reduce(0, +).formatted()) parameters")
             for ad in adapters {
                 print("  layer \(ad.layer) \(ad.target.rawValue): ‖ΔW‖_F = \(String(format: "%.4f", ad.deltaWeight.frobeniusNorm)), ‖W‖_F = \(String(format: "%.4f", model.layers[ad.layer].linear(ad.target).weight.frobeniusNorm))")
             }
