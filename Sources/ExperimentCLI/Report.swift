@@ -38,6 +38,10 @@ struct Report: ParsableCommand {
     var results: String = "results"
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        if results.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--results must name a folder, got an empty string") }
+    }
+
     func run() throws {
         try compute.apply()
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -85,9 +89,19 @@ struct Analyze: ParsableCommand {
     @Option(help: "Largest j of the φ grids.") var maxJ: Int = 64
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        guard !adapters.isEmpty else { throw ValidationError("give at least one adapter directory") }
+        if output.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--output must name a folder, got an empty string") }
+        var options = AnalysisOptions()
+        options.maxI = maxI
+        options.maxJ = maxJ
+        do { try AdapterAnalysis.checkInputs(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) }, options: options) } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     func run() throws {
         try compute.apply()
-        guard !adapters.isEmpty else { throw ValidationError("give at least one adapter directory") }
         try reportingErrors {
             let model = try LoadedModel.load(.checkpoint(checkpoint), repositoryRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             var options = AnalysisOptions()
