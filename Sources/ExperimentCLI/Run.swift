@@ -130,6 +130,10 @@ final class ProgressRenderer {
                     text += ", \(split.labelCounts.count) labels, majority \(label) = \(String(format: "%.1f", share * 100)) %"
                 }
                 Console.info(text)
+                if let n = split.truncated, let max = split.maxTokens {
+                    Console.info("warning: \(n) of \(split.examples) \(split.split) examples are longer than maxTokens = \(max) tokens "
+                                 + "([CLS]/[SEP] included) and were truncated to \(max)")
+                }
             }
         case let .runCached(i, n, r):
             Console.endStatus()

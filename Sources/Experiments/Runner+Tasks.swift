@@ -144,9 +144,11 @@ public enum LoadedTask {
             let dist = text.distribution(split)
             var counts: [String: Int] = [:]
             for (i, c) in dist.counts.enumerated() { counts[text.labels[i]] = c }
-            return TaskSummary.SplitSummary(split: split.rawValue, examples: examples.count, meanTokens: tokenized.meanLength(split),
-                                            labelCounts: counts, majorityLabel: text.labels[dist.majorityLabel],
-                                            majorityBaseline: dist.majorityBaseline)
+            var s = TaskSummary.SplitSummary(split: split.rawValue, examples: examples.count, meanTokens: tokenized.meanLength(split),
+                                             labelCounts: counts, majorityLabel: text.labels[dist.majorityLabel],
+                                             majorityBaseline: dist.majorityBaseline)
+            if let n = tokenized.truncated[split] { (s.truncated, s.maxTokens) = (n, tokenized.maxTokens) }
+            return s
         }
         return TaskSummary(task: text.name, labels: text.labels, splits: splits)
     }
