@@ -56,9 +56,13 @@ struct CLIFailure: Error, CustomStringConvertible {
 }
 
 extension ParsableCommand {
-    /// Runs `body`, turning library errors into one clear message on stderr and a non-zero exit.
+    /// Runs `body`, turning library errors into one clear message on stderr (`error: …`) and exit status `code`
+    /// (a `CLIFailure` carries its own status).
     func reportingErrors(code: Int32 = 1, _ body: () throws -> Void) throws {
-        do { try body() } catch let e as ValidationError { throw e } catch let e as CleanExit { throw e } catch let e as ExitCode { throw e } catch {
+        do { try body() } catch let e as ValidationError { throw e } catch let e as CleanExit { throw e } catch let e as ExitCode { throw e } catch let e as CLIFailure {
+            Console.error("error: \(e.message)")
+            throw ExitCode(e.code)
+        } catch {
             Console.error("error: \(error)")
             throw ExitCode(code)
         }
