@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension ExperimentSpec {
     /// Where `experiment <spec.json>` looks for a relative spec path (CONTRACTS): as given from the repository
@@ -30,7 +31,7 @@ extension ExperimentSpec {
         let name = displayName(for: url)
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw SpecError(file: name, location: .file, reason: "cannot be read (\(error.localizedDescription))")
+            throw SpecError(file: name, location: .file, reason: "cannot be read (\(FileSystemError.readFailure(url.path)))")
         }
         return (try decode(data: data, file: name), url)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A validated safetensors file held in memory (memory-mapped when read from disk).
 ///
@@ -30,19 +31,9 @@ public struct SafeTensorsFile: Sendable {
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw SafeTensorsError.io(file: url.path, reason: Self.readFailure(url.path))
+            throw SafeTensorsError.io(file: url.path, reason: FileSystemError.readFailure(url.path))
         }
         try self.init(data: data, label: url.path)
-    }
-
-    /// Why `path` cannot be read, in words: "is a folder", or `strerror` of `open(2)` ("No such file or directory",
-    /// "Permission denied").
-    static func readFailure(_ path: String) -> String {
-        var st = stat()
-        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { return "is a folder, not a file" }
-        let fd = open(path, O_RDONLY)
-        if fd >= 0 { close(fd); return "cannot be read" }
-        return String(cString: strerror(errno))
     }
 
     /// Validates the header of an in-memory file; `label` names it in error messages.

@@ -49,3 +49,15 @@ public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertib
         return "\(path): \(operation.rawValue): \(reason)"
     }
 }
+
+extension FileSystemError {
+    /// Why the file at `path` cannot be read, in words: "is a folder, not a file", or `strerror` of `open(2)` ("No such
+    /// file or directory", "Permission denied"); "cannot be read" when it opens now (a transient failure).
+    public static func readFailure(_ path: String) -> String {
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { return "is a folder, not a file" }
+        let fd = open(path, O_RDONLY)
+        if fd >= 0 { close(fd); return "cannot be read" }
+        return String(cString: strerror(errno))
+    }
+}

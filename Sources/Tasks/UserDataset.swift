@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Options shared by the user-dataset loaders.
 public struct UserDatasetOptions: Codable, Equatable, Sendable {
@@ -47,7 +48,7 @@ enum UserDataset {
     static func lines(of url: URL) throws -> [Line] {
         guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.missingFile(path: url.path) }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw DataError.unreadableFile(path: url.path, reason: "\(error)") }
+        do { data = try Data(contentsOf: url) } catch { throw DataError.unreadableFile(path: url.path, reason: FileSystemError.readFailure(url.path)) }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var out: [Line] = []
