@@ -46,3 +46,11 @@ final class HostileInputTests: XCTestCase {
         }
     }
 }
+
+extension HostileInputTests {
+    /// An epoch count whose step total exceeds `Int` is capped at 2⁵³ instead of trapping.
+    func testAbsurdEpochCountDoesNotTrap() throws {
+        let spec = try Fixtures.spec(json: #"{"name": "e", "model": {"builtin": "tiny"}, "task": {"kind": "planted-rank"}, "adapters": [{"targets": ["q"], "ranks": [1]}], "training": {"epochs": 1e300}}"#)
+        XCTAssertEqual(spec.training.totalSteps(trainExamples: 100), 1 << 53)
+    }
+}
