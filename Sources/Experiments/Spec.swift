@@ -25,7 +25,8 @@ import LoRA
 ///                "schedule": "linear", "warmupFraction": 0.1, "weightDecay": 0.0, "clipNorm": null,
 ///                "evalEvery": null, "checkpointEvery": null},
 ///   "seeds":    {"data": [1], "init": [1], "extra": []},
-///   "analyses": {"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
+///   "analyses": <every analysis the grid supports, see AnalysesSpec(gridDefaultsFor:…)>; keys left out of a
+///               given object: {"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
 ///                "directionOverlap": false, "spectra": false, "accuracy": true,
 ///                "plantedRecovery": <true for task kind planted-rank, else false>},
 ///   "reference": null                 // "table5" | "table6" | "table7"
@@ -67,7 +68,7 @@ public struct ExperimentSpec: SpecSection {
         self.training = training
         self.checkpointEvery = checkpointEvery
         self.seeds = seeds
-        self.analyses = analyses ?? AnalysesSpec(defaultsFor: task.kind)
+        self.analyses = analyses ?? AnalysesSpec(gridDefaultsFor: task.kind, adapters: adapters, seeds: seeds)
         self.reference = reference
     }
 }
