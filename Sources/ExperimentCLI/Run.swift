@@ -6,9 +6,9 @@ import LinearAlgebra
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train every run of a spec's grid (cached and resumable), then write its analyses and report.",
-        discussion: "A spec path is looked up as given, then under experiments/. Finished runs are reused; an interrupted run resumes from its last checkpoint. Everything is written under --results.")
+        discussion: "A spec path is looked up as given, then under experiments/; a bare name such as qv-rank means experiments/specs/qv-rank.json. Finished runs are reused; an interrupted run resumes from its last checkpoint. Everything is written under --results.")
 
-    @Argument(help: "Experiment spec (JSON), e.g. specs/qv-rank.json.")
+    @Argument(help: "Experiment spec (JSON), e.g. specs/qv-rank.json, or a name under experiments/specs/, e.g. qv-rank.")
     var spec: String
     @Flag(help: "Print the planned runs (targets, rank, α, seeds, trainable parameters, cached or not, estimated time) and exit.")
     var dryRun = false

@@ -71,3 +71,21 @@ func capture(_ pattern: String, in text: String) -> String? {
           let r = Range(m.range(at: 1), in: text) else { return nil }
     return String(text[r])
 }
+
+/// First-hour conveniences: `--version`, a spec by name.
+final class FirstHourCLITests: XCTestCase {
+    func testVersion() throws {
+        let r = try CLISandbox().run("--version")
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(r.stdout, "experiment 0.2.0 (LoRA Section 7 harness)\n")
+    }
+
+    func testSpecByName() throws {
+        let s = try CLISandbox()
+        let text = try s.read(try s.toySpec())
+        try s.write("experiments/specs/toy.json", text)
+        let r = try s.run("toy", "--dry-run")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("toy: toy\n"), r.stdout)
+    }
+}
