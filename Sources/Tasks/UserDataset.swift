@@ -5,8 +5,25 @@ import Support
 public struct UserDatasetOptions: Codable, Equatable, Sendable {
     /// Skip defective lines (counting them) instead of failing on the first one.
     public var skipInvalid: Bool
+    /// The JSONL keys or TSV header columns to read; nil = the format's own layout (JSONL: `text`, or `text_a` and
+    /// `text_b`, with `label`; TSV: MultiNLI's `sentence1`, `sentence2`, `gold_label`).
+    public var fields: Fields?
 
-    public init(skipInvalid: Bool = false) { self.skipInvalid = skipInvalid }
+    /// Where a dataset keeps its text, optional second segment and label (e.g. a Hugging Face export: `sentence`,
+    /// no pair, `label` holding integers).
+    public struct Fields: Codable, Equatable, Sendable {
+        public var text: String
+        public var textPair: String?
+        public var label: String
+        public init(text: String, textPair: String? = nil, label: String) {
+            self.text = text; self.textPair = textPair; self.label = label
+        }
+    }
+
+    public init(skipInvalid: Bool = false, fields: Fields? = nil) {
+        self.skipInvalid = skipInvalid
+        self.fields = fields
+    }
 
     enum CodingKeys: String, CodingKey { case skipInvalid }
 
