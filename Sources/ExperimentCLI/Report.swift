@@ -59,7 +59,8 @@ struct Report: ParsableCommand {
             for path in paths {
                 let (spec, url) = try ExperimentSpec.load(path: path, lookupRoots: ExperimentSpec.defaultLookupRoots(repositoryRoot: root))
                 plans.append(try RunPlan.resolve(spec, modelShape: try LoadedModel.shape(of: spec.model, repositoryRoot: root),
-                                                 baseDirectory: root, file: ExperimentSpec.displayName(for: url)))
+                                                 baseDirectory: root, file: ExperimentSpec.displayName(for: url),
+                                                 specDirectory: url.deletingLastPathComponent()))
             }
         } catch {
             Console.error("error: \(error)")

@@ -31,7 +31,8 @@ struct Run: ParsableCommand {
         do {
             let (spec, url) = try ExperimentSpec.load(path: self.spec, lookupRoots: ExperimentSpec.defaultLookupRoots(repositoryRoot: root))
             let shape = try LoadedModel.shape(of: spec.model, repositoryRoot: root)
-            plan = try RunPlan.resolve(spec, modelShape: shape, baseDirectory: root, file: ExperimentSpec.displayName(for: url))
+            plan = try RunPlan.resolve(spec, modelShape: shape, baseDirectory: root, file: ExperimentSpec.displayName(for: url),
+                                       specDirectory: url.deletingLastPathComponent())
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(2)

@@ -66,19 +66,20 @@ public enum LoadedTask {
     }
 
     /// Builds the task's data. Dataset construction uses the fixed data seed 0 (so every run sees the same splits and the
-    /// same capped validation set); each run's data seed only sets its training order.
-    public static func load(_ task: TaskSpec, model: LoadedModel, repositoryRoot: URL) throws -> (LoadedTask, TaskSummary) {
+    /// same capped validation set); each run's data seed only sets its training order. Relative data paths are resolved
+    /// by `SpecPaths.resolveData` (the spec's folder `dataDirectory` first, then `repositoryRoot`).
+    public static func load(_ task: TaskSpec, model: LoadedModel, repositoryRoot: URL, dataDirectory: URL? = nil) throws -> (LoadedTask, TaskSummary) {
+        func path(_ p: String) -> URL { SpecPaths.resolveData(p, specDirectory: dataDirectory, repositoryRoot: repositoryRoot) }
         func wordnet(_ dir: String?, parts: [PartOfSpeech]) throws -> WordNet {
-            let location = try WordNet.locateDatabase(override: dir.map { SpecPaths.resolve($0, against: repositoryRoot).path })
+            let location = try WordNet.locateDatabase(override: dir.map { path($0).path })
             return try WordNet(directory: location, parts: parts)
         }
         func parts(_ p: [WordNetPart]) -> [PartOfSpeech] { p.map { PartOfSpeech(rawValue: $0.rawValue)! } }
-        /// A user dataset through `loader`, paths resolved against the repository root, capped to the first N examples.
+        /// A user dataset through `loader`, capped to the first N examples.
         func user(_ loader: (URL, URL, URL?, UserDatasetOptions) throws -> (TextDataset, skipped: Int), _ train: String,
                   _ validation: String, _ test: String?, skipInvalid: Bool, fields: UserDatasetOptions.Fields?,
                   maxTrain: Int?, maxValidation: Int?) throws -> TextDataset {
-            let (data, _) = try loader(SpecPaths.resolve(train, against: repositoryRoot), SpecPaths.resolve(validation, against: repositoryRoot),
-                                       test.map { SpecPaths.resolve($0, against: repositoryRoot) },
+            let (data, _) = try loader(path(train), path(validation), test.map(path),
                                        UserDatasetOptions(skipInvalid: skipInvalid, fields: fields))
             return cap(data, train: maxTrain, validation: maxValidation)
         }

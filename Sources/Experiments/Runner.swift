@@ -111,7 +111,7 @@ public struct ExperimentRunner {
     /// The model and task data every pending run needs, loaded (and so validated) before anything is written.
     private func loadInputs() throws -> (LoadedModel, LoadedTask, TaskSummary) {
         let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
-        let (task, summary) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot)
+        let (task, summary) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot, dataDirectory: plan.dataDirectory)
         return (model, task, summary)
     }
 
@@ -139,7 +139,7 @@ extension ExperimentRunner {
     /// seconds per step (the first step, which plans buffers, is not timed). Loads the model and task data.
     public func calibrateSecondsPerStep(_ run: RunConfig, steps: Int = 3) throws -> (secondsPerStep: Double, trainExamples: Int) {
         let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
-        let (task, _) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot)
+        let (task, _) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot, dataDirectory: plan.dataDirectory)
         let seconds = try RunExecutor(config: run, directory: specDirectory, model: model, task: task, checkpointEvery: nil,
                                       machine: MachineFacts.current(repositoryRoot: repositoryRoot), progress: { _ in })
             .timeSteps(steps)

@@ -89,3 +89,19 @@ final class FirstHourCLITests: XCTestCase {
         XCTAssertTrue(r.stdout.hasPrefix("toy: toy\n"), r.stdout)
     }
 }
+
+extension FirstHourCLITests {
+    /// A spec in its own folder with its data beside it trains from the repository root.
+    func testDataBesideTheSpec() throws {
+        let s = try CLISandbox()
+        let text = try s.read(try s.toySpec(ranks: "[1]"))
+        for f in ["train.jsonl", "validation.jsonl"] {
+            try s.write("projects/p/\(f)", try s.read(f))
+            try FileManager.default.removeItem(at: s.root.appendingPathComponent(f))
+        }
+        try s.write("projects/p/toy.json", text)
+        let r = try s.run("run", "projects/p/toy.json")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(s.exists("results/toy/accuracy.csv"))
+    }
+}

@@ -54,3 +54,27 @@ extension HostileInputTests {
         XCTAssertEqual(spec.training.totalSteps(trainExamples: 100), 1 << 53)
     }
 }
+
+extension HostileInputTests {
+    /// Relative data paths are looked up in the spec's folder first, then under the repository root; a missing file
+    /// names both places.
+    func testDataPathsResolveAgainstTheSpecFolder() throws {
+        let t = try TemporaryDirectory.repository()
+        try t.write("mine/data/train.jsonl", #"{"text": "a", "label": "x"}"#)
+        try t.write("shared/validation.jsonl", #"{"text": "a", "label": "x"}"#)
+        let json = { (train: String) in
+            #"{"name": "d", "model": {"builtin": "tiny"}, "task": {"kind": "jsonl", "train": "\#(train)", "validation": "shared/validation.jsonl"}, "adapters": [{"targets": ["q"], "ranks": [1]}], "training": {"steps": 1}}"#
+        }
+        let spec = try Fixtures.spec(json: json("data/train.jsonl"))
+        let folder = t.url.appendingPathComponent("mine")
+        let plan = try RunPlan.resolve(spec, modelShape: .miniLML6, baseDirectory: t.url, file: "mine/d.json", specDirectory: folder)
+        XCTAssertEqual(plan.dataDirectory, folder)
+        XCTAssertEqual(SpecPaths.resolveData("data/train.jsonl", specDirectory: folder, repositoryRoot: t.url).path,
+                       folder.appendingPathComponent("data/train.jsonl").path)
+        XCTAssertEqual(SpecPaths.resolveData("shared/validation.jsonl", specDirectory: folder, repositoryRoot: t.url).path,
+                       t.url.appendingPathComponent("shared/validation.jsonl").path, "repository root as the fallback")
+        let missing = try Fixtures.spec(json: json("data/none.jsonl"))
+        XCTAssertEqual(specError { _ = try RunPlan.resolve(missing, modelShape: .miniLML6, baseDirectory: t.url, file: "mine/d.json", specDirectory: folder) }?.description,
+                       "mine/d.json: task.train: file 'data/none.jsonl' not found (relative data paths are resolved against the spec's folder \(folder.path), then the repository root \(t.url.path))")
+    }
+}
