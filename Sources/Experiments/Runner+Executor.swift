@@ -17,14 +17,17 @@ struct RunExecutor {
     /// A loss above this multiple of the run's first-step loss counts as divergence (a lr of 10⁶ takes the smoke spec's
     /// loss from 3.2 to 10⁶–10⁷ without reaching `divergenceLossBound`).
     static let divergenceFactor = 10.0
+    /// The smallest reference loss the relative test uses: a planted-rank run can start at an MSE of 10⁻⁶ and rise to
+    /// 10⁻³ while it still trains, whereas a cross-entropy or hidden-state MSE above 10 means the model has blown up.
+    static let divergenceReferenceFloor = 1.0
 
     /// True when a step's loss or gradient norm is NaN or ±∞, the loss exceeds `divergenceLossBound`, or the loss exceeds
-    /// `divergenceFactor` × `firstLoss` (the loss of the run's step 1, read back from the checkpoint's metric lines on a
-    /// resume; nil, zero or negative skips this relative test).
+    /// `divergenceFactor` × max(`firstLoss`, `divergenceReferenceFloor`), where `firstLoss` is the loss of the run's step
+    /// 1 (read back from the checkpoint's metric lines on a resume; nil or not finite skips the relative test).
     static func hasDiverged(loss: Double, gradientNorm: Double, firstLoss: Double?) -> Bool {
         if !loss.isFinite || !gradientNorm.isFinite || abs(loss) > divergenceLossBound { return true }
-        guard let firstLoss, firstLoss.isFinite, firstLoss > 0 else { return false }
-        return loss > divergenceFactor * firstLoss
+        guard let firstLoss, firstLoss.isFinite else { return false }
+        return loss > divergenceFactor * max(firstLoss, divergenceReferenceFloor)
     }
 
     /// The loss of step 1 in metric lines (as written to metrics.jsonl), or nil when there are none.

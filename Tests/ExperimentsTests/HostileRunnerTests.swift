@@ -57,7 +57,10 @@ final class HostileRunnerTests: XCTestCase {
         XCTAssertTrue(RunExecutor.hasDiverged(loss: .nan, gradientNorm: 1, firstLoss: 3.2))
         XCTAssertTrue(RunExecutor.hasDiverged(loss: 1, gradientNorm: .infinity, firstLoss: nil))
         XCTAssertTrue(RunExecutor.hasDiverged(loss: 2e12, gradientNorm: 1, firstLoss: nil), "the absolute bound still applies")
-        XCTAssertFalse(RunExecutor.hasDiverged(loss: 5, gradientNorm: 1, firstLoss: 0), "no relative test without a positive first loss")
+        XCTAssertFalse(RunExecutor.hasDiverged(loss: 0.004, gradientNorm: 1, firstLoss: 2e-6), "a tiny first loss is floored at 1")
+        XCTAssertFalse(RunExecutor.hasDiverged(loss: 9.9, gradientNorm: 1, firstLoss: 0))
+        XCTAssertTrue(RunExecutor.hasDiverged(loss: 10.1, gradientNorm: 1, firstLoss: 0.5))
+        XCTAssertFalse(RunExecutor.hasDiverged(loss: 1e6, gradientNorm: 1, firstLoss: .nan), "no relative test without a finite first loss")
         XCTAssertEqual(RunExecutor.firstLoss(in: [#"{"grad_norm":1,"loss":3.25,"lr":0,"step":1,"tokens_per_s":1}"#, "x"]), 3.25)
         XCTAssertNil(RunExecutor.firstLoss(in: []))
     }
