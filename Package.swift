@@ -49,6 +49,8 @@ let package = Package(
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenization", "Model", "LoRA", "LinearAlgebra", "Training"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "LinearAlgebra"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Analysis", "Training", "Tasks", "Model", "LoRA", "LinearAlgebra"]),
+        // Runs the built `experiment` binary: exit statuses, messages and files of the malformed-input corpus.
+        .testTarget(name: "ExperimentCLITests", dependencies: ["ExperimentCLI", "Model", "LoRA", "SafeTensors", "Support"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -75,9 +75,10 @@ extension Bench {
             switch event {
             case .measuringSGEMM: Console.info("bench: measuring square sgemm rate…")
             case let .step(i, total, seconds):
-                if Console.isTerminal { Console.status(String(format: "bench: step %d/%d  %.3f s", i, total, seconds)) }
+                // Step counts through string interpolation, not %d (which would wrap at 32 bits).
+                if Console.isTerminal { Console.status("bench: step \(i)/\(total)  " + String(format: "%.3f s", seconds)) }
                 else if Date().timeIntervalSince(lastPrint) > 5 || i == total {
-                    Console.info(String(format: "bench: step %d/%d  %.3f s", i, total, seconds)); lastPrint = Date()
+                    Console.info("bench: step \(i)/\(total)  " + String(format: "%.3f s", seconds)); lastPrint = Date()
                 }
             }
         }

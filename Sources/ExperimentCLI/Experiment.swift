@@ -8,10 +8,15 @@ struct Experiment: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
         abstract: "Reproduce the LoRA paper's Section 7 analyses (arXiv:2106.09685) on a small pre-trained transformer.",
-        discussion: "Write a JSON spec (see experiments/specs/), then `experiment specs/qv-rank.json` trains every run of its grid with real LoRA fine-tuning on CPU (OpenBLAS), caches the runs under results/<spec>/, and writes the Section 7 analyses (subspace similarity, projection and amplification, spectra) as CSV, Markdown and SVG.",
+        discussion: "Write a JSON spec (see experiments/specs/), then `experiment qv-rank` (or `experiment specs/qv-rank.json`) trains every run of its grid with real LoRA fine-tuning on CPU (OpenBLAS), caches the runs under results/<spec>/, and writes the Section 7 analyses (subspace similarity, projection and amplification, spectra) as CSV, Markdown and SVG.",
+        version: harnessVersion,
         subcommands: [Run.self, Report.self, Analyze.self, Inspect.self, Bench.self, Tasks.self],
         defaultSubcommand: Run.self)
 }
+
+/// What `experiment --version` prints. Raise the number with every change of the command line, spec schema or
+/// results layout.
+let harnessVersion = "experiment 0.2.0 (LoRA Section 7 harness)"
 
 /// Options every compute-heavy subcommand shares.
 struct ComputeOptions: ParsableArguments {
@@ -56,9 +61,13 @@ struct CLIFailure: Error, CustomStringConvertible {
 }
 
 extension ParsableCommand {
-    /// Runs `body`, turning library errors into one clear message on stderr and a non-zero exit.
+    /// Runs `body`, turning library errors into one clear message on stderr (`error: …`) and exit status `code`
+    /// (a `CLIFailure` carries its own status).
     func reportingErrors(code: Int32 = 1, _ body: () throws -> Void) throws {
-        do { try body() } catch let e as ValidationError { throw e } catch let e as CleanExit { throw e } catch let e as ExitCode { throw e } catch {
+        do { try body() } catch let e as ValidationError { throw e } catch let e as CleanExit { throw e } catch let e as ExitCode { throw e } catch let e as CLIFailure {
+            Console.error("error: \(e.message)")
+            throw ExitCode(e.code)
+        } catch {
             Console.error("error: \(error)")
             throw ExitCode(code)
         }

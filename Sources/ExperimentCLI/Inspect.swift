@@ -9,7 +9,7 @@ import Tokenization
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarise a checkpoint (and an adapter), or encode a text and print its mean-pooled final hidden state.",
-        discussion: "Without --text: architecture, parameter counts and the matrices LoRA can adapt. With --text \"…\" --json: one JSON object on stdout with \"tokens\" (ids exactly as the checkpoint's tokenizer gives them, [CLS]/[SEP] included) and \"pooled\" (the mean over all those tokens of the final hidden states).")
+        discussion: "Without --text: architecture, parameter counts and the matrices LoRA can adapt. With --text \"…\" --json: one JSON object on stdout with \"tokens\" (ids exactly as the checkpoint's tokenizer gives them, [CLS]/[SEP] included) and \"pooled\" (the mean over all those tokens of the final hidden states). A text longer than the model's positions is an error (never truncated). A pooled state holding NaN or ±∞ (non-finite weights in the checkpoint or adapter) is an error with --json, since JSON cannot represent it (exit 1, nothing on stdout), and a warning naming the first non-finite tensor without.")
 
     @Argument(help: "Hugging Face checkpoint directory (config.json, model.safetensors, vocab.txt).")
     var checkpoint: String
@@ -38,7 +38,11 @@ struct Inspect: ParsableCommand {
                 return
             }
             let tokenizer = try BertTokenizer(checkpointDirectory: dir)
-            let encoding = tokenizer.encode(text, pair: pair, maxLength: model.config.maxPositions)
+            let encoding = tokenizer.encode(text, pair: pair)
+            guard encoding.count <= model.config.maxPositions else {
+                throw CLIFailure(message: "--text\(pair == nil ? "" : " with --pair") is \(encoding.count) tokens ([CLS] and [SEP] "
+                                 + "included), more than the model's \(model.config.maxPositions) positions; shorten it (inspect never truncates)", code: 1)
+            }
             let batch = Batch(packing: [(encoding.ids, encoding.typeIds)])
             let workspace = EncoderWorkspace(config: model.config, forInference: true)
             let d = model.config.hiddenSize
@@ -48,6 +52,15 @@ struct Inspect: ParsableCommand {
                 Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, offsets: batch.offsets, width: d)
             }
             let values = pooled.array(d)
+            let nonFinite = values.filter { !$0.isFinite }.count
+            if nonFinite > 0 {
+                let source = model.firstNonFiniteTensor().map { t in
+                    "; tensor '\(t.name)' of \(t.inAdapter ? (adapter ?? "the adapter") + "/adapter_model.safetensors" : checkpoint + "/model.safetensors") holds NaN or infinite values"
+                } ?? ""
+                let message = "the pooled hidden state has \(nonFinite) NaN or infinite values of \(d)\(source)"
+                if json { throw CLIFailure(message: "\(message); JSON cannot represent them, so nothing is printed", code: 1) }
+                Console.info("warning: \(message)")
+            }
             if json {
                 let tokens = encoding.ids.map(String.init).joined(separator: ",")
                 let pieces = encoding.ids.map { JSONValue.quoted(tokenizer.token(for: $0)) }.joined(separator: ",")
@@ -74,7 +87,7 @@ struct Inspect: ParsableCommand {
         }
         if let a = adapterConfig {
             let adapters = model.adapters
-            print("adapter      r = \(a.r), α = \(a.loraAlpha)\(a.useRslora ? " (rsLoRA)" : ""), targets \(a.targetModules.joined(separator: ", ")), \(adapters.count) matrices, \(adapters.map(\.parameterCount).reduce(0, +).formatted()) parameters")
+            print("adapter      r = \(a.r), α = \(a.loraAlpha)\(a.useRslora ? " (rsLoRA)" : ""), targets \(a.targetModules.displayText), \(adapters.count) matrices, \(adapters.map(\.parameterCount).reduce(0, +).formatted()) parameters")
             for ad in adapters {
                 print("  layer \(ad.layer) \(ad.target.rawValue): ‖ΔW‖_F = \(String(format: "%.4f", ad.deltaWeight.frobeniusNorm)), ‖W‖_F = \(String(format: "%.4f", model.layers[ad.layer].linear(ad.target).weight.frobeniusNorm))")
             }

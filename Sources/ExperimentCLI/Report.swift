@@ -3,13 +3,22 @@ import Experiments
 import Foundation
 import LinearAlgebra
 
-/// Writes the analyses and report of a spec from its cached runs and prints what was written and the claim verdicts.
-func buildReport(runner: ExperimentRunner, records: [RunRecord], model: LoadedModel? = nil) throws {
+/// Writes the analyses and report of a spec from every finished run in its results folder (whatever `--only` selected
+/// and whichever process trained them), says on stderr which planned runs are still missing, and prints what was written
+/// and the claim verdicts.
+func buildReport(runner: ExperimentRunner) throws {
+    let records = try runner.cachedRecords()
+    let plan = runner.plan
     guard !records.isEmpty else {
-        Console.info("\(runner.plan.spec.name): no finished runs yet; nothing to report")
+        Console.info("\(plan.spec.name): no finished runs yet; nothing to report")
         return
     }
-    let loaded = try model ?? LoadedModel.load(runner.plan.spec.model, repositoryRoot: runner.repositoryRoot)
+    let missing = runner.missingRuns
+    if !missing.isEmpty {
+        Console.info("\(plan.spec.name): \(missing.count) of \(plan.runs.count) planned runs have no results yet (\(missing.map(\.id).joined(separator: ", "))); "
+                     + "the report covers the \(records.count) that do")
+    }
+    let loaded = try LoadedModel.load(plan.spec.model, repositoryRoot: runner.repositoryRoot)
     let root = runner.repositoryRoot
     let (summary, notebooks) = try runner.buildReport(records: records, model: loaded,
                                                       notebooks: root.appendingPathComponent("notebooks-md"))
@@ -29,6 +38,10 @@ struct Report: ParsableCommand {
     var results: String = "results"
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        if results.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--results must name a folder, got an empty string") }
+    }
+
     func run() throws {
         try compute.apply()
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -46,7 +59,8 @@ struct Report: ParsableCommand {
             for path in paths {
                 let (spec, url) = try ExperimentSpec.load(path: path, lookupRoots: ExperimentSpec.defaultLookupRoots(repositoryRoot: root))
                 plans.append(try RunPlan.resolve(spec, modelShape: try LoadedModel.shape(of: spec.model, repositoryRoot: root),
-                                                 baseDirectory: root, file: ExperimentSpec.displayName(for: url)))
+                                                 baseDirectory: root, file: ExperimentSpec.displayName(for: url),
+                                                 specDirectory: url.deletingLastPathComponent()))
             }
         } catch {
             Console.error("error: \(error)")
@@ -55,10 +69,7 @@ struct Report: ParsableCommand {
         try reportingErrors {
             for plan in plans {
                 let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: resultsRoot))
-                let records = try runner.cachedRecords()
-                let missing = plan.runs.count - records.count
-                if missing > 0 { Console.info("\(plan.spec.name): \(missing) of \(plan.runs.count) runs have no results yet; reporting the \(records.count) that do") }
-                try buildReport(runner: runner, records: records)
+                try buildReport(runner: runner)
             }
         }
     }
@@ -79,9 +90,19 @@ struct Analyze: ParsableCommand {
     @Option(help: "Largest j of the φ grids.") var maxJ: Int = 64
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        guard !adapters.isEmpty else { throw ValidationError("give at least one adapter directory") }
+        if output.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--output must name a folder, got an empty string") }
+        var options = AnalysisOptions()
+        options.maxI = maxI
+        options.maxJ = maxJ
+        do { try AdapterAnalysis.checkInputs(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) }, options: options) } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     func run() throws {
         try compute.apply()
-        guard !adapters.isEmpty else { throw ValidationError("give at least one adapter directory") }
         try reportingErrors {
             let model = try LoadedModel.load(.checkpoint(checkpoint), repositoryRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             var options = AnalysisOptions()

@@ -6,9 +6,9 @@ import LinearAlgebra
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train every run of a spec's grid (cached and resumable), then write its analyses and report.",
-        discussion: "A spec path is looked up as given, then under experiments/. Finished runs are reused; an interrupted run resumes from its last checkpoint. Everything is written under --results.")
+        discussion: "A spec path is looked up as given, then under experiments/; a bare name such as qv-rank means experiments/specs/qv-rank.json. Finished runs are reused; an interrupted run resumes from its last checkpoint. Everything is written under --results.")
 
-    @Argument(help: "Experiment spec (JSON), e.g. specs/qv-rank.json.")
+    @Argument(help: "Experiment spec (JSON), e.g. specs/qv-rank.json, or a name under experiments/specs/, e.g. qv-rank.")
     var spec: String
     @Flag(help: "Print the planned runs (targets, rank, α, seeds, trainable parameters, cached or not, estimated time) and exit.")
     var dryRun = false
@@ -20,6 +20,10 @@ struct Run: ParsableCommand {
     var results: String = "results"
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        if results.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--results must name a folder, got an empty string") }
+    }
+
     func run() throws {
         try compute.apply()
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -27,7 +31,8 @@ struct Run: ParsableCommand {
         do {
             let (spec, url) = try ExperimentSpec.load(path: self.spec, lookupRoots: ExperimentSpec.defaultLookupRoots(repositoryRoot: root))
             let shape = try LoadedModel.shape(of: spec.model, repositoryRoot: root)
-            plan = try RunPlan.resolve(spec, modelShape: shape, baseDirectory: root, file: ExperimentSpec.displayName(for: url))
+            plan = try RunPlan.resolve(spec, modelShape: shape, baseDirectory: root, file: ExperimentSpec.displayName(for: url),
+                                       specDirectory: url.deletingLastPathComponent())
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(2)
@@ -35,8 +40,7 @@ struct Run: ParsableCommand {
         var options = ExperimentRunner.Options(resultsRoot: URL(fileURLWithPath: results, relativeTo: root).standardizedFileURL)
         options.force = force
         options.only = only
-        options.shouldStop = { interruptRequested != 0 }
-        signal(SIGINT) { _ in interruptRequested = 1 }
+        options.shouldStop = { StopSignals.requested }
         let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: options)
         if runner.selectedRuns.isEmpty {
             Console.error("error: --only '\(only ?? "")' matches none of the \(plan.runs.count) runs (\(plan.runs.map(\.id).joined(separator: ", ")))")
@@ -47,6 +51,9 @@ struct Run: ParsableCommand {
         }
     }
 
+    /// The plan as a table: for each selected run its settings, its steps (a cached run's from its final.json, else
+    /// from the spec and the calibration's training-set size) and the estimated time of uncached runs, with the thread
+    /// count training uses (`Parallel.width`, as set by --threads).
     private func printPlan(_ runner: ExperimentRunner) throws {
         let runs = runner.selectedRuns
         var estimate: (Double, Int)?
@@ -59,28 +66,38 @@ struct Run: ParsableCommand {
         var totalSeconds = 0.0
         for r in runs {
             let cached = runner.isCached(r)
-            var steps = "?"
+            var steps: Int?
+            if case .steps(let n) = r.training.length { steps = n }
+            if let (_, n) = estimate { steps = r.training.totalSteps(trainExamples: n) }
+            if cached { steps = try runner.record(r).outcome.steps }
             var est = "-"
-            if let (sps, n) = estimate {
-                let s = r.training.totalSteps(trainExamples: n)
-                steps = "\(s)"
-                if !cached {
-                    let seconds = sps * Double(s) * Double(r.lora.rank > 32 ? 1.1 : 1.0)
-                    totalSeconds += seconds
-                    est = formatDuration(seconds)
-                }
+            if let (sps, _) = estimate, let s = steps, !cached {
+                let seconds = sps * Double(s) * Double(r.lora.rank > 32 ? 1.1 : 1.0)
+                totalSeconds += seconds
+                est = formatDuration(seconds)
             }
             rows.append([r.id, r.targets.map(\.rawValue).joined(separator: "+"), r.layers.count == runner.plan.modelShape.layers ? "all" : r.layers.map(String.init).joined(separator: ","),
                          "\(r.lora.rank)", NumberFormatter.compact(r.lora.alpha), "\(r.dataSeed)", "\(r.initSeed)",
-                         "\(r.trainableParameters)", steps, cached ? "yes" : "no", est])
+                         "\(r.trainableParameters)", steps.map(String.init) ?? "?", cached ? "yes" : "no", est])
         }
         print(renderTable(rows))
-        if estimate != nil { print("estimated training time for uncached runs: \(formatDuration(totalSeconds)) (\(BLAS.threads) threads; from a short calibration, evaluation not included)") }
+        let threads = "\(Parallel.width) thread\(Parallel.width == 1 ? "" : "s")"
+        if estimate != nil { print("estimated training time for uncached runs: \(formatDuration(totalSeconds)) (\(threads); from a short calibration, evaluation not included)") }
+        else { print("every selected run is cached; training would use \(threads)") }
     }
 
     private func train(_ runner: ExperimentRunner) throws {
         let renderer = ProgressRenderer()
-        let records = try runner.run { renderer.handle($0) }
+        StopSignals.install()
+        let records: [RunRecord]
+        do {
+            records = try runner.run { renderer.handle($0) }
+        } catch let RunnerError.interrupted(run, step) {
+            Console.endStatus()
+            Console.info("\(StopSignals.name): stopped \(run) after step \(step) and saved a checkpoint; run the same command again to resume")
+            throw StopSignals.exitCode
+        }
+        StopSignals.uninstall()
         Console.endStatus()
         var rows = [["run", "status", "steps", "metric", "value", "majority", "train time"]]
         for r in records {
@@ -91,12 +108,13 @@ struct Run: ParsableCommand {
         print(renderTable(rows))
         let diverged = records.filter { $0.outcome.status == .diverged }
         if !diverged.isEmpty { Console.info("warning: \(diverged.count) run(s) diverged: \(diverged.map(\.id).joined(separator: ", "))") }
-        try buildReport(runner: runner, records: records)
+        if StopSignals.requested {
+            Console.info("\(StopSignals.name): the selected runs have finished; the report was not rebuilt (run `experiment report`)")
+            throw StopSignals.exitCode
+        }
+        try buildReport(runner: runner)
     }
 }
-
-/// Set by SIGINT (Ctrl-C): the runner stops after the current step; the run resumes from its last checkpoint.
-nonisolated(unsafe) var interruptRequested: sig_atomic_t = 0
 
 /// Renders runner events: a live bar on a terminal, one plain line every few seconds otherwise.
 final class ProgressRenderer {
@@ -113,6 +131,10 @@ final class ProgressRenderer {
                     text += ", \(split.labelCounts.count) labels, majority \(label) = \(String(format: "%.1f", share * 100)) %"
                 }
                 Console.info(text)
+                if let n = split.truncated, let max = split.maxTokens {
+                    Console.info("warning: \(n) of \(split.examples) \(split.split) examples are longer than maxTokens = \(max) tokens "
+                                 + "([CLS]/[SEP] included) and were truncated to \(max)")
+                }
             }
         case let .runCached(i, n, r):
             Console.endStatus()
@@ -125,8 +147,8 @@ final class ProgressRenderer {
             Console.info("[\(i)/\(n)] \(id): skipped, another process holds its lock")
         case .step(let p):
             let eta = p.step > 0 ? p.elapsed / Double(p.step) * Double(p.totalSteps - p.step) : 0
-            let text = String(format: "%@ step %d/%d  loss %.4f  lr %.2e  %.0f tok/s  ETA %@", gridLine, p.step, p.totalSteps, p.loss,
-                              p.learningRate, p.tokensPerSecond, formatDuration(eta))
+            let text = "\(gridLine) step \(p.step)/\(p.totalSteps)  " + String(format: "loss %.4f  lr %.2e  %.0f tok/s  ETA ", p.loss,
+                              p.learningRate, p.tokensPerSecond) + formatDuration(eta)
             if Console.isTerminal {
                 let width = 24
                 let filled = Int(Double(width) * Double(p.step) / Double(max(1, p.totalSteps)))
@@ -145,11 +167,14 @@ final class ProgressRenderer {
     }
 }
 
+/// "42s", "3m07s", "2h05m" (integers never wrap: durations beyond 10⁹ s print as "> 30 years"); "?" when not finite.
 func formatDuration(_ s: Double) -> String {
     guard s.isFinite else { return "?" }
+    if s >= 1e9 { return "> 30 years" }
+    let t = Int(s.rounded(.down))
     if s < 60 { return String(format: "%.0fs", s) }
-    if s < 3600 { return String(format: "%dm%02ds", Int(s) / 60, Int(s) % 60) }
-    return String(format: "%dh%02dm", Int(s) / 3600, (Int(s) % 3600) / 60)
+    if s < 3600 { return "\(t / 60)m" + String(format: "%02lds", t % 60) }
+    return "\(t / 3600)h" + String(format: "%02ldm", (t % 3600) / 60)
 }
 
 func renderTable(_ rows: [[String]]) -> String {

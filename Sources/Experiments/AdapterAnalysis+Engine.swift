@@ -2,6 +2,7 @@ import Analysis
 import Foundation
 import LinearAlgebra
 import LoRA
+import Model
 import SafeTensors
 
 /// (layer, matrix) of one LoRA adapter.
@@ -110,7 +111,8 @@ final class AnalysisSubject {
                                file: directory.appendingPathComponent(PEFTAdapterFile.weightsName).path, factors: factors)
     }
 
-    /// Number of layers an adapter directory names (largest `encoder.layer.L` + 1), from its safetensors header.
+    /// Number of layers an adapter directory names (largest `encoder.layer.L` + 1), from its safetensors header; a layer
+    /// index that is not a number below `BertConfig.sizeLimits`' layer bound is an `AdapterFileError.unexpectedTensor`.
     static func layerCount(ofAdapter directory: URL) throws -> Int {
         let url = directory.appendingPathComponent(PEFTAdapterFile.weightsName)
         guard FileManager.default.fileExists(atPath: url.path) else { throw AdapterFileError.missingFile(path: url.path) }
@@ -119,7 +121,10 @@ final class AnalysisSubject {
         for t in file.tensors {
             guard let r = t.name.range(of: "encoder.layer.") else { continue }
             let digits = t.name[r.upperBound...].prefix { $0.isNumber }
-            if let l = Int(digits) { maxLayer = Swift.max(maxLayer, l) }
+            guard let l = Int(digits), l < BertConfig.sizeLimit("num_hidden_layers")! else {   // bounded before `+ 1`
+                throw AdapterFileError.unexpectedTensor(file: url.path, tensor: t.name)
+            }
+            maxLayer = Swift.max(maxLayer, l)
         }
         return maxLayer + 1
     }

@@ -12,11 +12,12 @@ import Support
 /// Conventions as in `ReportBuilder`: ΔW = scaling·B·A from each adapter's own `lora_alpha`, `r`, `use_rslora`;
 /// φ on the RIGHT singular vectors of A; Table 7 on the top-r singular vectors.
 public enum AdapterAnalysis {
+    /// Inputs are checked first (`checkInputs`: no directory twice, bounds ≥ 1).
     /// - Parameters:
     ///   - adapterDirectories: PEFT adapter directories (adapter_config.json + adapter_model.safetensors).
     ///   - baseWeights: frozen W (out × in) of (layer, target) of the base model.
     ///   - layers: the base model's number of layers (nil: each adapter's own highest layer + 1).
-    ///   - options: maxI / maxJ bound the φ grids; `projectionLayers`, `projection`, `directionOverlap`, `spectra`
+    ///   - options: maxI / maxJ (≥ 1) bound the φ grids; `projectionLayers`, `projection`, `directionOverlap`, `spectra`
     ///     and `randomSeed` apply; the rank-pair, seed and accuracy options do not.
     public static func analyze(adapterDirectories: [URL], baseWeights: @escaping (Int, LoRATarget) throws -> Matrix<Float>,
                                layers: Int? = nil, options: AnalysisOptions = AnalysisOptions(),
@@ -25,6 +26,7 @@ public enum AdapterAnalysis {
         guard !adapterDirectories.isEmpty else {
             throw ReportError.invalidInput(file: outputDirectory.path, reason: "no adapter directories to analyse")
         }
+        try checkInputs(adapterDirectories: adapterDirectories, options: options)
         let engine = AnalysisEngine(options: options, baseWeights: baseWeights)
         let dims = engine.dimensions(layer: 0)
         var subjects: [AnalysisSubject] = []

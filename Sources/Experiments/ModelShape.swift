@@ -1,5 +1,6 @@
 import Foundation
 import LoRA
+import Model
 
 /// The sizes of a BERT encoder that resolution needs: layer count for "every layer", matrix shapes for
 /// budget → rank and rank bounds, positions for `maxTokens`. The caller supplies it (from the checkpoint's
@@ -37,10 +38,17 @@ public struct ModelShape: Codable, Equatable, Sendable {
     }
 
     /// Reads the six sizes from a Hugging Face `config.json` (other keys are ignored). Errors name `file`
-    /// and the key, like spec errors.
+    /// and the key, like spec errors; a size above `BertConfig.sizeLimits` is refused before any arithmetic uses it.
     public init(huggingFaceConfig data: Data, file: String) throws {
         let o = try JSONReader(root: StrictJSON.parse(data, file: file), file: file).anyObject()
-        func size(_ key: String) throws -> Int { try o.required(key).positiveInt() }
+        func size(_ key: String) throws -> Int {
+            let reader = try o.required(key)
+            let value = try reader.positiveInt()
+            if let limit = BertConfig.sizeLimit(key), value > limit {
+                throw reader.error("\(value) exceeds the largest supported value \(limit)")
+            }
+            return value
+        }
         self.init(layers: try size("num_hidden_layers"), hidden: try size("hidden_size"),
                   intermediate: try size("intermediate_size"), heads: try size("num_attention_heads"),
                   vocabularySize: try size("vocab_size"), maxPositions: try size("max_position_embeddings"))

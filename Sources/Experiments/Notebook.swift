@@ -127,9 +127,7 @@ extension ReportBuilder {
         let reportData = try ReportData.load(from: resultsDirectory, displayPrefix: resultsDisplay + "/")
         var context: ReportContext?
         if let json = FileManager.default.contents(atPath: resultsDirectory.appendingPathComponent(ReportFiles.context).path) {
-            do { context = try JSONDecoder().decode(ReportContext.self, from: json) } catch {
-                throw ReportError.invalidInput(file: resultsDisplay + "/" + ReportFiles.context, reason: "cannot be read: \(error)")
-            }
+            context = try JSONFile.decode(ReportContext.self, from: json, file: resultsDisplay + "/" + ReportFiles.context)
         }
         let figures = resultsDirectory.appendingPathComponent(ReportFiles.figures)
         let notebookDirectory = url.deletingLastPathComponent()

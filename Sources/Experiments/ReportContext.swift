@@ -14,6 +14,11 @@ public struct ReportContext: Codable, Equatable, Sendable {
     /// The paper table this spec reproduces (its numbers are set beside ours).
     public var reference: PaperTable?
     public var options: AnalysisOptions
+    /// How report.md names the results folder it lives in (e.g. `results/qv-rank` or `/tmp/r/qv-rank`); nil means
+    /// `results/<specName>`. Not written to report-context.json.
+    public var resultsFolder: String? = nil
+
+    enum CodingKeys: String, CodingKey { case specName, title, modelDescription, taskDescription, gridDescription, reference, options }
 
     public init(specName: String, title: String, modelDescription: String, taskDescription: String,
                 gridDescription: String, reference: PaperTable?, options: AnalysisOptions = AnalysisOptions()) {

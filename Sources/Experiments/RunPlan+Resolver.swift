@@ -8,6 +8,8 @@ struct Resolver {
     let shape: ModelShape
     let base: URL
     let file: String
+    /// The spec file's folder: relative task data paths are tried there first.
+    var dataBase: URL? = nil
 
     func error(_ components: [JSONPath.Component], _ reason: String) -> SpecError {
         SpecError(file: file, path: JSONPath(components), reason: reason)
@@ -20,6 +22,12 @@ struct Resolver {
     /// "relative to the repository root /x" for relative paths.
     func whereLooked(_ path: String) -> String {
         path.hasPrefix("/") ? "" : " (relative paths are resolved against the repository root \(base.path))"
+    }
+
+    /// Where a relative task data path was looked for.
+    func whereLookedForData(_ path: String) -> String {
+        guard let dataBase, !path.hasPrefix("/") else { return whereLooked(path) }
+        return " (relative data paths are resolved against the spec's folder \(dataBase.path), then the repository root \(base.path))"
     }
 
     // MARK: model and task
@@ -45,11 +53,11 @@ struct Resolver {
             throw error([.key("task"), .key("maxTokens")], "\(task.maxTokens) exceeds the model's \(shape.maxPositions) positions")
         }
         for (key, path, wantDirectory) in task.userPaths {
-            let url = SpecPaths.resolve(path, against: base)
+            let url = SpecPaths.resolveData(path, specDirectory: dataBase, repositoryRoot: base)
             var isDirectory: ObjCBool = false
             let noun = wantDirectory ? "directory" : "file"
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-                throw error([.key("task"), .key(key)], "\(noun) '\(path)' not found\(whereLooked(path))")
+                throw error([.key("task"), .key(key)], "\(noun) '\(path)' not found\(whereLookedForData(path))")
             }
             if isDirectory.boolValue != wantDirectory {
                 throw error([.key("task"), .key(key)], "'\(path)' is a \(isDirectory.boolValue ? "directory" : "file"); expected a \(noun)")

@@ -15,20 +15,25 @@ public struct RunPlan: Sendable {
     public let runs: [RunConfig]
     /// For each run, the index of its adapter set in `adapterSets`.
     public let adapterSetIndices: [Int]
+    /// The spec file's folder, against which relative task data paths are resolved first (nil: repository root only).
+    public internal(set) var dataDirectory: URL? = nil
 
     /// Resolves `spec` against a model: derives ranks from budgets (Table 5 rule), fills in "every layer",
     /// checks ranks, layers, token lengths, seeds and analyses against the model, checks that the checkpoint
     /// directory and the task's files exist (relative paths resolved against `baseDirectory`, the repository
-    /// root), and expands the grid. `file` names the spec in errors. Throws the first `SpecError`.
-    public static func resolve(_ spec: ExperimentSpec, modelShape: ModelShape, baseDirectory: URL, file: String) throws -> RunPlan {
-        let resolver = Resolver(spec: spec, shape: modelShape, base: baseDirectory, file: file)
+    /// root; task data paths first against `specDirectory`, the spec file's folder, when given), and expands the grid.
+    /// `file` names the spec in errors. Throws the first `SpecError`.
+    public static func resolve(_ spec: ExperimentSpec, modelShape: ModelShape, baseDirectory: URL, file: String,
+                               specDirectory: URL? = nil) throws -> RunPlan {
+        let resolver = Resolver(spec: spec, shape: modelShape, base: baseDirectory, file: file, dataBase: specDirectory)
         try resolver.checkModel()
         try resolver.checkTask()
         let sets = try resolver.resolveAdapterSets()
         try resolver.checkExtraSeeds(sets)
         let (runs, indices) = try resolver.expand(sets)
         try resolver.checkAnalyses(sets, runs: runs, indices: indices)
-        return RunPlan(spec: spec, modelShape: modelShape, adapterSets: sets, runs: runs, adapterSetIndices: indices)
+        return RunPlan(spec: spec, modelShape: modelShape, adapterSets: sets, runs: runs, adapterSetIndices: indices,
+                       dataDirectory: specDirectory)
     }
 
     /// The spec with every default filled in, the model's shape, the resolved sets and the run ids.

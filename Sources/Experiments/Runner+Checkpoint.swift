@@ -1,6 +1,7 @@
 import Foundation
 import LinearAlgebra
 import SafeTensors
+import Support
 import Tasks
 
 /// Resumable training state, saved every `checkpointEvery` steps into `<run>/checkpoint/state.safetensors`: every
@@ -42,7 +43,7 @@ struct RunCheckpoint {
     static func read(_ url: URL) throws -> RunCheckpoint {
         let file = try SafeTensorsFile(contentsOf: url)
         guard let json = file.metadata["state"] else { throw RunnerError.corruptRun(path: url.path, reason: "checkpoint has no state metadata") }
-        let state = try JSONDecoder().decode(State.self, from: Data(json.utf8))
+        let state = try JSONFile.decode(State.self, from: Data(json.utf8), file: url.path + " (metadata \"state\")")
         var tensors: [String: [Float]] = [:]
         for info in file.tensors { tensors[info.name] = try file.floats(info.name) }
         return RunCheckpoint(state: state, tensors: tensors)

@@ -41,6 +41,10 @@ public struct TaskSummary: Codable, Equatable, Sendable {
         public var labelCounts: [String: Int]
         public var majorityLabel: String?
         public var majorityBaseline: Double?
+        /// Examples longer than the task's `maxTokens` (with [CLS]/[SEP]) that were cut to it; nil when none were.
+        public var truncated: Int? = nil
+        /// The task's `maxTokens` when examples were truncated.
+        public var maxTokens: Int? = nil
     }
     public var task: String
     public var labels: [String]

@@ -12,13 +12,28 @@ import Training
 struct RunExecutor {
     /// A loss above this magnitude counts as divergence even while it is still finite. A blown-up float32 model need not
     /// produce NaN: LayerNorm of overflowing activations saturates (rstd → 0, output → β, as in PyTorch) and the head's
-    /// logits stay finite, so the loss can sit at 10³⁰ indefinitely. No task's loss comes near 10¹²; an absolute bound
-    /// needs no state carried across a resume.
+    /// logits stay finite, so the loss can sit at 10³⁰ indefinitely.
     static let divergenceLossBound = 1e12
+    /// A loss above this multiple of the run's first-step loss counts as divergence (a lr of 10⁶ takes the smoke spec's
+    /// loss from 3.2 to 10⁶–10⁷ without reaching `divergenceLossBound`).
+    static let divergenceFactor = 10.0
+    /// The smallest reference loss the relative test uses: a planted-rank run can start at an MSE of 10⁻⁶ and rise to
+    /// 10⁻³ while it still trains, whereas a cross-entropy or hidden-state MSE above 10 means the model has blown up.
+    static let divergenceReferenceFloor = 1.0
 
-    /// True when a step's loss or gradient norm is NaN or ±∞, or the loss exceeds `divergenceLossBound`.
-    static func hasDiverged(loss: Double, gradientNorm: Double) -> Bool {
-        !loss.isFinite || !gradientNorm.isFinite || abs(loss) > divergenceLossBound
+    /// True when a step's loss or gradient norm is NaN or ±∞, the loss exceeds `divergenceLossBound`, or the loss exceeds
+    /// `divergenceFactor` × max(`firstLoss`, `divergenceReferenceFloor`), where `firstLoss` is the loss of the run's step
+    /// 1 (read back from the checkpoint's metric lines on a resume; nil or not finite skips the relative test).
+    static func hasDiverged(loss: Double, gradientNorm: Double, firstLoss: Double?) -> Bool {
+        if !loss.isFinite || !gradientNorm.isFinite || abs(loss) > divergenceLossBound { return true }
+        guard let firstLoss, firstLoss.isFinite else { return false }
+        return loss > divergenceFactor * max(firstLoss, divergenceReferenceFloor)
+    }
+
+    /// The loss of step 1 in metric lines (as written to metrics.jsonl), or nil when there are none.
+    static func firstLoss(in metricLines: [String]) -> Double? {
+        guard let line = metricLines.first, let step = try? JSONDecoder().decode(StepLine.self, from: Data(line.utf8)) else { return nil }
+        return step.loss
     }
 
     let config: RunConfig
@@ -28,8 +43,10 @@ struct RunExecutor {
     let checkpointEvery: Int?
     let machine: MachineFacts
     let progress: (RunnerEvent) -> Void
-    /// Polled after every step (after any checkpoint of that step is written); returning true stops the run with
-    /// `RunnerError.interrupted`, leaving it resumable. The CLI wires Ctrl-C to it; tests inject interruptions with it.
+    /// Polled once after every step. Returning true before the last step writes a checkpoint of that step (when
+    /// `checkpointEvery` is set) and stops the run with `RunnerError.interrupted`; a resume continues exactly from that
+    /// step. At the last step the run finishes normally. The CLI wires Ctrl-C and SIGTERM to it; tests inject
+    /// interruptions with it.
     var shouldStop: () -> Bool = { false }
 
     /// Metric lines: sorted keys; a NaN or infinite loss (a diverged step) is written as the string "NaN"/"Infinity".
@@ -122,7 +139,7 @@ struct RunExecutor {
                                                   tokensPerS: tokensPerSecond)))
             progress(.step(StepProgress(id: config.id, step: stepIndex, totalSteps: totalSteps, loss: result.loss, learningRate: lr,
                                         gradientNorm: result.gradientNorm, tokensPerSecond: tokensPerSecond, elapsed: trainSeconds)))
-            if RunExecutor.hasDiverged(loss: result.loss, gradientNorm: result.gradientNorm) {
+            if RunExecutor.hasDiverged(loss: result.loss, gradientNorm: result.gradientNorm, firstLoss: RunExecutor.firstLoss(in: metricLines)) {
                 status = .diverged
                 break
             }
@@ -134,7 +151,8 @@ struct RunExecutor {
                 evalLines.append(try line(EvalLine(step: stepIndex, metrics: lastValidation)))
                 progress(.evaluation(id: config.id, step: stepIndex, metrics: lastValidation))
             }
-            if let every = checkpointEvery, every > 0, stepIndex % every == 0, stepIndex < totalSteps {
+            let stopping = shouldStop() && stepIndex < totalSteps
+            if let every = checkpointEvery, stepIndex < totalSteps, stopping || (every > 0 && stepIndex % every == 0) {
                 var tensors: [String: [Float]] = [:]
                 var shapes: [String: [Int]] = [:]
                 for (i, p) in parameters.enumerated() {
@@ -149,7 +167,7 @@ struct RunExecutor {
                                                 evalSeconds: evalSeconds)
                 try RunCheckpoint(state: state, tensors: tensors).write(to: checkpointURL, shapes: shapes)
             }
-            if shouldStop() { throw RunnerError.interrupted(run: config.id, step: stepIndex) }
+            if stopping { throw RunnerError.interrupted(run: config.id, step: stepIndex) }
         }
 
         // Outputs: metrics, adapter, head, then final.json last (its presence marks the run as finished).

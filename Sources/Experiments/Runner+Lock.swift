@@ -1,4 +1,5 @@
 import Foundation
+import Support
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +12,7 @@ final class RunLock {
 
     /// Takes the lock, or returns nil when another process holds it.
     init?(url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Folder.create(url.deletingLastPathComponent())
         let fd = open(url.path, O_CREAT | O_RDWR, 0o644)
         guard fd >= 0 else { throw RunnerError.io(path: url.path, reason: String(cString: strerror(errno))) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {

@@ -2,6 +2,7 @@ import Foundation
 import LinearAlgebra
 import LoRA
 import Model
+import Support
 
 extension AnalysisOptions {
     /// The analyses a spec asks for. A bound the spec leaves open means the whole rank (maxI = r₁, maxJ = r₂, as in
@@ -50,20 +51,36 @@ extension ExperimentRunner {
         let seeds = Set(plan.runs.map { "data \($0.dataSeed) / init \($0.initSeed)" }).sorted().joined(separator: ", ")
         let grid = "\(sets); \(alpha)\(spec.lora.rsLoRA ? " (rsLoRA: scaling α/√r)" : " (scaling α/r)"), \(spec.lora.initialization.rawValue) init; "
             + "\(length), batch \(t.batchSize), AdamW lr \(t.learningRate) (\(t.schedule.rawValue), warm-up \(t.warmupFraction)), weight decay \(t.weightDecay); seeds: \(seeds); \(plan.runs.count) runs"
-        return ReportContext(specName: spec.name, title: spec.title, modelDescription: modelDescription, taskDescription: task,
-                             gridDescription: grid, reference: spec.reference, options: AnalysisOptions(spec.analyses))
+        var context = ReportContext(specName: spec.name, title: spec.title, modelDescription: modelDescription, taskDescription: task,
+                                    gridDescription: grid, reference: spec.reference, options: AnalysisOptions(spec.analyses))
+        context.resultsFolder = resultsFolderName
+        return context
     }
 
-    /// Records of the selected runs that have finished (cached), in plan order; runs without results are left out.
-    public func cachedRecords() throws -> [RunRecord] {
-        try selectedRuns.filter { FileManager.default.fileExists(atPath: runDirectory($0.id).appendingPathComponent("final.json").path) }
-            .map(record)
+    /// The spec folder as a report names it: relative to the repository root when inside it (`results/qv-rank`),
+    /// else its absolute path (`/tmp/r/qv-rank` for `--results /tmp/r`).
+    public var resultsFolderName: String {
+        let folder = specDirectory.standardizedFileURL.path
+        let base = repositoryRoot.standardizedFileURL.path
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return folder.hasPrefix(prefix) ? String(folder.dropFirst(prefix.count)) : folder
     }
+
+    /// Records of every run of the plan that has finished (its folder holds `final.json`), in plan order — whatever
+    /// `--only` selected and whichever process trained them, so a report always covers every finished run of the
+    /// results folder. Runs without results are left out (`missingRuns` lists them).
+    public func cachedRecords() throws -> [RunRecord] {
+        try plan.runs.filter(isFinished).map(record)
+    }
+
+    /// The runs of the plan that have no `final.json` yet, in plan order.
+    public var missingRuns: [RunConfig] { plan.runs.filter { !isFinished($0) } }
 
     /// Writes the spec's analyses, report and figures from cached run folders (never trains), using the frozen weights of
-    /// `model`, then regenerates the marked sections of the notebooks in `notebooks`.
+    /// `model`, after removing temporary files that killed writers left in the spec folder; then regenerates the marked sections of the notebooks in `notebooks`.
     public func buildReport(records: [RunRecord], model: LoadedModel, notebooks: URL?) throws -> (ReportSummary, [URL]) {
         let bert = model.model
+        AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
         let planted = specDirectory.appendingPathComponent("planted-adapter")
         let summary = try ReportBuilder.build(
             context: reportContext(model: bert.config, modelName: model.name), runs: records,

@@ -66,18 +66,21 @@ public enum LoadedTask {
     }
 
     /// Builds the task's data. Dataset construction uses the fixed data seed 0 (so every run sees the same splits and the
-    /// same capped validation set); each run's data seed only sets its training order.
-    public static func load(_ task: TaskSpec, model: LoadedModel, repositoryRoot: URL) throws -> (LoadedTask, TaskSummary) {
+    /// same capped validation set); each run's data seed only sets its training order. Relative data paths are resolved
+    /// by `SpecPaths.resolveData` (the spec's folder `dataDirectory` first, then `repositoryRoot`).
+    public static func load(_ task: TaskSpec, model: LoadedModel, repositoryRoot: URL, dataDirectory: URL? = nil) throws -> (LoadedTask, TaskSummary) {
+        func path(_ p: String) -> URL { SpecPaths.resolveData(p, specDirectory: dataDirectory, repositoryRoot: repositoryRoot) }
         func wordnet(_ dir: String?, parts: [PartOfSpeech]) throws -> WordNet {
-            let location = try WordNet.locateDatabase(override: dir.map { SpecPaths.resolve($0, against: repositoryRoot).path })
+            let location = try WordNet.locateDatabase(override: dir.map { path($0).path })
             return try WordNet(directory: location, parts: parts)
         }
         func parts(_ p: [WordNetPart]) -> [PartOfSpeech] { p.map { PartOfSpeech(rawValue: $0.rawValue)! } }
-        /// A user dataset through `loader`, paths resolved against the repository root, capped to the first N examples.
+        /// A user dataset through `loader`, capped to the first N examples.
         func user(_ loader: (URL, URL, URL?, UserDatasetOptions) throws -> (TextDataset, skipped: Int), _ train: String,
-                  _ validation: String, _ test: String?, skipInvalid: Bool, maxTrain: Int?, maxValidation: Int?) throws -> TextDataset {
-            let (data, _) = try loader(SpecPaths.resolve(train, against: repositoryRoot), SpecPaths.resolve(validation, against: repositoryRoot),
-                                       test.map { SpecPaths.resolve($0, against: repositoryRoot) }, UserDatasetOptions(skipInvalid: skipInvalid))
+                  _ validation: String, _ test: String?, skipInvalid: Bool, fields: UserDatasetOptions.Fields?,
+                  maxTrain: Int?, maxValidation: Int?) throws -> TextDataset {
+            let (data, _) = try loader(path(train), path(validation), test.map(path),
+                                       UserDatasetOptions(skipInvalid: skipInvalid, fields: fields))
             return cap(data, train: maxTrain, validation: maxValidation)
         }
         func classification(_ text: TextDataset, maxTokens: Int) -> (LoadedTask, TaskSummary) {
@@ -95,18 +98,13 @@ public enum LoadedTask {
             let options = PairsOptions(hypernymDepth: t.hypernymDepth, maxTrain: t.maxTrain, maxValidation: t.maxValidation)
             return classification(try WordNetPairs.build(wordnet: wn, options: options), maxTokens: t.maxTokens)
         case .jsonl(let t):
-            guard t.textField == "text", t.textPairField == nil, t.labelField == "label" else {
-                throw RunnerError.unsupported(field: "task.textField/textPairField/labelField",
-                                              reason: "the JSONL reader takes the fields text (or text_a/text_b) and label")
-            }
-            return classification(try user(JSONLDataset.load, t.train, t.validation, t.test, skipInvalid: t.skipInvalid,
+            let custom = t.textField != "text" || t.textPairField != nil || t.labelField != "label"
+            let fields = custom ? UserDatasetOptions.Fields(text: t.textField, textPair: t.textPairField, label: t.labelField) : nil
+            return classification(try user(JSONLDataset.load, t.train, t.validation, t.test, skipInvalid: t.skipInvalid, fields: fields,
                                            maxTrain: t.maxTrain, maxValidation: t.maxValidation), maxTokens: t.maxTokens)
         case .glueTSV(let t):
-            guard t.textColumn == "sentence1", t.textPairColumn == "sentence2", t.labelColumn == "gold_label" else {
-                throw RunnerError.unsupported(field: "task.textColumn/textPairColumn/labelColumn",
-                                              reason: "the GLUE TSV reader takes MultiNLI's columns sentence1, sentence2, gold_label")
-            }
-            return classification(try user(GLUETSVDataset.load, t.train, t.validation, t.test, skipInvalid: t.skipInvalid,
+            let fields = UserDatasetOptions.Fields(text: t.textColumn, textPair: t.textPairColumn, label: t.labelColumn)
+            return classification(try user(GLUETSVDataset.load, t.train, t.validation, t.test, skipInvalid: t.skipInvalid, fields: fields,
                                            maxTrain: t.maxTrain, maxValidation: t.maxValidation), maxTokens: t.maxTokens)
         case .plantedRank(let t):
             let options = PlantedRankOptions(plantRank: t.plantRank, targets: t.targets, layers: t.layers, singularValues: t.singularValues,
@@ -146,9 +144,11 @@ public enum LoadedTask {
             let dist = text.distribution(split)
             var counts: [String: Int] = [:]
             for (i, c) in dist.counts.enumerated() { counts[text.labels[i]] = c }
-            return TaskSummary.SplitSummary(split: split.rawValue, examples: examples.count, meanTokens: tokenized.meanLength(split),
-                                            labelCounts: counts, majorityLabel: text.labels[dist.majorityLabel],
-                                            majorityBaseline: dist.majorityBaseline)
+            var s = TaskSummary.SplitSummary(split: split.rawValue, examples: examples.count, meanTokens: tokenized.meanLength(split),
+                                             labelCounts: counts, majorityLabel: text.labels[dist.majorityLabel],
+                                             majorityBaseline: dist.majorityBaseline)
+            if let n = tokenized.truncated[split] { (s.truncated, s.maxTokens) = (n, tokenized.maxTokens) }
+            return s
         }
         return TaskSummary(task: text.name, labels: text.labels, splits: splits)
     }

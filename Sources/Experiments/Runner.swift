@@ -40,34 +40,33 @@ public struct ExperimentRunner {
     }
 
     /// True when the run has finished before (and is not forced).
-    public func isCached(_ run: RunConfig) -> Bool {
-        !options.force && FileManager.default.fileExists(atPath: runDirectory(run.id).appendingPathComponent("final.json").path)
-    }
+    public func isCached(_ run: RunConfig) -> Bool { !options.force && isFinished(run) }
 
-    /// The record of a cached run, read from its folder.
+    /// The record of a finished run, read from its folder.
+    /// - Throws: `JSONFileError` naming `final.json`, the field and the reason when the file is not a valid outcome.
     public func record(_ run: RunConfig) throws -> RunRecord {
         let dir = runDirectory(run.id)
-        let url = dir.appendingPathComponent("final.json")
-        let outcome: RunOutcome
-        do { outcome = try JSONDecoder().decode(RunOutcome.self, from: Data(contentsOf: url)) } catch {
-            throw RunnerError.corruptRun(path: url.path, reason: "cannot read: \(error)")
-        }
+        let outcome = try JSONFile.read(RunOutcome.self, from: dir.appendingPathComponent("final.json"))
         return RunRecord(id: run.id, targets: run.targets, layers: run.layers, rank: run.lora.rank, alpha: run.lora.alpha,
                          rsLoRA: run.lora.rsLoRA, scaling: run.lora.scaling, dataSeed: run.dataSeed, initSeed: run.initSeed,
                          trainableParameters: run.trainableParameters, outcome: outcome, directory: dir)
     }
 
     /// Trains every selected run that is not cached; returns the records of all selected runs in plan order.
+    ///
+    /// Every input is validated before anything is written: the cached runs' `final.json` files are read, and when some
+    /// run needs training the model checkpoint and the task data are loaded. Only then are the spec folder,
+    /// `resolved-spec.json` and `task.json` written (and leftover temporary files of killed writers removed from the
+    /// spec folder). A run another process finished while this one waited for its lock is reused, not retrained.
     public func run(progress: @escaping (RunnerEvent) -> Void) throws -> [RunRecord] {
         let runs = selectedRuns
         let pending = runs.filter { !isCached($0) }
-        var records: [RunRecord] = []
-        try FileManager.default.createDirectory(at: specDirectory, withIntermediateDirectories: true)
+        _ = try runs.filter(isCached).map(record)
+        let loaded = pending.isEmpty ? nil : try loadInputs()
+        try Folder.create(specDirectory)
+        AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
         try AtomicFile.write(plan.resolved.jsonData(), to: specDirectory.appendingPathComponent("resolved-spec.json"))
-        var loaded: (LoadedModel, LoadedTask)?
-        if !pending.isEmpty {
-            let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
-            let (task, summary) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot)
+        if let (model, task, summary) = loaded {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try AtomicFile.write(try encoder.encode(summary) + Data("\n".utf8), to: specDirectory.appendingPathComponent("task.json"))
@@ -75,39 +74,63 @@ public struct ExperimentRunner {
                 try PEFTAdapterFileWriter.writePlant(data, to: specDirectory.appendingPathComponent("planted-adapter"), baseModel: model.name)
             }
             progress(.taskReady(summary))
-            loaded = (model, task)
         }
         let machine = MachineFacts.current(repositoryRoot: repositoryRoot)
+        var records: [RunRecord] = []
         for (index, run) in runs.enumerated() {
-            let dir = runDirectory(run.id)
+            let (position, total) = (index + 1, runs.count)
             if isCached(run) {
                 let r = try record(run)
                 records.append(r)
-                progress(.runCached(index: index + 1, total: runs.count, record: r))
+                progress(.runCached(index: position, total: total, record: r))
                 continue
             }
-            guard let lock = try RunLock(url: dir.deletingLastPathComponent().appendingPathComponent(run.id + ".lock")) else {
-                progress(.runLocked(index: index + 1, total: runs.count, id: run.id))
+            guard let lock = try RunLock(url: runDirectory(run.id).deletingLastPathComponent().appendingPathComponent(run.id + ".lock")) else {
+                progress(.runLocked(index: position, total: total, id: run.id))
                 continue
             }
-            if options.force { try? FileManager.default.removeItem(at: dir) }
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            try AtomicFile.write(run.jsonData(), to: dir.appendingPathComponent("config.json"))
-            try AtomicFile.write(plan.resolved.jsonData(), to: dir.appendingPathComponent("resolved-spec.json"))
-            let checkpoint = RunCheckpoint.url(in: dir)
-            let resumeStep = FileManager.default.fileExists(atPath: checkpoint.path) ? (try? RunCheckpoint.read(checkpoint).state.step) : nil
-            progress(.runStarting(index: index + 1, total: runs.count, id: run.id, resumeStep: resumeStep ?? nil))
-            let (model, task) = loaded!
-            let executor = RunExecutor(config: run, directory: dir, model: model, task: task,
-                                       checkpointEvery: plan.spec.checkpointEvery ?? options.defaultCheckpointEvery,
-                                       machine: machine, progress: progress, shouldStop: options.shouldStop)
-            _ = try executor.execute()
-            let r = try record(run)
+            if !options.force, isFinished(run) {   // another runner finished it while we waited
+                let r = try record(run)
+                records.append(r)
+                progress(.runCached(index: position, total: total, record: r))
+                continue
+            }
+            let r = try train(run, position: position, total: total, inputs: loaded!, machine: machine, progress: progress)
             records.append(r)
-            progress(.runFinished(index: index + 1, total: runs.count, record: r))
+            progress(.runFinished(index: position, total: total, record: r))
             withExtendedLifetime(lock) {}
         }
         return records
+    }
+
+    /// True when the run's folder holds a `final.json` (whatever `force` says).
+    public func isFinished(_ run: RunConfig) -> Bool {
+        FileManager.default.fileExists(atPath: runDirectory(run.id).appendingPathComponent("final.json").path)
+    }
+
+    /// The model and task data every pending run needs, loaded (and so validated) before anything is written.
+    private func loadInputs() throws -> (LoadedModel, LoadedTask, TaskSummary) {
+        let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
+        let (task, summary) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot, dataDirectory: plan.dataDirectory)
+        return (model, task, summary)
+    }
+
+    /// Trains one run (holding its lock) into a fresh or resumed folder and returns its record.
+    private func train(_ run: RunConfig, position: Int, total: Int, inputs: (LoadedModel, LoadedTask, TaskSummary),
+                       machine: MachineFacts, progress: @escaping (RunnerEvent) -> Void) throws -> RunRecord {
+        let dir = runDirectory(run.id)
+        if options.force { try? FileManager.default.removeItem(at: dir) }
+        try Folder.create(dir)
+        try AtomicFile.write(run.jsonData(), to: dir.appendingPathComponent("config.json"))
+        try AtomicFile.write(plan.resolved.jsonData(), to: dir.appendingPathComponent("resolved-spec.json"))
+        let checkpoint = RunCheckpoint.url(in: dir)
+        let resumeStep = FileManager.default.fileExists(atPath: checkpoint.path) ? (try? RunCheckpoint.read(checkpoint).state.step) : nil
+        progress(.runStarting(index: position, total: total, id: run.id, resumeStep: resumeStep ?? nil))
+        let executor = RunExecutor(config: run, directory: dir, model: inputs.0, task: inputs.1,
+                                   checkpointEvery: plan.spec.checkpointEvery ?? options.defaultCheckpointEvery,
+                                   machine: machine, progress: progress, shouldStop: options.shouldStop)
+        _ = try executor.execute()
+        return try record(run)
     }
 }
 
@@ -116,7 +139,7 @@ extension ExperimentRunner {
     /// seconds per step (the first step, which plans buffers, is not timed). Loads the model and task data.
     public func calibrateSecondsPerStep(_ run: RunConfig, steps: Int = 3) throws -> (secondsPerStep: Double, trainExamples: Int) {
         let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
-        let (task, _) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot)
+        let (task, _) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot, dataDirectory: plan.dataDirectory)
         let seconds = try RunExecutor(config: run, directory: specDirectory, model: model, task: task, checkpointEvery: nil,
                                       machine: MachineFacts.current(repositoryRoot: repositoryRoot), progress: { _ in })
             .timeSteps(steps)

@@ -1,8 +1,10 @@
 /// Which Section 7 / App. H analyses to compute from the trained adapters, and how.
 ///
-/// JSON (defaults shown): `{"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
-/// "directionOverlap": false, "spectra": false, "accuracy": true, "plantedRecovery": <task is planted-rank>}`.
-/// The three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
+/// JSON (defaults of a key left out of a given `analyses` object): `{"subspaceSimilarity": null, "seedSimilarity": null,
+/// "projection": null, "directionOverlap": false, "spectra": false, "accuracy": true, "plantedRecovery": <task is
+/// planted-rank>}`. A spec with no `analyses` key at all gets every analysis its grid supports instead
+/// (`init(gridDefaultsFor:adapters:seeds:)`). The three parameterised analyses are off when absent, `null` or `false`,
+/// and on when given an object.
 /// `plantedRecovery` needs task kind `planted-rank`. Analyses never affect training, so they never change run ids.
 public struct AnalysesSpec: SpecSection {
     /// Fig. 3: φ between A of two ranks.

@@ -27,7 +27,9 @@ extension ExperimentSpec {
         (training, checkpointEvery) = try TrainingSpec.read(o.required("training"), allowCheckpointEvery: true)
         seeds = try o.optional("seeds", default: SeedSpec()) { try SeedSpec(reading: $0) }
         let kind = task.kind
-        analyses = try o.optional("analyses", default: AnalysesSpec(defaultsFor: kind)) { try AnalysesSpec(reading: $0, taskKind: kind) }
+        analyses = try o.optional("analyses", default: AnalysesSpec(gridDefaultsFor: kind, adapters: adapters, seeds: seeds)) {
+            try AnalysesSpec(reading: $0, taskKind: kind)
+        }
         reference = try o.nullable("reference", default: nil) { try $0.enumeration(PaperTable.self, what: "reference table") }
         try checkCrossReferences(file: r.file)
     }

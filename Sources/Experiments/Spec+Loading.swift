@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension ExperimentSpec {
     /// Where `experiment <spec.json>` looks for a relative spec path (CONTRACTS): as given from the repository
@@ -9,11 +10,16 @@ extension ExperimentSpec {
     }
 
     /// The first existing regular file among `root/path` for each root in order (an absolute `path` is used
-    /// as is). Not found, or a directory, is a `SpecError` for the file that lists where it looked.
+    /// as is); a bare name (no `/`, no `.json`, e.g. `qv-rank`) then also tries `root/specs/<name>.json` for each root,
+    /// so `experiment qv-rank` finds `experiments/specs/qv-rank.json`. Not found, or a directory, is a `SpecError` for
+    /// the file that lists where it looked.
     public static func locate(path: String, lookupRoots: [URL]) throws -> URL {
-        let candidates = path.hasPrefix("/") || lookupRoots.isEmpty
+        var candidates = path.hasPrefix("/") || lookupRoots.isEmpty
             ? [SpecPaths.resolve(path, against: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))]
             : lookupRoots.map { SpecPaths.resolve(path, against: $0) }
+        if !path.isEmpty, !path.contains("/"), !path.hasSuffix(".json") {
+            candidates += lookupRoots.map { $0.appendingPathComponent("specs/\(path).json") }
+        }
         var isDirectory: ObjCBool = false
         for c in candidates where FileManager.default.fileExists(atPath: c.path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { throw SpecError(file: path, location: .file, reason: "is a directory, not a spec file (\(c.path))") }
@@ -30,7 +36,7 @@ extension ExperimentSpec {
         let name = displayName(for: url)
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw SpecError(file: name, location: .file, reason: "cannot be read (\(error.localizedDescription))")
+            throw SpecError(file: name, location: .file, reason: "cannot be read (\(FileSystemError.readFailure(url.path)))")
         }
         return (try decode(data: data, file: name), url)
     }

@@ -107,11 +107,12 @@ public struct TrainingSpec: SpecSection {
     }
 
     /// Optimiser steps for a training set of `trainExamples`: `steps`, or ⌈epochs · n / batchSize⌉
-    /// (the last batch of an epoch may be short), at least 1.
+    /// (the last batch of an epoch may be short), at least 1 and at most 2⁵³ (so an absurd epoch count cannot trap
+    /// converting to `Int`).
     public func totalSteps(trainExamples n: Int) -> Int {
         switch length {
         case .steps(let s): return s
-        case .epochs(let e): return max(1, Int((e * Double(n) / Double(batchSize)).rounded(.up)))
+        case .epochs(let e): return max(1, Int(min((e * Double(n) / Double(batchSize)).rounded(.up), 0x1p53)))
         }
     }
 

@@ -25,14 +25,16 @@ import LoRA
 ///                "schedule": "linear", "warmupFraction": 0.1, "weightDecay": 0.0, "clipNorm": null,
 ///                "evalEvery": null, "checkpointEvery": null},
 ///   "seeds":    {"data": [1], "init": [1], "extra": []},
-///   "analyses": {"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
+///   "analyses": <every analysis the grid supports, see AnalysesSpec(gridDefaultsFor:…)>; keys left out of a
+///               given object: {"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
 ///                "directionOverlap": false, "spectra": false, "accuracy": true,
 ///                "plantedRecovery": <true for task kind planted-rank, else false>},
 ///   "reference": null                 // "table5" | "table6" | "table7"
 /// }
 /// ```
-/// Relative paths inside a spec (checkpoint, data files, WordNet directory) are relative to the repository
-/// root, i.e. the directory `experiment` runs in — not to the spec file.
+/// A relative checkpoint path is relative to the repository root, i.e. the directory `experiment` runs in. Relative
+/// task data paths (data files, WordNet directory) are looked up in the spec file's folder first, then under the
+/// repository root (`SpecPaths.resolveData`).
 public struct ExperimentSpec: SpecSection {
     /// Names the results folder `results/<name>/`.
     public var name: String
@@ -67,7 +69,7 @@ public struct ExperimentSpec: SpecSection {
         self.training = training
         self.checkpointEvery = checkpointEvery
         self.seeds = seeds
-        self.analyses = analyses ?? AnalysesSpec(defaultsFor: task.kind)
+        self.analyses = analyses ?? AnalysesSpec(gridDefaultsFor: task.kind, adapters: adapters, seeds: seeds)
         self.reference = reference
     }
 }
@@ -107,5 +109,15 @@ public enum SpecPaths {
     public static func resolve(_ path: String, against base: URL) -> URL {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
         return base.appendingPathComponent(path).standardizedFileURL
+    }
+
+    /// A task's data path (data files, WordNet folder): absolute as is; relative first against `specDirectory` (the
+    /// spec file's folder) when that holds it, else against `repositoryRoot` (where older specs' paths point).
+    public static func resolveData(_ path: String, specDirectory: URL?, repositoryRoot: URL) -> URL {
+        if let specDirectory, !path.hasPrefix("/") {
+            let candidate = resolve(path, against: specDirectory)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        }
+        return resolve(path, against: repositoryRoot)
     }
 }

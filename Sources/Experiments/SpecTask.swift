@@ -132,7 +132,9 @@ public enum PlantedInputs: String, CaseIterable, Codable, Sendable {
 ///
 /// Keys (defaults): `train`*, `validation`* (files), `test` null, `textField` "text", `textPairField` null (second
 /// segment for pair tasks), `labelField` "label", `skipInvalid` false (false: a bad line is an error), `maxTrain` null,
-/// `maxValidation` null, `maxTokens` 128.
+/// `maxValidation` null, `maxTokens` 128. With the three field defaults a line may also give a pair as `text_a` and
+/// `text_b`; naming any other field reads exactly those keys (a Hugging Face export: `"textField": "sentence"`, integer
+/// labels in `label`).
 public struct JSONLTask: Equatable, Sendable {
     public var train: String
     public var validation: String
@@ -155,7 +157,8 @@ public struct JSONLTask: Equatable, Sendable {
 ///
 /// Keys (defaults): `train`*, `validation`* (files), `test` null, `textColumn` "sentence1", `textPairColumn` "sentence2",
 /// `labelColumn` "gold_label" (MultiNLI's layout: train.tsv, dev_matched.tsv), `skipInvalid` false, `maxTrain` null,
-/// `maxValidation` null, `maxTokens` 128. The reader takes MultiNLI's columns; other names are refused when the run starts.
+/// `maxValidation` null, `maxTokens` 128. Other column names read those columns; `textPairColumn` null makes a
+/// single-sentence task (e.g. SST-2's `sentence` / `label`).
 public struct GLUETSVTask: Equatable, Sendable {
     public var train: String
     public var validation: String

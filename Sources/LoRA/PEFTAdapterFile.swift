@@ -8,7 +8,7 @@ public struct PEFTAdapterConfig: Codable, Equatable, Sendable {
     public var peftType = "LORA"
     public var r: Int
     public var loraAlpha: Double
-    public var targetModules: [String]
+    public var targetModules: PEFTTargetModules
     public var useRslora: Bool
     /// PEFT's `init_lora_weights`: "gaussian" for the Gaussian scheme; `true` (kaiming-uniform) is written as "true".
     public var initLoraWeights: String
@@ -41,7 +41,7 @@ public struct PEFTAdapterConfig: Codable, Equatable, Sendable {
         case layersToTransform = "layers_to_transform", bias, fanInFanOut = "fan_in_fan_out", harness = "lora_harness"
     }
 
-    public init(r: Int, loraAlpha: Double, targetModules: [String], useRslora: Bool, initLoraWeights: String, loraDropout: Double,
+    public init(r: Int, loraAlpha: Double, targetModules: PEFTTargetModules, useRslora: Bool, initLoraWeights: String, loraDropout: Double,
                 baseModelNameOrPath: String, layersToTransform: [Int]?, harness: HarnessFields?) {
         self.r = r; self.loraAlpha = loraAlpha; self.targetModules = targetModules; self.useRslora = useRslora
         self.initLoraWeights = initLoraWeights; self.loraDropout = loraDropout; self.baseModelNameOrPath = baseModelNameOrPath
@@ -53,8 +53,8 @@ public struct PEFTAdapterConfig: Codable, Equatable, Sendable {
         peftType = try c.decode(String.self, forKey: .peftType)
         r = try c.decode(Int.self, forKey: .r)
         loraAlpha = try c.decode(Double.self, forKey: .loraAlpha)
-        // PEFT writes target_modules as a list or a single string (a regex); only lists name modules we can map.
-        targetModules = try c.decode([String].self, forKey: .targetModules)
+        // PEFT writes target_modules as a list or a single string (a regex).
+        targetModules = try c.decode(PEFTTargetModules.self, forKey: .targetModules)
         useRslora = try c.decodeIfPresent(Bool.self, forKey: .useRslora) ?? false
         if let s = try? c.decode(String.self, forKey: .initLoraWeights) { initLoraWeights = s }
         else if let b = try? c.decode(Bool.self, forKey: .initLoraWeights) { initLoraWeights = b ? "true" : "false" }
@@ -107,7 +107,7 @@ public enum PEFTAdapterFile {
         let layers = Array(Set(adapters.map(\.layer))).sorted()
         let allLayersUsed = layers.count == (layers.max() ?? 0) + 1 && layers.first == 0
         let config = PEFTAdapterConfig(
-            r: p.rank, loraAlpha: p.alpha, targetModules: targets.flatMap { $0.peftTargetModules(layers: layers) }, useRslora: p.rsLoRA,
+            r: p.rank, loraAlpha: p.alpha, targetModules: .names(targets.flatMap { $0.peftTargetModules(layers: layers) }), useRslora: p.rsLoRA,
             initLoraWeights: p.initialization == .gaussian ? "gaussian" : "true", loraDropout: p.dropout,
             baseModelNameOrPath: baseModel, layersToTransform: allLayersUsed ? nil : layers, harness: harness)
         var writer = SafeTensorsWriter(metadata: ["format": "pt"])
@@ -115,7 +115,7 @@ public enum PEFTAdapterFile {
             try writer.add(a.a.name, shape: [a.a.value.rows, a.a.value.cols], floats: a.a.value.storage)
             try writer.add(a.b.name, shape: [a.b.value.rows, a.b.value.cols], floats: a.b.value.storage)
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Folder.create(directory)
         try writer.write(to: directory.appendingPathComponent(weightsName))
         try AtomicFile.write(try encodeConfig(config), to: directory.appendingPathComponent(configName))
     }
@@ -128,24 +128,34 @@ public enum PEFTAdapterFile {
         return data
     }
 
-    /// Reads an adapter directory into (config, [(layer, target, A, B)]), validating names and shapes.
+    /// Refuses settings this harness would silently misread: a `peft_type` other than LORA, r ≤ 0, `lora_alpha` ≤ 0 or
+    /// not finite, `bias` other than "none", `fan_in_fan_out`, and `target_modules` naming no module of a `layers`-layer encoder.
+    /// - Throws: `AdapterFileError.unsupported` naming `file`, the field and the reason.
+    static func validate(_ config: PEFTAdapterConfig, file: String, layers: Int) throws {
+        func refuse(_ field: String, _ reason: String) -> AdapterFileError { .unsupported(file: file, field: field, reason: reason) }
+        guard config.peftType == "LORA" else { throw refuse("peft_type", "expected \"LORA\", got \"\(config.peftType)\"") }
+        guard config.r > 0 else { throw refuse("r", "must be positive, got \(config.r)") }
+        guard config.loraAlpha > 0, config.loraAlpha.isFinite else { throw refuse("lora_alpha", "must be a number > 0, got \(config.loraAlpha)") }
+        guard config.bias == "none" else {
+            throw refuse("bias", "only \"none\" is supported (an adapter with bias \"\(config.bias)\" also trains biases, which this "
+                         + "harness neither reads nor applies), got \"\(config.bias)\"")
+        }
+        guard !config.fanInFanOut else { throw refuse("fan_in_fan_out", "only false (PyTorch (out, in) layout) is supported") }
+        let modules = (0..<max(0, layers)).flatMap { l in LoRATarget.allCases.map { "encoder.layer.\(l).\($0.moduleSuffix)" } }
+        if let problem = config.targetModules.problem(among: modules) { throw refuse("target_modules", problem) }
+    }
+
+    /// Reads an adapter directory into (config, [(layer, target, A, B)]), validating the config (`validate`), names and
+    /// shapes; every adapted module must be one `target_modules` selects. Config errors name the field and the reason
+    /// (`JSONFileError` for a file that is not valid JSON or has a field of the wrong type).
     /// `inFeatures`/`outFeatures` check the factor shapes against the model's matrices.
     public static func read(_ directory: URL, dimensions: (LoRATarget) -> (inFeatures: Int, outFeatures: Int), layers: Int) throws
         -> (config: PEFTAdapterConfig, adapters: [LoRAAdapter]) {
         let configURL = directory.appendingPathComponent(configName)
         let weightsURL = directory.appendingPathComponent(weightsName)
         guard let data = FileManager.default.contents(atPath: configURL.path) else { throw AdapterFileError.missingFile(path: configURL.path) }
-        let config: PEFTAdapterConfig
-        do { config = try JSONDecoder().decode(PEFTAdapterConfig.self, from: data) } catch {
-            throw AdapterFileError.invalidConfig(file: configURL.path, reason: "cannot read: \(error)")
-        }
-        guard config.peftType == "LORA" else {
-            throw AdapterFileError.unsupported(file: configURL.path, field: "peft_type", reason: "expected \"LORA\", got \"\(config.peftType)\"")
-        }
-        guard config.r > 0 else { throw AdapterFileError.unsupported(file: configURL.path, field: "r", reason: "must be positive") }
-        guard !config.fanInFanOut else {
-            throw AdapterFileError.unsupported(file: configURL.path, field: "fan_in_fan_out", reason: "only false (PyTorch (out, in) layout) is supported")
-        }
+        let config = try JSONFile.decode(PEFTAdapterConfig.self, from: data, file: configURL.path)
+        try validate(config, file: configURL.path, layers: layers)
         guard FileManager.default.fileExists(atPath: weightsURL.path) else { throw AdapterFileError.missingFile(path: weightsURL.path) }
         let file = try SafeTensorsFile(contentsOf: weightsURL)
         let initialization: LoRAInitialization = config.initLoraWeights == "gaussian" ? .gaussian : .kaimingUniform
@@ -175,6 +185,11 @@ public enum PEFTAdapterFile {
                 adapters.append(LoRAAdapter(target: target, layer: layer, parameters: parameters, a: a, b: b))
                 used.insert(aName); used.insert(bName)
             }
+        }
+        if let stray = adapters.first(where: { !config.targetModules.selects("encoder.layer.\($0.layer).\($0.target.moduleSuffix)") }) {
+            throw AdapterFileError.unsupported(file: configURL.path, field: "target_modules",
+                                               reason: "does not select encoder.layer.\(stray.layer).\(stray.target.moduleSuffix), which "
+                                                   + "\(weightsName) adapts")
         }
         if let stray = file.tensors.map(\.name).first(where: { !used.contains($0) }) {
             throw AdapterFileError.unexpectedTensor(file: weightsURL.path, tensor: stray)

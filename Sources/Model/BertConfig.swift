@@ -33,11 +33,24 @@ public struct BertConfig: Codable, Equatable, Sendable {
         self.attentionDropout = attentionDropout
     }
 
+    /// The largest value accepted for each size field of a `config.json`, far above any BERT-family checkpoint
+    /// (BERT-large: 24 layers, d = 1024, d_ff = 4096, 16 heads, 30522 tokens, 512 positions). Every size is checked
+    /// against these before anything is allocated or multiplied, so a corrupt or hostile file gives an error instead
+    /// of an allocation failure or an overflow trap; products of two bounded sizes fit easily in `Int`.
+    public static let sizeLimits: [(field: String, limit: Int)] = [
+        ("num_hidden_layers", 1_024), ("hidden_size", 65_536), ("intermediate_size", 262_144),
+        ("num_attention_heads", 1_024), ("vocab_size", 4_194_304), ("max_position_embeddings", 131_072),
+        ("type_vocab_size", 1_024),
+    ]
+
+    /// The limit of a size field (`sizeLimits`), nil for other fields.
+    public static func sizeLimit(_ field: String) -> Int? { sizeLimits.first { $0.field == field }?.limit }
+
     /// Width of one attention head, d / H.
     public var headSize: Int { hiddenSize / heads }
 
-    /// Reads `config.json` of a Hugging Face checkpoint; every missing or ill-typed field is a `ModelError`
-    /// naming the file and the field.
+    /// Reads `config.json` of a Hugging Face checkpoint; every missing or ill-typed field, and every size above its
+    /// `sizeLimits` entry, is a `ModelError` naming the file and the field.
     public static func load(from url: URL) throws -> BertConfig {
         let file = url.path
         guard let data = FileManager.default.contents(atPath: file) else { throw ModelError.missingFile(path: file) }
@@ -55,6 +68,9 @@ public struct BertConfig: Codable, Equatable, Sendable {
             }
             guard let n = raw as? NSNumber, let i = Int(exactly: n.doubleValue), i > 0 else {
                 throw ModelError.invalidConfig(file: file, field: key, reason: "expected a positive integer, got \(raw)")
+            }
+            if let limit = sizeLimit(key), i > limit {
+                throw ModelError.invalidConfig(file: file, field: key, reason: "\(i) exceeds the largest supported value \(limit)")
             }
             return i
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// A validated safetensors file held in memory (memory-mapped when read from disk).
 ///
@@ -30,7 +31,7 @@ public struct SafeTensorsFile: Sendable {
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw SafeTensorsError.io(file: url.path, reason: String(describing: error))
+            throw SafeTensorsError.io(file: url.path, reason: FileSystemError.readFailure(url.path))
         }
         try self.init(data: data, label: url.path)
     }

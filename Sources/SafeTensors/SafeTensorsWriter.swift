@@ -82,13 +82,15 @@ public struct SafeTensorsWriter: Sendable {
         return out
     }
 
-    /// Writes the file atomically (temporary file + rename, via `Support.AtomicFile`); failures throw `io`.
+    /// Writes the file atomically (temporary file + rename, via `Support.AtomicFile`); failures throw `io` with the
+    /// reason in words ("cannot write: No space left on device", "/r: is a file, not a folder (needed for /r/x)").
     public func write(to url: URL) throws {
         let data = try encoded()
         do {
             try AtomicFile.write(data, to: url)
         } catch {
-            throw SafeTensorsError.io(file: url.path, reason: String(describing: error))
+            throw SafeTensorsError.io(file: url.path, reason: (error as? FileSystemError).map { e in
+                e.path == url.path ? "\(e.operation.rawValue): \(e.reason)" : "\(e)" } ?? "\(error)")
         }
     }
 

@@ -1,24 +1,87 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Crash-safe file output: every file the project writes goes to a temporary name in the same folder and is
-/// renamed over the destination, so a reader (or a resumed run) never sees a half-written file.
+/// Crash-safe file output: every file the project writes goes to a temporary file of its own in the same folder,
+/// `.<name>.<pid>.tmp`, which is renamed over the destination, so a reader (or a resumed run) never sees a half-written
+/// file. Only POSIX calls are used (no Foundation temporary files such as `.dat.nosync…`), so a process killed while
+/// writing leaves at most one `.<name>.<pid>.tmp` behind, which `removeStaleTemporaryFiles(under:)` deletes later.
 public enum AtomicFile {
-    /// Writes `data` to `url` atomically, creating parent folders as needed.
+    /// Writes `data` to `url` atomically, creating parent folders as needed (`Folder.create`).
+    /// - Throws: `FileSystemError` naming the folder or file and the system's reason ("No space left on device",
+    ///   "Permission denied", "is a file, not a folder", …). On failure the temporary file is removed and `url` is unchanged.
     public static func write(_ data: Data, to url: URL) throws {
         let dir = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-        try? FileManager.default.removeItem(at: tmp)
-        guard FileManager.default.createFile(atPath: tmp.path, contents: data) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tmp.path])
+        try Folder.create(dir)
+        let tmp = temporaryURL(for: url)
+        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileSystemError(path: url.path, operation: .write, code: errno) }
+        do {
+            try writeAll(data, to: fd, path: url.path)
+        } catch {
+            close(fd)
+            unlink(tmp.path)
+            throw error
+        }
+        if close(fd) != 0 {
+            let code = errno
+            unlink(tmp.path)
+            throw FileSystemError(path: url.path, operation: .write, code: code)
         }
         if rename(tmp.path, url.path) != 0 {
-            let err = errno
-            try? FileManager.default.removeItem(at: tmp)
-            throw POSIXError(POSIXErrorCode(rawValue: err) ?? .EIO)
+            let code = errno
+            unlink(tmp.path)
+            throw FileSystemError(path: url.path, operation: .rename, code: code)
         }
     }
 
     /// Writes UTF-8 text atomically.
     public static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
+
+    /// The temporary file `write` uses for `url`: `.<name>.<pid>.tmp` beside it.
+    public static func temporaryURL(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+    }
+
+    /// Writes every byte of `data` to the open descriptor `fd` (retrying short writes and EINTR).
+    /// - Throws: `FileSystemError(path:operation: .write, code:)` with the `errno` of the failing `write(2)`.
+    static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError(path: path, operation: .write, code: errno)
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// Deletes, anywhere under `folder`, the temporary files this type names (`.<name>.<pid>.tmp`) whose process no
+    /// longer exists — the leftovers of a process killed mid-write. Files of running processes (another runner on the
+    /// same folder) and every other file are left alone. Returns the files removed; a missing folder removes nothing.
+    @discardableResult
+    public static func removeStaleTemporaryFiles(under folder: URL) -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return [] }
+        var removed: [URL] = []
+        for case let url as URL in walker {
+            guard let pid = writerProcess(ofTemporaryName: url.lastPathComponent), pid != getpid(), !isRunning(pid) else { continue }
+            if unlink(url.path) == 0 { removed.append(url) }
+        }
+        return removed
+    }
+
+    /// The process id in a temporary name `.<name>.<pid>.tmp`, or nil when `name` is not one.
+    static func writerProcess(ofTemporaryName name: String) -> pid_t? {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return nil }
+        let parts = name.dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let pid = pid_t(parts.last!), pid > 0 else { return nil }
+        return pid
+    }
+
+    /// True when a process with id `pid` exists (signal 0 probes without sending anything).
+    static func isRunning(_ pid: pid_t) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
 }

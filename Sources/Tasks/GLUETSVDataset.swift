@@ -16,6 +16,10 @@ import Foundation
 /// (`malformedLine`), invalid UTF-8 (`invalidUTF8`), an empty sentence (`emptyText`), an empty gold label
 /// (`missingField`), a validation/test label absent from train (`unseenLabel`). Labels are ordered by
 /// `UserDataset.orderedLabels` (MNLI's three give entailment, neutral, contradiction).
+///
+/// With `options.fields` the header columns are chosen instead of `sentence1`, `sentence2`, `gold_label`: text
+/// `fields.text`, second segment `fields.textPair` (none when nil: single-sentence tasks such as SST-2's
+/// `sentence` / `label`), label `fields.label`. A label `-` is left out in either layout.
 public enum GLUETSVDataset {
     public static let name = "glue-tsv"
 
@@ -36,12 +40,14 @@ public enum GLUETSVDataset {
 
     public static func loadDetailed(train: URL, validation: URL, test: URL?,
                                     options: UserDatasetOptions = UserDatasetOptions()) throws -> LoadResult {
+        let fields = options.fields ?? UserDatasetOptions.Fields(text: "sentence1", textPair: "sentence2", label: "gold_label")
+        func read(_ url: URL) throws -> (String, [UserDataset.Outcome]) { try Self.read(url, fields: fields) }
         let r = try UserDataset.assemble(name: name, train: try read(train), validation: try read(validation),
                                          test: try test.map(read), skipInvalid: options.skipInvalid)
         return LoadResult(dataset: r.dataset, skipped: r.skipped, withoutGoldLabel: r.excluded)
     }
 
-    static func read(_ url: URL) throws -> (String, [UserDataset.Outcome]) {
+    static func read(_ url: URL, fields: UserDatasetOptions.Fields) throws -> (String, [UserDataset.Outcome]) {
         let file = url.path
         let lines = try UserDataset.lines(of: url)
         guard let headerLine = lines.first else { throw DataError.noExamples(file: file) }
@@ -53,7 +59,7 @@ public enum GLUETSVDataset {
             }
             return i
         }
-        let s1 = try column("sentence1"), s2 = try column("sentence2"), gold = try column("gold_label")
+        let s1 = try column(fields.text), s2 = try fields.textPair.map(column), gold = try column(fields.label)
         let pairID = header.firstIndex(of: "pairID")
         var outcomes: [UserDataset.Outcome] = []
         outcomes.reserveCapacity(lines.count - 1)
@@ -72,12 +78,15 @@ public enum GLUETSVDataset {
             }
             let label = String(cols[gold])
             if label == "-" { outcomes.append(.excluded); continue }
-            if UserDataset.isBlank(label) { outcomes.append(.defect(.missingField(file: file, line: n, field: "gold_label"))); continue }
-            if UserDataset.isBlank(String(cols[s1])) { outcomes.append(.defect(.emptyText(file: file, line: n, field: "sentence1"))); continue }
-            if UserDataset.isBlank(String(cols[s2])) { outcomes.append(.defect(.emptyText(file: file, line: n, field: "sentence2"))); continue }
+            if UserDataset.isBlank(label) { outcomes.append(.defect(.missingField(file: file, line: n, field: fields.label))); continue }
+            if UserDataset.isBlank(String(cols[s1])) { outcomes.append(.defect(.emptyText(file: file, line: n, field: fields.text))); continue }
+            if let s2, UserDataset.isBlank(String(cols[s2])) {
+                outcomes.append(.defect(.emptyText(file: file, line: n, field: fields.textPair!)))
+                continue
+            }
             let id = pairID.map { String(cols[$0]) }.flatMap { $0.isEmpty ? nil : $0 } ?? "\(file):\(n)"
             outcomes.append(.example(UserDataset.Raw(file: file, line: n, id: id, text: String(cols[s1]),
-                                                     textPair: String(cols[s2]), label: label)))
+                                                     textPair: s2.map { String(cols[$0]) }, label: label)))
         }
         return (file, outcomes)
     }

@@ -7,6 +7,9 @@ import Foundation
 /// - `"text_a"` and `"text_b"` (strings) — a sentence pair (`text`, `textPair`);
 ///
 /// plus `"label"`, a string or an integer (an integer is a label name too: `1` and `"1"` are the same label).
+/// With `options.fields` the keys are chosen instead: the text is `fields.text` (a string, required), the second
+/// segment `fields.textPair` (required when named, else none) and the label `fields.label` — so a Hugging Face
+/// export such as `{"sentence": "…", "label": 1, "idx": 0}` loads with `textField` "sentence".
 /// Optional `"id"` / `"idx"` (string or integer) becomes the example id, else `<file>:<line>`. Other keys are
 /// ignored. The label set is the set of training labels, ordered by `UserDataset.orderedLabels`
 /// (NLI order, else numeric if all are integers, else lexicographic); a validation/test label absent from
@@ -25,14 +28,14 @@ public enum JSONLDataset {
         throws -> (TextDataset, skipped: Int) {
         func read(_ url: URL) throws -> (String, [UserDataset.Outcome]) {
             let file = url.path
-            return (file, try UserDataset.lines(of: url).map { parse($0, file: file) })
+            return (file, try UserDataset.lines(of: url).map { parse($0, file: file, fields: options.fields) })
         }
         let r = try UserDataset.assemble(name: name, train: try read(train), validation: try read(validation),
                                          test: try test.map(read), skipInvalid: options.skipInvalid)
         return (r.dataset, r.skipped)
     }
 
-    static func parse(_ line: UserDataset.Line, file: String) -> UserDataset.Outcome {
+    static func parse(_ line: UserDataset.Line, file: String, fields: UserDatasetOptions.Fields? = nil) -> UserDataset.Outcome {
         let n = line.number
         guard UserDataset.text(line) != nil else { return .defect(.invalidUTF8(file: file, line: n)) }
         if line.isBlank {
@@ -45,55 +48,14 @@ public enum JSONLDataset {
         guard case .object(let obj) = value else {
             return .defect(.badJSON(file: file, line: n, reason: "expected a JSON object, got \(value.typeName)"))
         }
-        func string(_ key: String) -> Result<String?, DataError> {
-            guard let v = obj[key] else { return .success(nil) }
-            guard case .string(let s) = v else {
-                return .failure(.wrongType(file: file, line: n, field: key, expected: "a string", found: v.typeName))
-            }
-            if UserDataset.isBlank(s) { return .failure(.emptyText(file: file, line: n, field: key)) }
-            return .success(s)
-        }
+        let line = JSONLLine(obj: obj, file: file, line: n)
         do {
-            let text: String, pair: String?
-            if obj["text"] != nil {
-                if obj["text_a"] != nil || obj["text_b"] != nil {
-                    return .defect(.malformedLine(file: file, line: n,
-                        reason: "both 'text' and 'text_a'/'text_b' given; use one form"))
-                }
-                text = try string("text").get()!
-                pair = nil
-            } else {
-                if obj["text_a"] == nil && obj["text_b"] == nil { return .defect(.missingField(file: file, line: n, field: "text")) }
-                guard let a = try string("text_a").get() else { return .defect(.missingField(file: file, line: n, field: "text_a")) }
-                guard let b = try string("text_b").get() else { return .defect(.missingField(file: file, line: n, field: "text_b")) }
-                text = a
-                pair = b
-            }
-            guard let labelValue = obj["label"] else { return .defect(.missingField(file: file, line: n, field: "label")) }
-            let label: String
-            switch labelValue {
-            case .string(let s):
-                if UserDataset.isBlank(s) { return .defect(.emptyText(file: file, line: n, field: "label")) }
-                label = s
-            case .integer(let raw): label = Int(raw).map(String.init) ?? raw
-            default:
-                return .defect(.wrongType(file: file, line: n, field: "label", expected: "a string or an integer",
-                                          found: labelValue.typeName))
-            }
-            var id = "\(file):\(n)"
-            for key in ["id", "idx"] {
-                guard let v = obj[key] else { continue }
-                switch v {
-                case .string(let s): id = s
-                case .integer(let raw): id = raw
-                default:
-                    return .defect(.wrongType(file: file, line: n, field: key, expected: "a string or an integer", found: v.typeName))
-                }
-                break
-            }
+            let (text, pair) = try line.texts(fields)
+            let label = try line.label(fields?.label ?? "label")
+            let id = try line.id()
             return .example(UserDataset.Raw(file: file, line: n, id: id, text: text, textPair: pair, label: label))
-        } catch {
-            return .defect(error)  // typed: `Result<_, DataError>.get()` throws DataError
-        }
+        } catch let e as DataError {
+            return .defect(e)
+        } catch { return .defect(.badJSON(file: file, line: n, reason: "\(error)")) }
     }
 }

@@ -16,23 +16,33 @@ public struct TokenizedDataset: Sendable {
     public let train: [TokenizedExample]
     public let validation: [TokenizedExample]
     public let test: [TokenizedExample]
+    /// Examples per split whose encoding ([CLS]/[SEP] included) was longer than `maxTokens` and was cut to it
+    /// (Hugging Face's longest-first truncation); splits with none are absent.
+    public let truncated: [Split: Int]
 
     public init(_ dataset: TextDataset, tokenizer: BertTokenizer, maxTokens: Int) {
-        func encode(_ examples: [TextExample]) -> [TokenizedExample] {
+        var truncated: [Split: Int] = [:]
+        func encode(_ examples: [TextExample], _ split: Split) -> [TokenizedExample] {
             examples.map { e in
-                let enc = tokenizer.encode(e.text, pair: e.textPair, maxLength: maxTokens)
+                var enc = tokenizer.encode(e.text, pair: e.textPair)
+                if enc.count > maxTokens {
+                    truncated[split, default: 0] += 1
+                    enc = tokenizer.encode(e.text, pair: e.textPair, maxLength: maxTokens)
+                }
                 return TokenizedExample(ids: enc.ids, typeIds: enc.typeIds, label: e.label)
             }
         }
         labels = dataset.labels
         self.maxTokens = maxTokens
-        train = encode(dataset.train)
-        validation = encode(dataset.validation)
-        test = encode(dataset.test)
+        train = encode(dataset.train, .train)
+        validation = encode(dataset.validation, .validation)
+        test = encode(dataset.test, .test)
+        self.truncated = truncated
     }
 
     public init(labels: [String], maxTokens: Int, train: [TokenizedExample], validation: [TokenizedExample], test: [TokenizedExample]) {
         self.labels = labels; self.maxTokens = maxTokens; self.train = train; self.validation = validation; self.test = test
+        truncated = [:]
     }
 
     public func examples(_ split: Split) -> [TokenizedExample] {

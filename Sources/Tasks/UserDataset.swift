@@ -1,11 +1,29 @@
 import Foundation
+import Support
 
 /// Options shared by the user-dataset loaders.
 public struct UserDatasetOptions: Codable, Equatable, Sendable {
     /// Skip defective lines (counting them) instead of failing on the first one.
     public var skipInvalid: Bool
+    /// The JSONL keys or TSV header columns to read; nil = the format's own layout (JSONL: `text`, or `text_a` and
+    /// `text_b`, with `label`; TSV: MultiNLI's `sentence1`, `sentence2`, `gold_label`).
+    public var fields: Fields?
 
-    public init(skipInvalid: Bool = false) { self.skipInvalid = skipInvalid }
+    /// Where a dataset keeps its text, optional second segment and label (e.g. a Hugging Face export: `sentence`,
+    /// no pair, `label` holding integers).
+    public struct Fields: Codable, Equatable, Sendable {
+        public var text: String
+        public var textPair: String?
+        public var label: String
+        public init(text: String, textPair: String? = nil, label: String) {
+            self.text = text; self.textPair = textPair; self.label = label
+        }
+    }
+
+    public init(skipInvalid: Bool = false, fields: Fields? = nil) {
+        self.skipInvalid = skipInvalid
+        self.fields = fields
+    }
 
     enum CodingKeys: String, CodingKey { case skipInvalid }
 
@@ -47,7 +65,7 @@ enum UserDataset {
     static func lines(of url: URL) throws -> [Line] {
         guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.missingFile(path: url.path) }
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw DataError.unreadableFile(path: url.path, reason: "\(error)") }
+        do { data = try Data(contentsOf: url) } catch { throw DataError.unreadableFile(path: url.path, reason: FileSystemError.readFailure(url.path)) }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var out: [Line] = []

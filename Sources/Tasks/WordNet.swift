@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// An in-memory WordNet 3.0 database (the `data.<pos>` files of Debian's `wordnet-base`).
 ///
@@ -33,7 +34,7 @@ public struct WordNet: Sendable {
             guard FileManager.default.fileExists(atPath: url.path) else { throw DataError.missingFile(path: url.path) }
             let data: Data
             do { data = try Data(contentsOf: url) } catch {
-                throw DataError.unreadableFile(path: url.path, reason: "\(error)")
+                throw DataError.unreadableFile(path: url.path, reason: FileSystemError.readFailure(url.path))
             }
             loaded[pos] = try WordNetParser.parse([UInt8](data), fileName: pos.dataFileName, pos: pos)
         }

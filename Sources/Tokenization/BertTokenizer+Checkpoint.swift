@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension BertTokenizer {
     /// Reads a Hugging Face BERT checkpoint directory:
@@ -56,7 +57,7 @@ extension BertTokenizer {
         }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.unreadableFile(path: url.path, reason: "\(error)")
+            throw TokenizerError.unreadableFile(path: url.path, reason: FileSystemError.readFailure(url.path))
         }
         var tokens: [String] = []
         tokens.reserveCapacity(data.count / 7)
@@ -81,7 +82,7 @@ extension BertTokenizer {
     static func readConfiguration(_ url: URL) throws -> [String: Any] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.unreadableFile(path: url.path, reason: "\(error)")
+            throw TokenizerError.unreadableFile(path: url.path, reason: FileSystemError.readFailure(url.path))
         }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {

@@ -60,7 +60,9 @@ final class SpecDecodingTests: XCTestCase {
         XCTAssertNil(s.training.evalEvery)
         XCTAssertNil(s.checkpointEvery)
         XCTAssertEqual(s.seeds, SeedSpec(data: [1], initialization: [1], extra: []))
-        XCTAssertEqual(s.analyses, AnalysesSpec(accuracy: true, plantedRecovery: false))
+        // No `analyses` key: every analysis one rank and one seed pair support (no Fig 3 pair, no Fig 4 seeds).
+        XCTAssertEqual(s.analyses, AnalysesSpec(projection: ProjectionSpec(), directionOverlap: true, spectra: true,
+                                                accuracy: true, plantedRecovery: false))
         XCTAssertNil(s.reference)
     }
 

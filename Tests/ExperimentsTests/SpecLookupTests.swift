@@ -23,6 +23,19 @@ final class SpecLookupTests: XCTestCase {
         XCTAssertEqual(try ExperimentSpec.load(path: underExperiments.path, lookupRoots: roots).0.name, "under-experiments")
     }
 
+    /// `experiment qv-rank`: a bare name finds `experiments/specs/qv-rank.json`; a file of that exact name still wins.
+    func testFindsASpecByName() throws {
+        let root = try TemporaryDirectory()
+        let file = try root.write("experiments/specs/qv-rank.json", minimal.replacingOccurrences(of: "\"m\"", with: "\"by-name\""))
+        let roots = ExperimentSpec.defaultLookupRoots(repositoryRoot: root.url)
+        let (spec, url) = try ExperimentSpec.load(path: "qv-rank", lookupRoots: roots)
+        XCTAssertEqual(spec.name, "by-name")
+        XCTAssertEqual(url.standardizedFileURL.path, file.standardizedFileURL.path)
+        let r = root.url.standardizedFileURL.path
+        XCTAssertEqual(specError { _ = try ExperimentSpec.load(path: "nope", lookupRoots: roots) }?.description,
+                       "nope: spec file not found (looked for \(r)/nope, \(r)/experiments/nope, \(r)/specs/nope.json, \(r)/experiments/specs/nope.json)")
+    }
+
     func testNotFoundListsWhereItLooked() throws {
         let root = try TemporaryDirectory()
         let roots = ExperimentSpec.defaultLookupRoots(repositoryRoot: root.url)

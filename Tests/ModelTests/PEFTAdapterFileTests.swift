@@ -54,7 +54,7 @@ final class PEFTAdapterFileTests: XCTestCase {
     func testTargetModulesSelectExactlyTheAdaptedModules() throws {
         try PEFTAdapterFile.write(adapters(), to: dir, baseModel: "m", harness: nil)
         let (config, _) = try PEFTAdapterFile.read(dir, dimensions: dims, layers: 2)
-        func selected(_ module: String) -> Bool { config.targetModules.contains { module == $0 || module.hasSuffix("." + $0) } }
+        func selected(_ module: String) -> Bool { config.targetModules.selects(module) }
         for l in 0..<2 {
             for t in LoRATarget.allCases {
                 let name = "encoder.layer.\(l).\(t.moduleSuffix)"

@@ -1,0 +1,48 @@
+import XCTest
+import LinearAlgebra
+import LoRA
+import Model
+@testable import Tasks
+
+/// `directions: input-principal`: every planted input direction lies in the span of the top-m principal directions of its
+/// layer's inputs (so the data excites it), those principal directions are orthonormal and ordered by second moment, and a
+/// `random` plant is not confined to that span.
+final class PlantedDirectionsTests: XCTestCase {
+    func testInputPrincipalPlantLiesInTheInputsPrincipalSpan() throws {
+        let (model, tokenizer) = try BuiltinTiny.make()
+        let m = 4
+        var options = PlantedRankOptions(plantRank: 2, targets: [.q, .v], layers: [0, 1], singularValues: [1, 0.5],
+                                         inputs: .randomTokens, maxTokens: 12, trainExamples: 128, validationExamples: 8,
+                                         directions: .inputPrincipal, principalDimensions: m)
+        let data = try PlantedRankData.build(model: model, tokenizer: tokenizer, options: options)
+        let bases = try PlantedRankData.inputPrincipalBases(model: model, examples: data.train, dimensions: m, layers: [0, 1], targets: [.q, .v])
+        for adapter in data.plant {
+            let p = bases[adapter.layer]!                                   // (d, m)
+            XCTAssertLessThan((p.transposed * p).maxAbsDifference(.identity(m)), 1e-9, "orthonormal basis")
+            let v = adapter.a.value.converted(to: Double.self).transposed   // (d, k) planted input directions
+            let inside = p.transposed * v                                    // (m, k) coordinates in span(P)
+            XCTAssertEqual(inside.frobeniusNorm, v.frobeniusNorm, accuracy: 1e-5, "layer \(adapter.layer) \(adapter.target): V ⊂ span(P)")
+            XCTAssertEqual(v.frobeniusNorm, 2.0.squareRoot(), accuracy: 1e-5, "V has orthonormal columns")
+        }
+        // The first principal direction carries more of the inputs' second moment than the m-th.
+        let ws = EncoderWorkspace(config: model.config)
+        let (batch, _) = Batching.batch(Array(data.train.prefix(32)), padId: 0)
+        try withExtendedLifetime(ws) {
+            _ = try model.forward(batch, workspace: ws)
+            let x = ws.layerInput(1)
+            let p = bases[1]!
+            func moment(_ j: Int) -> Double {
+                var s = 0.0
+                for r in 0..<x.rows { var dot = 0.0; for c in 0..<x.cols { dot += Double(x[r, c]) * p[c, j] }; s += dot * dot }
+                return s
+            }
+            XCTAssertGreaterThan(moment(0), moment(m - 1))
+        }
+        // A random plant is not confined to the principal span.
+        options.directions = .random
+        let random = try PlantedRankData.build(model: model, tokenizer: tokenizer, options: options)
+        let p = bases[0]!
+        let v = random.plant[0].a.value.converted(to: Double.self).transposed
+        XCTAssertLessThan((p.transposed * v).frobeniusNorm, 0.9 * v.frobeniusNorm)
+    }
+}
