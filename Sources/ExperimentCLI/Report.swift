@@ -84,9 +84,7 @@ struct Analyze: ParsableCommand {
         guard !adapters.isEmpty else { throw ValidationError("give at least one adapter directory") }
         try reportingErrors {
             let model = try LoadedModel.load(.checkpoint(checkpoint), repositoryRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            var options = AnalysisOptions()
-            options.maxI = maxI
-            options.maxJ = maxJ
+            let options = AdapterAnalysis.options(maxI: maxI, maxJ: maxJ)
             let bert = model.model
             let summary = try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
                                                       baseWeights: { l, t in bert.layers[l].linear(t).weight },

@@ -4,12 +4,12 @@ import Foundation
 /// Computes the verdict of every claim of `PaperReference.claims` from a results folder's analysis data, by the
 /// rules of `ClaimRules`. A claim whose data the spec did not produce is "not tested by this spec", with the reason.
 enum Claims {
-    static func evaluate(_ data: ReportData, options: AnalysisOptions) -> [ClaimResult] {
+    static func evaluate(_ data: ReportData, options: AnalysesSpec) -> [ClaimResult] {
         evaluate(data, phi: PhiPanel.panels(data.similarity ?? []), overlap: OverlapPanel.panels(data.overlap ?? []), options: options)
     }
 
     /// The same with the grids already grouped (`PhiPanel.panels`, `OverlapPanel.panels` of `data`).
-    static func evaluate(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], options: AnalysisOptions) -> [ClaimResult] {
+    static func evaluate(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], options: AnalysesSpec) -> [ClaimResult] {
         [
             claim1(data.accuracy ?? []),
             claim2(data.accuracy ?? []),
@@ -181,12 +181,12 @@ enum Claims {
         return out.mapValues { $0.reduce(0, +) / Double($0.count) }
     }
 
-    static func seedK(_ panels: [PhiPanel], options: AnalysisOptions) -> Int {
+    static func seedK(_ panels: [PhiPanel], options: AnalysesSpec) -> Int {
         let rank = panels.map { Swift.min($0.maxI, $0.maxJ) }.min() ?? options.maxI
         return Swift.max(1, Swift.min(options.maxI, rank))
     }
 
-    static func claim4(_ phi: [PhiPanel], options: AnalysisOptions) -> ClaimResult {
+    static func claim4(_ phi: [PhiPanel], options: AnalysesSpec) -> ClaimResult {
         let rule = ClaimRules.claim4Text
         guard let fig4 = ReportSelection.fig4Panels(phi) else {
             return notTested(4, "no two seeds at one rank (Fig 4 needs e.g. two r = 64 runs differing only in seeds)",
@@ -311,7 +311,7 @@ enum Claims {
 
     static let claim8Paper = "App. H.1: the Fig 3 / Fig 4 patterns recur at other layers"
 
-    static func claim8(_ phi: [PhiPanel], options: AnalysisOptions) -> ClaimResult {
+    static func claim8(_ phi: [PhiPanel], options: AnalysesSpec) -> ClaimResult {
         var shares: [Double] = []
         var parts: [String] = []
         if let fig3 = ReportSelection.fig3Panels(phi) {

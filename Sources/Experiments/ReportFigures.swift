@@ -10,17 +10,6 @@ enum ReportFigures {
     static func fig4Name(matrix: String, layer: Int) -> String { "fig4-\(matrix)-layer\(layer).svg" }
     static func fig8Name(matrix: String) -> String { "fig8-\(matrix).svg" }
 
-    /// (file name, SVG text) for every figure the data supports, in a fixed order.
-    static func render(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], context: ReportContext?) -> [(name: String, svg: String)] {
-        var out: [(String, String)] = []
-        out += fig3(phi)
-        out += fig4(phi)
-        out += fig8(overlap)
-        if let a = accuracy(data, context: context) { out.append((accuracyName, a)) }
-        if let p = planted(data) { out.append((plantedName, p)) }
-        return out
-    }
-
     static func crop(_ grid: [[Double]], rows: Int, cols: Int) -> [[Double]] {
         Array(grid.prefix(rows)).map { Array($0.prefix(cols)) }
     }

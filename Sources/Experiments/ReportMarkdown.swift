@@ -4,7 +4,7 @@ import Foundation
 /// The generated sections of `report.md`, also used for the marked sections of `notebooks-md/*.md`.
 /// Raw values are the marker names (`<!-- BEGIN GENERATED: table6 source=results/qv-rank -->`).
 public enum ReportSection: String, CaseIterable, Sendable {
-    case table6, table5, accuracy, fig3, fig4, table7, overlap, spectra, planted, claims
+    case table6, table5, accuracy, fig3, fig4, pairs, table7, overlap, spectra, planted, claims
 
     /// The heading report.md gives the section.
     var heading: String {
@@ -14,6 +14,7 @@ public enum ReportSection: String, CaseIterable, Sendable {
         case .accuracy: return "Runs"
         case .fig3: return "Fig 3: subspace similarity between r = \(Self.pairPlaceholder)"
         case .fig4: return "Fig 4: subspace similarity between two seeds"
+        case .pairs: return "Subspace similarity between adapters"
         case .table7: return "Table 7: how ΔW relates to W"
         case .overlap: return "App. H.3 / Fig 8: top directions of W vs ΔW"
         case .spectra: return "Spectra of ΔW"
@@ -24,10 +25,12 @@ public enum ReportSection: String, CaseIterable, Sendable {
     static let pairPlaceholder = "<pair>"
 }
 
-/// What section bodies are rendered from.
+/// What section bodies and figures are rendered from.
 struct SectionEnvironment {
     let data: ReportData
     let context: ReportContext?
+    /// The analyses' options (the context's, or `experiment analyze`'s).
+    let analyses: AnalysesSpec
     /// True when `figures/<name>` exists in the results folder.
     var figureExists: (String) -> Bool
     /// The link to `figures/<name>` as seen from the document being written.
@@ -36,10 +39,12 @@ struct SectionEnvironment {
     let phi: [PhiPanel]
     let overlapPanels: [OverlapPanel]
 
-    init(data: ReportData, context: ReportContext?, figureExists: @escaping (String) -> Bool, figureLink: @escaping (String) -> String,
+    init(data: ReportData, context: ReportContext?, analyses: AnalysesSpec? = nil,
+         figureExists: @escaping (String) -> Bool = { _ in false }, figureLink: @escaping (String) -> String = { $0 },
          phi: [PhiPanel]? = nil, overlapPanels: [OverlapPanel]? = nil) {
         self.data = data
         self.context = context
+        self.analyses = analyses ?? context?.options ?? AnalysesSpec()
         self.figureExists = figureExists
         self.figureLink = figureLink
         self.phi = phi ?? PhiPanel.panels(data.similarity ?? [])
@@ -97,6 +102,7 @@ enum ReportMarkdown {
         case .accuracy: return runs(env)
         case .fig3: return fig3(env)
         case .fig4: return fig4(env)
+        case .pairs: return pairs(env)
         case .table7: return table7(env)
         case .overlap: return overlap(env)
         case .spectra: return spectra(env)
@@ -279,7 +285,7 @@ enum ReportMarkdown {
         let pairs = Array(Set(fig4.panels.map { "\($0.runA) vs \($0.runB)" })).sorted()
         let rank = fig4.panels[0].rankA
         let ambient = fig4.panels[0].ambient
-        let K = Claims.seedK(fig4.panels, options: env.context?.options ?? AnalysisOptions())
+        let K = Claims.seedK(fig4.panels, options: env.analyses)
         var out = "φ between A of two seeds at r = \(rank) (\(fig4.targets); \(pairs.joined(separator: ", "))), i, j ≤ "
             + "\(fig4.panels.map(\.maxI).max()!), and between two random Gaussian \(rank) × \(ambient) matrices (right panel). "
             + "For random subspaces E[φ] = max(i, j)/k, k = \(ambient). D = mean of φ(k, k) over k ≤ \(K). "
@@ -305,6 +311,24 @@ enum ReportMarkdown {
         }
         out += "\n" + table.rendered()
         return out
+    }
+
+    // MARK: adapter pairs (`experiment analyze`)
+
+    /// φ(1, 1) and D = mean φ(k, k), k ≤ K, per pair of adapters, layer and matrix.
+    static func pairs(_ env: SectionEnvironment) -> String? {
+        let panels = env.phi.filter { $0.comparison == .adapters }
+        guard !panels.isEmpty else { return nil }
+        let maxI = env.analyses.maxI, maxJ = env.analyses.maxJ
+        var t = MarkdownTable(header: ["run_a", "run_b", "Layer", "Matrix", "φ(1,1)", "D (k ≤ K)", "K", "random φ(1,1) = 1/k"],
+                              alignments: [.left, .left, .right, .left, .right, .right, .right, .right])
+        for p in panels {
+            let K = Swift.min(maxI, p.maxI, p.maxJ)
+            t.append([p.runA, p.runB, p.layer.map(String.init) ?? dash, p.matrix, p.phi(1, 1).map(f3) ?? dash,
+                      p.diagonalMean(K).map(f3) ?? dash, String(K), f3(1 / Double(p.ambient))])
+        }
+        return "φ(A, A′, i, j) on the right singular vectors of A, i ≤ min(\(maxI), r_a), j ≤ min(\(maxJ), r_b) "
+            + "(run_a is the adapter of smaller rank); the full grids are in `\(ReportFiles.similarity)`.\n\n" + t.rendered()
     }
 
     // MARK: Table 7

@@ -14,9 +14,9 @@ public enum ReportFiles {
     public static let context = "report-context.json"
     public static let figures = "figures"
     /// Every file this builder owns at the top of a results folder (stale ones are removed on rebuild).
-    static let owned = [accuracy, similarity, projection, overlap, spectra, planted, claims, report, context]
+    static var owned: [String] { ReportAnalysis.all.map(\.file) + [claims, report, context] }
     /// Figure name prefixes this builder owns inside `figures/`.
-    static let ownedFigurePrefixes = ["fig3-", "fig4-", "fig8-", "accuracy-vs-rank", "planted-recovery", "spectra-"]
+    static var ownedFigurePrefixes: [String] { ReportAnalysis.all.flatMap(\.figurePrefixes) }
 }
 
 /// Which φ comparison a `subspace_similarity.csv` row belongs to (column `comparison`).
@@ -299,18 +299,16 @@ enum ReportCSVEncoder {
 // MARK: - Reading
 
 extension ReportData {
-    /// Reads the analysis CSVs of a results folder; absent files stay nil. Errors name the file and line.
+    /// Reads the analysis CSVs of a results folder (each `ReportAnalysis`'s file, then `claims.csv`); absent files stay
+    /// nil. Errors name the file and line.
     static func load(from directory: URL, displayPrefix: String = "") throws -> ReportData {
         func doc(_ name: String) throws -> CSVDocument? {
             try CSVDocument.read(directory.appendingPathComponent(name), displayName: displayPrefix + name)
         }
         var data = ReportData()
-        if let d = try doc(ReportFiles.accuracy) { data.accuracy = try ReportCSVDecoder.accuracy(d) }
-        if let d = try doc(ReportFiles.similarity) { data.similarity = try ReportCSVDecoder.similarity(d) }
-        if let d = try doc(ReportFiles.projection) { data.projection = try ReportCSVDecoder.projection(d) }
-        if let d = try doc(ReportFiles.overlap) { data.overlap = try ReportCSVDecoder.overlap(d) }
-        if let d = try doc(ReportFiles.spectra) { data.spectra = try ReportCSVDecoder.spectra(d) }
-        if let d = try doc(ReportFiles.planted) { data.planted = try ReportCSVDecoder.planted(d) }
+        for analysis in ReportAnalysis.all {
+            if let d = try doc(analysis.file) { try analysis.read(d, &data) }
+        }
         if let d = try doc(ReportFiles.claims) { data.claims = try ReportCSVDecoder.claims(d) }
         return data
     }

@@ -3,23 +3,6 @@ import LinearAlgebra
 import LoRA
 import Model
 
-extension AnalysisOptions {
-    /// The analyses a spec asks for. A bound the spec leaves open means the whole rank (maxI = r₁, maxJ = r₂, as in
-    /// Fig 3; the seed grid up to r, as in Fig 4); the report caps every bound at the ranks involved.
-    public init(_ a: AnalysesSpec) {
-        let pairs = a.subspaceSimilarity?.pairs.map { [$0.first, $0.second] } ?? []
-        self.init(rankPairs: pairs,
-                  maxI: a.subspaceSimilarity?.maxI ?? Int.max,
-                  maxJ: a.subspaceSimilarity?.maxJ ?? Int.max,
-                  seedSimilarityRank: a.seedSimilarity?.rank,
-                  seedMaxI: a.seedSimilarity?.maxI, seedMaxJ: a.seedSimilarity?.maxJ,
-                  projectionLayers: a.projection?.layer.map { [$0] },
-                  projection: a.projection != nil,
-                  directionOverlap: a.directionOverlap, spectra: a.spectra, accuracy: a.accuracy,
-                  plantedRecovery: a.plantedRecovery)
-    }
-}
-
 extension ExperimentRunner {
     /// What the report says about this experiment.
     public func reportContext(model: BertConfig, modelName: String) -> ReportContext {
@@ -51,7 +34,7 @@ extension ExperimentRunner {
         let grid = "\(sets); \(alpha)\(spec.lora.rsLoRA ? " (rsLoRA: scaling α/√r)" : " (scaling α/r)"), \(spec.lora.initialization.rawValue) init; "
             + "\(length), batch \(t.batchSize), AdamW lr \(t.learningRate) (\(t.schedule.rawValue), warm-up \(t.warmupFraction)), weight decay \(t.weightDecay); seeds: \(seeds); \(plan.runs.count) runs"
         return ReportContext(specName: spec.name, title: spec.title, modelDescription: modelDescription, taskDescription: task,
-                             gridDescription: grid, reference: spec.reference, options: AnalysisOptions(spec.analyses))
+                             gridDescription: grid, reference: spec.reference, options: spec.analyses)
     }
 
     /// Records of the selected runs that have finished (cached), in plan order; runs without results are left out.

@@ -1,11 +1,15 @@
-/// Which Section 7 / App. H analyses to compute from the trained adapters, and how.
+/// Which Section 7 / App. H analyses to compute from the trained adapters, and how: the one options type of every
+/// analysis, whether it runs for a spec (`experiment run`, `experiment report`) or on adapter directories
+/// (`experiment analyze`, which sets its own values explicitly).
 ///
 /// JSON (defaults shown): `{"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
-/// "directionOverlap": false, "spectra": false, "accuracy": true, "plantedRecovery": <task is planted-rank>}`.
-/// The three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
+/// "directionOverlap": false, "spectra": false, "accuracy": true, "plantedRecovery": <task is planted-rank>,
+/// "randomSeed": 0}`. The defaults are the spec's: an analysis runs only when the spec asks for it (accuracy
+/// aside). The three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
 /// `plantedRecovery` needs task kind `planted-rank`. Analyses never affect training, so they never change run ids.
+/// `ReportAnalysis.all` lists what each analysis computes and writes.
 public struct AnalysesSpec: SpecSection {
-    /// Fig. 3: φ between A of two ranks.
+    /// Fig. 3: φ between A of two ranks. Its `maxI`/`maxJ` also bound the App. H.3 grid and claim 4's K.
     public var subspaceSimilarity: SubspaceSimilaritySpec?
     /// Fig. 4: φ between A of two seeds at one rank.
     public var seedSimilarity: SeedSimilaritySpec?
@@ -19,10 +23,12 @@ public struct AnalysesSpec: SpecSection {
     public var accuracy: Bool
     /// Recovery of the planted ΔW (task kind planted-rank).
     public var plantedRecovery: Bool
+    /// Seed of every random baseline (`SeededGenerator` streams named per analysis).
+    public var randomSeed: UInt64
 
     public init(subspaceSimilarity: SubspaceSimilaritySpec? = nil, seedSimilarity: SeedSimilaritySpec? = nil,
                 projection: ProjectionSpec? = nil, directionOverlap: Bool = false, spectra: Bool = false,
-                accuracy: Bool = true, plantedRecovery: Bool = false) {
+                accuracy: Bool = true, plantedRecovery: Bool = false, randomSeed: UInt64 = 0) {
         self.subspaceSimilarity = subspaceSimilarity
         self.seedSimilarity = seedSimilarity
         self.projection = projection
@@ -30,6 +36,7 @@ public struct AnalysesSpec: SpecSection {
         self.spectra = spectra
         self.accuracy = accuracy
         self.plantedRecovery = plantedRecovery
+        self.randomSeed = randomSeed
     }
 
     /// The defaults for a task kind (`plantedRecovery` on for planted-rank).

@@ -112,7 +112,8 @@ extension ExtraSeeds {
 }
 
 extension AnalysesSpec {
-    static let keys = ["subspaceSimilarity", "seedSimilarity", "projection", "directionOverlap", "spectra", "accuracy", "plantedRecovery"]
+    static let keys = ["subspaceSimilarity", "seedSimilarity", "projection", "directionOverlap", "spectra", "accuracy", "plantedRecovery",
+                       "randomSeed"]
 
     public init(reading r: JSONReader) throws { try self.init(reading: r, taskKind: nil) }
 
@@ -126,6 +127,7 @@ extension AnalysesSpec {
         spectra = try o.optional("spectra", default: false) { try $0.bool() }
         accuracy = try o.optional("accuracy", default: true) { try $0.bool() }
         plantedRecovery = try o.optional("plantedRecovery", default: taskKind == .plantedRank) { try $0.bool() }
+        randomSeed = try o.optional("randomSeed", default: 0) { try $0.uint64() }
     }
 
     /// An analysis that is off when absent, null or false, and configured by an object.

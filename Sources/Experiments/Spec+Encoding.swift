@@ -128,6 +128,7 @@ extension AnalysesSpec {
             JSONMember("spectra", .bool(spectra)),
             JSONMember("accuracy", .bool(accuracy)),
             JSONMember("plantedRecovery", .bool(plantedRecovery)),
+            JSONMember("randomSeed", .uint(randomSeed)),
         ])
     }
 }

@@ -94,7 +94,7 @@ final class ReportClaimsTests: XCTestCase {
 
     /// The claims of an empty results folder are all "not tested by this spec", with a reason each.
     func testEmptyDataIsNotTested() {
-        let claims = Claims.evaluate(ReportData(), options: AnalysisOptions())
+        let claims = Claims.evaluate(ReportData(), options: AnalysesSpec())
         XCTAssertEqual(claims.map(\.number), Array(1...8))
         XCTAssertTrue(claims.allSatisfy { $0.verdict == .notTested && !$0.ours.isEmpty && !$0.rule.isEmpty })
     }

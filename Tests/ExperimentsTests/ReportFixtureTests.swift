@@ -33,9 +33,9 @@ enum ReportFixture {
         Run(targets: [.q], rank: 8, initSeed: 1, accuracy: 0.750),
     ]
 
-    static let options = AnalysisOptions(rankPairs: [[2, 8]], maxI: 2, maxJ: 8, seedSimilarityRank: 8, projectionLayers: nil,
-                                         projection: true, directionOverlap: true, spectra: true, accuracy: true,
-                                         plantedRecovery: true, randomSeed: 0)
+    static let options = AnalysesSpec(subspaceSimilarity: SubspaceSimilaritySpec(pairs: [RankPair(2, 8)], maxI: 2, maxJ: 8),
+                                      seedSimilarity: SeedSimilaritySpec(rank: 8), projection: ProjectionSpec(),
+                                      directionOverlap: true, spectra: true, accuracy: true, plantedRecovery: true, randomSeed: 0)
 
     static let context = ReportContext(specName: "fixture", title: "Report fixture: tiny BERT shapes",
                                        modelDescription: "tiny fixture (2 layers, d = 16)",
@@ -133,7 +133,7 @@ enum ReportFixture {
 
     /// Builds the fixture report into `root` and returns the results folder.
     @discardableResult
-    static func build(in root: URL, options: AnalysisOptions = options) throws -> (results: URL, summary: ReportSummary) {
+    static func build(in root: URL, options: AnalysesSpec = options) throws -> (results: URL, summary: ReportSummary) {
         let (records, results, planted) = try make(in: root)
         var ctx = context
         ctx.options = options
@@ -337,9 +337,8 @@ final class ReportFixtureTests: XCTestCase {
         let root = try ReportFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         var options = ReportFixture.options
-        options.seedMaxI = 3
-        options.seedMaxJ = 5
-        options.maxI = 100
+        options.seedSimilarity = SeedSimilaritySpec(rank: 8, maxI: 3, maxJ: 5)
+        options.subspaceSimilarity?.maxI = 100
         let (results, _) = try ReportFixture.build(in: root, options: options)
         let sim = try XCTUnwrap(try ReportData.load(from: results).similarity)
         XCTAssertEqual(sim.filter { $0.comparison == .seed }.count, 2 * 2 * 15)

@@ -1,0 +1,160 @@
+import Analysis
+import Foundation
+import LinearAlgebra
+import LoRA
+import SafeTensors
+
+/// (layer, matrix) of one LoRA adapter.
+struct AdapterKey: Hashable, Comparable, Sendable {
+    var layer: Int
+    var target: LoRATarget
+    static func < (a: AdapterKey, b: AdapterKey) -> Bool { (a.layer, a.target) < (b.layer, b.target) }
+}
+
+/// The factors of one adapter in Float64, with their SVDs computed on first use and kept.
+final class AdapterFactors {
+    /// A (r × in), B (out × r) as stored; ΔW = scaling·B·A.
+    let a: Matrix<Double>
+    let b: Matrix<Double>
+    let scaling: Double
+    private var aRightCache: Matrix<Double>?
+    private var deltaCache: SingularBasis?
+
+    init(a: Matrix<Double>, b: Matrix<Double>, scaling: Double) {
+        self.a = a
+        self.b = b
+        self.scaling = scaling
+    }
+
+    /// RIGHT singular vectors of A as columns (in × min(r, in)): the directions φ compares (Sec 7.2).
+    func aRight() throws -> Matrix<Double> {
+        if let c = aRightCache { return c }
+        let v = try SubspaceSimilarity.rightSingularBasis(of: a)
+        aRightCache = v
+        return v
+    }
+
+    /// SVD of ΔW = scaling·B·A from the factors (`LowRank.svd`, no dense SVD).
+    func delta() throws -> SingularBasis {
+        if let c = deltaCache { return c }
+        let s = try LowRank.svd(b: b, a: a, scale: scaling)
+        deltaCache = s
+        return s
+    }
+}
+
+/// One adapter set under analysis: a run of a spec, or an adapter directory given to `experiment analyze`.
+final class AnalysisSubject {
+    /// Run id (or the adapter directory's name).
+    let id: String
+    /// The label in run_a/run_b columns: `RunRecord.rankSeedLabel` (or the directory name).
+    let label: String
+    /// Target-set label, e.g. "q+v".
+    let targets: String
+    let rank: Int
+    let initSeed: UInt64?
+    let dataSeed: UInt64?
+    /// Where the factors came from, for error messages.
+    let file: String
+    let factors: [AdapterKey: AdapterFactors]
+
+    init(id: String, label: String, targets: String, rank: Int, initSeed: UInt64?, dataSeed: UInt64?, file: String,
+         factors: [AdapterKey: AdapterFactors]) {
+        self.id = id
+        self.label = label
+        self.targets = targets
+        self.rank = rank
+        self.initSeed = initSeed
+        self.dataSeed = dataSeed
+        self.file = file
+        self.factors = factors
+    }
+
+    var keys: [AdapterKey] { factors.keys.sorted() }
+
+    /// Equal for runs that differ only in rank (same data and init seeds).
+    var seedKey: SeedKey { SeedKey(initSeed: initSeed, dataSeed: dataSeed) }
+
+    /// Reads a PEFT adapter directory (float32 factors, converted to Float64). `dimensions` gives (in, out) per target;
+    /// `layerCount` is how many layers the directory may name (tensors beyond it are an error).
+    static func load(directory: URL, id: String, label: String, targets: String?, rank: Int?, initSeed: UInt64?, dataSeed: UInt64?,
+                     expectedScaling: Double?, dimensions: [LoRATarget: (inFeatures: Int, outFeatures: Int)],
+                     layerCount: Int) throws -> AnalysisSubject {
+        let (config, adapters) = try PEFTAdapterFile.read(directory, dimensions: { dimensions[$0] ?? (0, 0) }, layers: layerCount)
+        let configFile = directory.appendingPathComponent(PEFTAdapterFile.configName).path
+        guard let first = adapters.first else {
+            throw ReportError.invalidInput(file: directory.appendingPathComponent(PEFTAdapterFile.weightsName).path,
+                                           reason: "holds no LoRA factors")
+        }
+        let scaling = first.parameters.scaling
+        if let r = rank, r != config.r {
+            throw ReportError.invalidInput(file: configFile, reason: "field 'r' is \(config.r) but the run record says rank \(r)")
+        }
+        if let s = expectedScaling, abs(s - scaling) > 1e-9 * Swift.max(1, abs(s)) {
+            throw ReportError.invalidInput(file: configFile, reason: "lora_alpha \(config.loraAlpha), use_rslora \(config.useRslora) give "
+                                           + "scaling \(scaling) but the run record says \(s)")
+        }
+        let found = Array(Set(adapters.map(\.target))).sorted()
+        let foundLabel = found.map(\.rawValue).joined(separator: "+")
+        if let t = targets, t != foundLabel {
+            throw ReportError.invalidInput(file: configFile, reason: "the adapter holds targets \(foundLabel) but the run record says \(t)")
+        }
+        var factors: [AdapterKey: AdapterFactors] = [:]
+        for ad in adapters {
+            factors[AdapterKey(layer: ad.layer, target: ad.target)] =
+                AdapterFactors(a: ad.a.value.converted(to: Double.self), b: ad.b.value.converted(to: Double.self), scaling: scaling)
+        }
+        return AnalysisSubject(id: id, label: label, targets: targets ?? foundLabel, rank: config.r,
+                               initSeed: initSeed ?? config.harness?.initSeed, dataSeed: dataSeed ?? config.harness?.dataSeed,
+                               file: directory.appendingPathComponent(PEFTAdapterFile.weightsName).path, factors: factors)
+    }
+
+    /// Number of layers an adapter directory names (largest `encoder.layer.L` + 1), from its safetensors header.
+    static func layerCount(ofAdapter directory: URL) throws -> Int {
+        let url = directory.appendingPathComponent(PEFTAdapterFile.weightsName)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw AdapterFileError.missingFile(path: url.path) }
+        let file = try SafeTensorsFile(contentsOf: url)
+        var maxLayer = -1
+        for t in file.tensors {
+            guard let r = t.name.range(of: "encoder.layer.") else { continue }
+            let digits = t.name[r.upperBound...].prefix { $0.isNumber }
+            if let l = Int(digits) { maxLayer = Swift.max(maxLayer, l) }
+        }
+        return maxLayer + 1
+    }
+}
+
+struct SeedKey: Hashable, Comparable, Sendable {
+    var initSeed: UInt64?
+    var dataSeed: UInt64?
+    static func < (a: SeedKey, b: SeedKey) -> Bool {
+        (a.initSeed ?? .max, a.dataSeed ?? .max) < (b.initSeed ?? .max, b.dataSeed ?? .max)
+    }
+}
+
+extension AnalysisSubject {
+    /// The adapters of finished runs, checked against their run records (rank, scaling, targets, layers; no two runs of
+    /// one target set may share a rank-and-seed label), in `ReportOrder.subjectLess` order.
+    static func load(runs finished: [RunRecord], engine: AnalysisEngine) throws -> [AnalysisSubject] {
+        guard !finished.isEmpty else { return [] }
+        let dims = engine.dimensions(layer: finished.flatMap(\.layers).min() ?? 0)
+        var labels = Set<String>()
+        var subjects: [AnalysisSubject] = []
+        for run in finished {
+            let subject = try load(directory: run.adapterDirectory, id: run.id, label: run.rankSeedLabel, targets: run.targetLabel,
+                                   rank: run.rank, initSeed: run.initSeed, dataSeed: run.dataSeed, expectedScaling: run.scaling,
+                                   dimensions: dims, layerCount: (run.layers.max() ?? 0) + 1)
+            let layers = Set(subject.factors.keys.map(\.layer))
+            if layers != Set(run.layers) {
+                throw ReportError.invalidInput(file: run.adapterDirectory.appendingPathComponent(PEFTAdapterFile.weightsName).path,
+                                               reason: "adapts layers \(layers.sorted()) but the run record says \(run.layers.sorted())")
+            }
+            guard labels.insert(run.targetLabel + "/" + run.rankSeedLabel).inserted else {
+                throw ReportError.invalidInput(file: run.directory.path, reason: "two runs of targets \(run.targetLabel) share the label "
+                                               + "\(run.rankSeedLabel) (same rank and seeds)")
+            }
+            subjects.append(subject)
+        }
+        return subjects.sorted(by: ReportOrder.subjectLess)
+    }
+}

@@ -1,0 +1,71 @@
+import Analysis
+import Foundation
+
+/// The entries of `ReportAnalysis.all`. Conventions (CONTRACTS): ΔW = scaling·B·A (α/r, rsLoRA α/√r), W the frozen
+/// weight in (out, in) layout, φ on the RIGHT singular vectors of A (Sec 7.2, Eq. 4), Table 7 on the top-r singular
+/// vectors as columns (Sec 7.3).
+extension ReportAnalysis {
+    /// The primary validation metric of every run (Tables 5 and 6; claims 1 and 2). Needs run records: spec scope only.
+    static let accuracy = make(
+        key: "accuracy", file: ReportFiles.accuracy, rows: \.accuracy, sections: [.table6, .table5, .accuracy],
+        figurePrefixes: ["accuracy-vs-rank"], claims: [1, 2], needsAdapters: false,
+        isOn: { o, scope in o.accuracy && scope == .spec },
+        compute: { ReportBuilder.accuracyRows($0.runs) },
+        encode: ReportCSVEncoder.accuracy, decode: ReportCSVDecoder.accuracy,
+        figures: { env in ReportFigures.accuracy(env.data, context: env.context).map { [(ReportFigures.accuracyName, $0)] } ?? [] })
+
+    /// φ between A factors (Sec 7.2): Fig 3 (two ranks, same seeds), Fig 4 (two seeds at one rank, and the random
+    /// panel) for a spec; every pair of adapters for `experiment analyze` (claims 3, 4 and 8).
+    static let subspaceSimilarity = make(
+        key: "subspaceSimilarity", file: ReportFiles.similarity, rows: \.similarity, sections: [.fig3, .fig4, .pairs],
+        figurePrefixes: ["fig3-", "fig4-"], claims: [3, 4, 8],
+        isOn: { o, scope in scope == .adapters || !o.rankPairs.isEmpty || o.seedRank != nil },
+        compute: { inputs in
+            switch inputs.scope {
+            case .spec: return try inputs.engine.rankPairRows(inputs.subjects) + inputs.engine.seedPairRows(inputs.subjects)
+            case .adapters: return inputs.subjects.count >= 2 ? try inputs.engine.adapterPairRows(inputs.subjects) : nil
+            }
+        },
+        encode: ReportCSVEncoder.similarity, decode: ReportCSVDecoder.similarity,
+        figures: { env in ReportFigures.fig3(env.phi) + ReportFigures.fig4(env.phi) })
+
+    /// Table 7 (Sec 7.3): ‖UᵀWV‖_F for U, V from ΔW, W and random directions, and the amplification (claims 5, 6).
+    static let projection = make(
+        key: "projection", file: ReportFiles.projection, rows: \.projection, sections: [.table7], claims: [5, 6],
+        isOn: { o, _ in o.projectionOn },
+        compute: { try $0.engine.projectionRows($0.subjects) },
+        encode: ReportCSVEncoder.projection, decode: ReportCSVDecoder.projection)
+
+    /// App. H.3 / Fig 8: φ between the top right singular vectors of W and of ΔW (claim 7).
+    static let directionOverlap = make(
+        key: "directionOverlap", file: ReportFiles.overlap, rows: \.overlap, sections: [.overlap],
+        figurePrefixes: ["fig8-"], claims: [7],
+        isOn: { o, _ in o.directionOverlap },
+        compute: { try $0.engine.overlapRows($0.subjects) },
+        encode: ReportCSVEncoder.overlap, decode: ReportCSVDecoder.overlap,
+        figures: { ReportFigures.fig8($0.overlapPanels) })
+
+    /// Singular values of ΔW, stable rank and 90 % energy rank.
+    static let spectra = make(
+        key: "spectra", file: ReportFiles.spectra, rows: \.spectra, sections: [.spectra], figurePrefixes: ["spectra-"],
+        isOn: { o, _ in o.spectra },
+        compute: { try $0.engine.spectrumRows($0.subjects) },
+        encode: ReportCSVEncoder.spectra, decode: ReportCSVDecoder.spectra)
+
+    /// recovery(k) of a planted ΔW* (planted-rank task; spec scope only).
+    static let plantedRecovery = make(
+        key: "plantedRecovery", file: ReportFiles.planted, rows: \.planted, sections: [.planted],
+        figurePrefixes: ["planted-recovery"],
+        isOn: { o, scope in o.plantedRecovery && scope == .spec },
+        compute: { inputs in
+            guard let dir = inputs.plantedDirectory else { return nil }
+            let firstLayer = inputs.runs.filter { $0.outcome.status == .finished }.flatMap(\.layers).min() ?? 0
+            let planted = try AnalysisSubject.load(directory: dir, id: "planted", label: "planted", targets: nil, rank: nil,
+                                                   initSeed: nil, dataSeed: nil, expectedScaling: nil,
+                                                   dimensions: inputs.engine.dimensions(layer: firstLayer),
+                                                   layerCount: AnalysisSubject.layerCount(ofAdapter: dir))
+            return try inputs.engine.plantedRows(inputs.subjects, planted: planted)
+        },
+        encode: ReportCSVEncoder.planted, decode: ReportCSVDecoder.planted,
+        figures: { env in ReportFigures.planted(env.data).map { [(ReportFigures.plantedName, $0)] } ?? [] })
+}

@@ -1,0 +1,98 @@
+/// `report-context.json`: the context with its `options` written RESOLVED, one flat object whose bounds are those
+/// the analyses used (`Spec+Analyses+Bounds`; an open bound is `Int.max`). The notebooks read it back to render
+/// sections exactly as `report.md` did. Keys: rankPairs, maxI, maxJ, seedSimilarityRank, seedMaxI, seedMaxJ,
+/// projectionLayers, projection, directionOverlap, spectra, accuracy, plantedRecovery, randomSeed.
+extension ReportContext {
+    enum CodingKeys: String, CodingKey {
+        case specName, title, modelDescription, taskDescription, gridDescription, reference, options
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(specName: try c.decode(String.self, forKey: .specName), title: try c.decode(String.self, forKey: .title),
+                  modelDescription: try c.decode(String.self, forKey: .modelDescription),
+                  taskDescription: try c.decode(String.self, forKey: .taskDescription),
+                  gridDescription: try c.decode(String.self, forKey: .gridDescription),
+                  reference: try c.decodeIfPresent(PaperTable.self, forKey: .reference),
+                  options: try c.decode(ResolvedAnalyses.self, forKey: .options).spec)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(specName, forKey: .specName)
+        try c.encode(title, forKey: .title)
+        try c.encode(modelDescription, forKey: .modelDescription)
+        try c.encode(taskDescription, forKey: .taskDescription)
+        try c.encode(gridDescription, forKey: .gridDescription)
+        try c.encodeIfPresent(reference, forKey: .reference)
+        try c.encode(ResolvedAnalyses(options), forKey: .options)
+    }
+}
+
+/// The flat, resolved form of an `AnalysesSpec` in `report-context.json`.
+struct ResolvedAnalyses: Codable {
+    var rankPairs: [[Int]]
+    var maxI: Int
+    var maxJ: Int
+    var seedSimilarityRank: Int?
+    var seedMaxI: Int?
+    var seedMaxJ: Int?
+    var projectionLayers: [Int]?
+    var projection: Bool
+    var directionOverlap: Bool
+    var spectra: Bool
+    var accuracy: Bool
+    var plantedRecovery: Bool
+    var randomSeed: UInt64
+
+    init(_ a: AnalysesSpec) {
+        rankPairs = a.rankPairs
+        maxI = a.maxI
+        maxJ = a.maxJ
+        seedSimilarityRank = a.seedRank
+        seedMaxI = a.seedMaxI
+        seedMaxJ = a.seedMaxJ
+        projectionLayers = a.projectionLayers
+        projection = a.projectionOn
+        directionOverlap = a.directionOverlap
+        spectra = a.spectra
+        accuracy = a.accuracy
+        plantedRecovery = a.plantedRecovery
+        randomSeed = a.randomSeed
+    }
+
+    /// Back to the spec form: an unbounded `maxI`/`maxJ` is an open bound; no rank pairs and no bound is no Fig 3.
+    var spec: AnalysesSpec {
+        let bound: (Int) -> Int? = { $0 == Int.max ? nil : $0 }
+        let similarity = rankPairs.isEmpty && bound(maxI) == nil && bound(maxJ) == nil ? nil
+            : SubspaceSimilaritySpec(pairs: rankPairs.map { RankPair($0[0], $0[1]) }, maxI: bound(maxI), maxJ: bound(maxJ))
+        return AnalysesSpec(subspaceSimilarity: similarity,
+                            seedSimilarity: seedSimilarityRank.map { SeedSimilaritySpec(rank: $0, maxI: seedMaxI, maxJ: seedMaxJ) },
+                            projection: projection ? ProjectionSpec(layer: projectionLayers?.first) : nil,
+                            directionOverlap: directionOverlap, spectra: spectra, accuracy: accuracy,
+                            plantedRecovery: plantedRecovery, randomSeed: randomSeed)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rankPairs, maxI, maxJ, seedSimilarityRank, seedMaxI, seedMaxJ, projectionLayers, projection, directionOverlap
+        case spectra, accuracy, plantedRecovery, randomSeed
+    }
+
+    /// Nil values are written as JSON null (as the report has always written them).
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rankPairs, forKey: .rankPairs)
+        try c.encode(maxI, forKey: .maxI)
+        try c.encode(maxJ, forKey: .maxJ)
+        try c.encode(seedSimilarityRank, forKey: .seedSimilarityRank)
+        try c.encode(seedMaxI, forKey: .seedMaxI)
+        try c.encode(seedMaxJ, forKey: .seedMaxJ)
+        try c.encode(projectionLayers, forKey: .projectionLayers)
+        try c.encode(projection, forKey: .projection)
+        try c.encode(directionOverlap, forKey: .directionOverlap)
+        try c.encode(spectra, forKey: .spectra)
+        try c.encode(accuracy, forKey: .accuracy)
+        try c.encode(plantedRecovery, forKey: .plantedRecovery)
+        try c.encode(randomSeed, forKey: .randomSeed)
+    }
+}
