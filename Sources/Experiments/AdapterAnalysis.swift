@@ -7,8 +7,9 @@ import Support
 /// `experiment analyze`: the Section 7 analyses of PEFT LoRA adapters from anywhere (not only this harness's runs),
 /// against the frozen weights of their base model. Loops over the same `ReportAnalysis.all` as a spec report, in
 /// scope `.adapters`: `subspace_similarity.csv` (φ between every pair of adapters, comparison "adapters"),
-/// `weight_projection.csv`, `direction_overlap.csv`, `spectra.csv` as the options ask, plus a short `report.md` and
-/// `figures/`. No accuracies (no run records).
+/// `weight_projection.csv`, `direction_overlap.csv`, `spectra.csv`, `null_distributions.csv` as the options ask, the
+/// verdict of every claim the adapters support (`claims.csv`; claims 1–2 need accuracies and are not tested), a
+/// `report.md` and `figures/`. So any adapters — ours, PEFT's, random ones — are put to the same test as a spec's.
 ///
 /// Conventions as in `ReportBuilder`: ΔW = scaling·B·A from each adapter's own `lora_alpha`, `r`, `use_rslora`;
 /// φ on the RIGHT singular vectors of A; Table 7 on the top-r singular vectors.
@@ -25,7 +26,8 @@ public enum AdapterAnalysis {
     ///   - baseWeights: frozen W (out × in) of (layer, target) of the base model.
     ///   - layers: the base model's number of layers (nil: each adapter's own highest layer + 1).
     ///   - options: which analyses and bounds (`options(maxI:maxJ:)` by default); rank pairs, seeds, accuracy and
-    ///     planted recovery do not apply.
+    ///     planted recovery do not apply: every pair of adapters is compared, as Fig 3 (two ranks) or Fig 4 (one rank).
+    ///     Pairs that share an adapter are not independent, so their seed-pair intervals (claims 3, 4) are optimistic.
     public static func analyze(adapterDirectories: [URL], baseWeights: @escaping (Int, LoRATarget) throws -> Matrix<Float>,
                                layers: Int? = nil, options: AnalysesSpec = options(),
                                outputDirectory: URL) throws -> ReportSummary {
@@ -38,18 +40,24 @@ public enum AdapterAnalysis {
         let subjects = try load(adapterDirectories, layers: layers, engine: engine)
         clock.lap("read adapters")
         let analyses = ReportAnalysis.all.filter { $0.isOn(options, .adapters) }
-        let inputs = AnalysisInputs(options: options, scope: .adapters, runs: [], subjects: subjects, plantedDirectory: nil, engine: engine)
-        let data = try ReportAnalysis.compute(analyses, inputs, clock: &clock)
-        var env = SectionEnvironment(data: data, context: nil, analyses: options)
+        let inputs = AnalysisInputs(options: options, scope: .adapters, runs: [], subjects: subjects, plantedDirectory: nil,
+                                    validationExamples: nil, engine: engine)
+        var data = try ReportAnalysis.compute(analyses, inputs, clock: &clock)
+        let phi = PhiPanel.panels(data.similarity ?? []), overlap = OverlapPanel.panels(data.overlap ?? [])
+        let claims = Claims.evaluate(data, phi: phi, overlap: overlap, options: options)
+        data.claims = claims
+        clock.lap("claims")
+        var env = SectionEnvironment(data: data, context: nil, analyses: options, phi: phi, overlapPanels: overlap)
         let figures = analyses.flatMap { $0.figures(env) }
         let names = Set(figures.map(\.name))
         env.figureExists = { names.contains($0) }
         env.figureLink = { ReportFiles.figures + "/" + $0 }
         var files = ReportAnalysis.csvFiles(analyses, data)
+        files.append((ReportFiles.claims, ReportCSVEncoder.claims(claims)))
         files.append((ReportFiles.report, report(subjects: subjects, analyses: analyses, env: env)))
         let (written, _) = try ReportWriter.write(files: files, figures: figures, into: outputDirectory, removeStale: false)
         clock.lap("write files")
-        return ReportSummary(filesWritten: written, filesRemoved: [], claims: [], runsAnalysed: subjects.count,
+        return ReportSummary(filesWritten: written, filesRemoved: [], claims: claims, runsAnalysed: subjects.count,
                              runsSkipped: [], seconds: Date().timeIntervalSince(start), phases: clock.phases)
     }
 
@@ -83,8 +91,8 @@ public enum AdapterAnalysis {
             t.append([s.label, s.targets, String(s.rank), scaling, layers.map(String.init).joined(separator: ", "),
                       s.initSeed.map(String.init) ?? ReportMarkdown.dash, s.dataSeed.map(String.init) ?? ReportMarkdown.dash])
         }
-        out += t.rendered() + "\n## Conventions\n\n" + ReportBuilder.conventions + "\n\n"
-        for section in analyses.flatMap(\.sections) {
+        out += t.rendered() + "\n## Conventions\n\n" + ReportBuilder.conventions(env.analyses) + "\n\n"
+        for section in analyses.flatMap(\.sections) + [.claims] {
             guard let body = ReportMarkdown.body(section, env) else { continue }
             out += "## \(ReportMarkdown.heading(section, env))\n\n" + body + (body.hasSuffix("\n") ? "" : "\n") + "\n"
         }

@@ -6,39 +6,37 @@ import LoRA
 extension AnalysisEngine {
     // MARK: App. H.3 / Fig 8
 
-    /// φ(top-i of W, top-j of ΔW), i ≤ min(maxI, ·), j ≤ min(maxJ, r); then per (layer, matrix) a random panel:
-    /// top-j right singular vectors of Table 7's random Gaussian matrix of W's shape, j ≤ the largest rank met.
+    /// The App. H.3 null of an adapter at one (layer, matrix): φ(top-i of W, a random j-dimensional subspace of R^in),
+    /// i ≤ min(maxI, W's directions), j ≤ min(maxJ, r). W's directions are fixed and the subspace is Haar, so by rotation
+    /// invariance this is the φ law of two random subspaces (`SubspaceSimilarity.randomGridNull`).
+    func overlapNullKey(_ s: AnalysisSubject, _ key: AdapterKey) throws -> PhiNullKey? {
+        let (w, wBasis) = try weight(key)
+        let delta = try wrap(s, key) { try s.factors[key]!.delta() }
+        let ni = Swift.min(options.maxI, wBasis.count), nj = Swift.min(options.maxJ, delta.count)
+        guard ni >= 1, nj >= 1 else { return nil }
+        return PhiNullKey(analysis: "overlap", layer: key.layer, matrix: key.target.rawValue, ranks: "r\(s.rank)", ambient: w.cols,
+                          maxI: ni, maxJ: nj)
+    }
+
+    /// φ(top-i of W, top-j of ΔW) for every adapter, layer and matrix, each cell placed in its null.
     func overlapRows(_ subjects: [AnalysisSubject]) throws -> [OverlapRow] {
-        var rows: [OverlapRow] = []
-        var largestRank: [AdapterKey: Int] = [:]
+        try prepareWeights(Set(subjects.flatMap(\.keys)))
+        var items: [(subject: AnalysisSubject, key: AdapterKey, null: PhiNullKey)] = []
         for s in subjects {
-            for key in s.keys {
-                let (w, wBasis) = try weight(key)
-                let delta = try wrap(s, key) { try s.factors[key]!.delta() }
-                let ni = Swift.min(options.maxI, wBasis.count), nj = Swift.min(options.maxJ, delta.count)
-                guard ni >= 1, nj >= 1 else { continue }
-                largestRank[key] = Swift.max(largestRank[key] ?? 0, nj)
-                let grid = DirectionOverlap.grid(w: wBasis, delta: delta, maxI: ni, maxJ: nj)
-                for i in 1...ni {
-                    for j in 1...nj {
-                        rows.append(OverlapRow(layer: key.layer, matrix: key.target.rawValue, run: s.id, rank: s.rank, seed: s.initSeed,
-                                               i: i, j: j, phi: csvRounded(grid[i - 1][j - 1]),
-                                               expectedRandom: expectedRandom(i, j, ambient: w.cols),
-                                               targets: s.targets, dataSeed: s.dataSeed))
-                    }
-                }
-            }
+            for key in s.keys { if let k = try overlapNullKey(s, key) { items.append((s, key, k)) } }
         }
-        for key in largestRank.keys.sorted() {
-            let (w, wBasis) = try weight(key)
-            let random = try randomBasis(rows: w.rows, cols: w.cols)
-            let ni = Swift.min(options.maxI, wBasis.count), nj = Swift.min(largestRank[key]!, random.count)
-            let grid = DirectionOverlap.grid(w: wBasis, delta: random, maxI: ni, maxJ: nj)
+        let nulls = try phiNulls(Set(items.map(\.null)))
+        var rows: [OverlapRow] = []
+        for (s, key, nullKey) in items {
+            let null = nulls[nullKey]!
+            let (ni, nj) = (null.maxI, null.maxJ)
+            let grid = DirectionOverlap.grid(w: try weight(key).basis, delta: try s.factors[key]!.delta(), maxI: ni, maxJ: nj)
             for i in 1...ni {
                 for j in 1...nj {
-                    rows.append(OverlapRow(layer: key.layer, matrix: key.target.rawValue, run: OverlapRow.randomRun, rank: nj, seed: nil,
-                                           i: i, j: j, phi: csvRounded(grid[i - 1][j - 1]),
-                                           expectedRandom: expectedRandom(i, j, ambient: w.cols), targets: "", dataSeed: nil))
+                    let phi = grid[i - 1][j - 1]
+                    rows.append(OverlapRow(layer: key.layer, matrix: key.target.rawValue, run: s.id, rank: s.rank, seed: s.initSeed,
+                                           i: i, j: j, phi: csvRounded(phi), expectedRandom: expectedRandom(i, j, ambient: null.ambient),
+                                           targets: s.targets, dataSeed: s.dataSeed, null: CellNull(null, i, j, observed: phi)))
                 }
             }
         }

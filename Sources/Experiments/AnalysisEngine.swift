@@ -4,8 +4,8 @@ import LinearAlgebra
 import LoRA
 
 /// Computes the rows of every analysis CSV from loaded adapters, through `Analysis` and `LinearAlgebra`. W's SVD is
-/// computed once per (layer, matrix) and random bases once per shape, so a spec's analyses cost a few dense SVDs plus
-/// many small ones.
+/// computed once per (layer, matrix) and each Monte-Carlo null once per (layer, matrix, rank) (`AnalysisEngine+Nulls`),
+/// so a spec's analyses cost a few dense SVDs, many small ones, and the null draws (in parallel).
 ///
 /// Conventions (CONTRACTS): ΔW = scaling·B·A (scaling α/r, rsLoRA α/√r); W is the frozen weight in (out, in) layout;
 /// φ on the RIGHT singular vectors of A; Table 7 value ‖UᵀWV‖_F with U, V the top-r singular vectors as columns.
@@ -14,11 +14,13 @@ final class AnalysisEngine {
     private let baseWeights: (Int, LoRATarget) throws -> Matrix<Float>
     private var weights: [AdapterKey: (w: Matrix<Double>, basis: SingularBasis)] = [:]
     private(set) var weightNorms: [AdapterKey: Double] = [:]
-    private var randomBases: [[Int]: SingularBasis] = [:]
-    /// ‖UᵀWV‖_F for U, V from W itself and from the random matrix, per (layer, matrix, r): the same for every run.
-    var fixedProjections: [FixedProjectionKey: (w: Double, random: Double)] = [:]
+    /// ‖UᵀWV‖_F for U, V from W itself, per (layer, matrix, r): the same for every run.
+    var fixedProjections: [FixedProjectionKey: Double] = [:]
 
     struct FixedProjectionKey: Hashable { var key: AdapterKey; var rank: Int }
+    /// Monte-Carlo nulls computed so far (`AnalysisEngine+Nulls`).
+    var phiNullCache: [PhiNullKey: PhiNullSample] = [:]
+    var projectionNullCache: [ProjectionNullKey: NullDistribution] = [:]
     /// max(i, j)/k rounded as written, per (max(i, j), k): a handful of values behind 10⁵ cells.
     private var expectations: [[Int]: Double] = [:]
 
@@ -47,23 +49,26 @@ final class AnalysisEngine {
     /// W (Float64) and its full thin SVD, cached per (layer, matrix).
     func weight(_ key: AdapterKey) throws -> (w: Matrix<Double>, basis: SingularBasis) {
         if let c = weights[key] { return c }
-        let w = try baseWeights(key.layer, key.target).converted(to: Double.self)
-        let basis: SingularBasis
-        do { basis = try SingularBasis(of: w) } catch {
-            throw ReportError.analysisFailed(file: key.target.weightName(layer: key.layer), reason: "SVD of W failed: \(error)")
-        }
-        weights[key] = (w, basis)
-        weightNorms[key] = w.frobeniusNorm
-        return (w, basis)
+        try prepareWeights([key])
+        return weights[key]!
     }
 
-    /// Table 7's random directions for a rows × cols matrix, cached per shape:
-    /// `WeightProjection.randomBasis(rows:cols:seed: options.randomSeed)`.
-    func randomBasis(rows: Int, cols: Int) throws -> SingularBasis {
-        if let c = randomBases[[rows, cols]] { return c }
-        let b = try WeightProjection.randomBasis(rows: rows, cols: cols, seed: options.randomSeed)
-        randomBases[[rows, cols]] = b
-        return b
+    /// Computes W and its SVD for every key not cached yet, the keys in parallel (`Parallel.map`), each SVD on one BLAS
+    /// thread: LAPACK's result may differ in the last bits with the thread count, and a report must not depend on
+    /// `--threads`. The W SVDs are the costliest dense step of a report.
+    func prepareWeights(_ keys: Set<AdapterKey>) throws {
+        let missing = keys.filter { weights[$0] == nil }.sorted()
+        let baseWeights = self.baseWeights
+        let computed = try Parallel.map(missing) { key -> (Matrix<Double>, SingularBasis) in
+            let w = try baseWeights(key.layer, key.target).converted(to: Double.self)
+            do { return (w, try SingularBasis(of: w)) } catch {
+                throw ReportError.analysisFailed(file: key.target.weightName(layer: key.layer), reason: "SVD of W failed: \(error)")
+            }
+        }
+        for (key, (w, basis)) in zip(missing, computed) {
+            weights[key] = (w, basis)
+            weightNorms[key] = w.frobeniusNorm
+        }
     }
 
     /// Runs `body`, turning a numerical failure into an error that names the adapter file and tensor.

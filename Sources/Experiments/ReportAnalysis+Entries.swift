@@ -10,24 +10,38 @@ extension ReportAnalysis {
         key: "accuracy", file: ReportFiles.accuracy, rows: \.accuracy, sections: [.table6, .table5, .accuracy],
         figurePrefixes: ["accuracy-vs-rank"], claims: [1, 2], needsAdapters: false,
         isOn: { o, scope in o.accuracy && scope == .spec },
-        compute: { ReportBuilder.accuracyRows($0.runs) },
+        compute: { ReportBuilder.accuracyRows($0.runs, validationExamples: $0.validationExamples) },
         encode: ReportCSVEncoder.accuracy, decode: ReportCSVDecoder.accuracy,
         figures: { env in ReportFigures.accuracy(env.data, context: env.context).map { [(ReportFigures.accuracyName, $0)] } ?? [] })
 
-    /// φ between A factors (Sec 7.2): Fig 3 (two ranks, same seeds), Fig 4 (two seeds at one rank, and the random
-    /// panel) for a spec; every pair of adapters for `experiment analyze` (claims 3, 4 and 8).
+    /// φ between A factors (Sec 7.2): Fig 3 (two ranks, same seeds) and Fig 4 (two seeds at one rank) for a spec; every
+    /// pair of adapters for `experiment analyze` (two ranks as Fig 3, one rank as Fig 4); each cell with its
+    /// Monte-Carlo null (claims 3, 4 and 8).
     static let subspaceSimilarity = make(
-        key: "subspaceSimilarity", file: ReportFiles.similarity, rows: \.similarity, sections: [.fig3, .fig4, .pairs],
+        key: "subspaceSimilarity", file: ReportFiles.similarity, rows: \.similarity, sections: [.fig3, .fig4],
         figurePrefixes: ["fig3-", "fig4-"], claims: [3, 4, 8],
         isOn: { o, scope in scope == .adapters || !o.rankPairs.isEmpty || o.seedRank != nil },
         compute: { inputs in
-            switch inputs.scope {
-            case .spec: return try inputs.engine.rankPairRows(inputs.subjects) + inputs.engine.seedPairRows(inputs.subjects)
-            case .adapters: return inputs.subjects.count >= 2 ? try inputs.engine.adapterPairRows(inputs.subjects) : nil
-            }
+            let e = inputs.engine
+            let pairs = inputs.scope == .spec ? e.rankPairs(inputs.subjects) + e.seedPairs(inputs.subjects) : e.adapterPairs(inputs.subjects)
+            return inputs.scope == .adapters && pairs.isEmpty ? nil : try e.similarityRows(pairs)
         },
         encode: ReportCSVEncoder.similarity, decode: ReportCSVDecoder.similarity,
         figures: { env in ReportFigures.fig3(env.phi) + ReportFigures.fig4(env.phi) })
+
+    /// Nulls of statistics that are not one CSV cell (`NullRow`): D of Fig 4 (claim 4) and the projection growth of
+    /// Table 7 (claim 6). Runs after the analyses whose draws it summarises (their nulls are cached in the engine).
+    static let nullDistributions = make(
+        key: "nullDistributions", file: ReportFiles.nulls, rows: \.nulls, sections: [], claims: [4, 6],
+        isOn: { o, scope in o.projectionOn || o.seedRank != nil || scope == .adapters },
+        compute: { inputs in
+            let e = inputs.engine
+            let seeds = inputs.scope == .spec ? (inputs.options.seedRank != nil ? e.seedPairs(inputs.subjects) : [])
+                : e.adapterPairs(inputs.subjects).filter { $0.comparison == .seed }
+            let rows = try e.nullRows(seedPairs: seeds, projectionSubjects: inputs.options.projectionOn ? inputs.subjects : [])
+            return rows.isEmpty && inputs.scope == .adapters ? nil : rows
+        },
+        encode: ReportCSVEncoder.nulls, decode: ReportCSVDecoder.nulls)
 
     /// Table 7 (Sec 7.3): ‖UᵀWV‖_F for U, V from ΔW, W and random directions, and the amplification (claims 5, 6).
     static let projection = make(

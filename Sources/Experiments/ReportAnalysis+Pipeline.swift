@@ -1,14 +1,19 @@
 import Foundation
+import LinearAlgebra
 
 extension ReportAnalysis {
     /// Runs `analyses` in order into one `ReportData`, lapping `clock` after each (phase name = the analysis key).
+    /// OpenBLAS runs on one thread throughout (the engine spreads independent work over cores itself), so the numbers do
+    /// not depend on the thread count.
     static func compute(_ analyses: [ReportAnalysis], _ inputs: AnalysisInputs, clock: inout PhaseClock) throws -> ReportData {
-        var data = ReportData()
-        for analysis in analyses {
-            try analysis.compute(inputs, &data)
-            clock.lap(analysis.key)
+        try BLAS.withThreads(1) {
+            var data = ReportData()
+            for analysis in analyses {
+                try analysis.compute(inputs, &data)
+                clock.lap(analysis.key)
+            }
+            return data
         }
-        return data
     }
 
     /// (file name, CSV text) of every analysis of `analyses` whose rows `data` holds, in list order.

@@ -20,6 +20,8 @@ struct AnalysisInputs {
     let subjects: [AnalysisSubject]
     /// A PEFT directory holding a planted ΔW* (planted-rank task), or nil.
     let plantedDirectory: URL?
+    /// The validation split's size (for the binomial error of accuracies), or nil.
+    let validationExamples: Int?
     let engine: AnalysisEngine
 }
 
@@ -56,7 +58,8 @@ struct ReportAnalysis {
     let figures: (SectionEnvironment) -> [(name: String, svg: String)]
 
     /// Every analysis, in report order.
-    static let all: [ReportAnalysis] = [.accuracy, .subspaceSimilarity, .projection, .directionOverlap, .spectra, .plantedRecovery]
+    static let all: [ReportAnalysis] = [.accuracy, .subspaceSimilarity, .projection, .directionOverlap, .spectra, .plantedRecovery,
+                                        .nullDistributions]
 
     /// An analysis whose rows live in `data[keyPath: rows]`, written by `encode` and read back by `decode`.
     static func make<Row>(key: String, file: String, rows: WritableKeyPath<ReportData, [Row]?>, sections: [ReportSection],

@@ -4,19 +4,30 @@ import Foundation
 extension ReportBuilder {
     // MARK: report.md
 
-    static let conventions = """
+    /// The conventions every report states (its numbers depend on `options`: draws and seed of the nulls).
+    static func conventions(_ options: AnalysesSpec) -> String {
+        """
         - ΔW = (α/r)·B·A (rsLoRA: α/√r), the scaling included; A is r × in, B is out × r; W is the frozen pre-trained weight \
         in PyTorch's (out, in) layout.
         - φ(A, A′, i, j) = ‖U_Aⁱᵀ U_A′ʲ‖²_F / min(i, j) ∈ [0, 1] (Sec 7.2, Eq. 4), with U_A the RIGHT singular vectors of A \
         (input-space directions; Sec 7.2 is followed where App. G says “left”), top-i and top-j columns. For random subspaces \
         E[φ] = max(i, j)/k in R^k.
-        - Table 7: U, V = top-r left/right singular vectors of ΔW (or of W, or of a random Gaussian matrix of W's shape); value \
-        ‖UᵀWV‖_F with V as columns (the paper's ‖UᵀWVᵀ‖_F); amplification = ‖ΔW‖_F / ‖UᵀWV‖_F with U, V from ΔW.
+        - Table 7: U, V = top-r left/right singular vectors of ΔW or of W; value ‖UᵀWV‖_F with V as columns (the paper's \
+        ‖UᵀWVᵀ‖_F); amplification = ‖ΔW‖_F / ‖UᵀWV‖_F with U, V from ΔW.
         - App. H.3: φ between the top-i right singular vectors of W and the top-j of ΔW.
+        - Random baselines are Monte-Carlo nulls of \(options.nullDraws) draws, fresh for each (layer, matrix, rank), each from \
+        its own stream of seed \(options.randomSeed) named by analysis, layer, matrix and rank(s) (e.g. `null/table7/L3/q/r64`, \
+        listed in `null_distributions.csv`). Random directions are Haar-distributed frames, drawn as the Cholesky-QR factor of \
+        a Gaussian matrix (as the top singular vectors of a Gaussian matrix are distributed). Table 7's random U, V are drawn \
+        against W's singular values (‖UᵀWV‖_F has the same law for Haar U, V, by rotation invariance); φ nulls compare one \
+        random frame with fixed axes (same law as two random frames). A null is reported by its mean and central 95 % band \
+        (2.5 % and 97.5 % quantiles, linear interpolation), our value by its mid-rank quantile among the draws (and its \
+        z-score in `weight_projection.csv`).
         - Seed spread: mean ± sample standard deviation over seeds, n = number of seeds (or seed pairs). The middle layer is \
         the sorted layers' element at index ⌊count/2⌋, like the paper's layer 48 of 96.
         - Accuracies are validation-split values of the run's final state; the paper's are GPT-3 175B on WikiSQL / MultiNLI.
         """
+    }
 
     static func reportMarkdown(context: ReportContext, runs: [RunRecord], env: SectionEnvironment, resultsDirectory: URL) -> String {
         var out = "# \(context.title)\n\n"
@@ -29,7 +40,7 @@ extension ReportBuilder {
             for c in claims { t.append([String(c.number), c.source, c.verdict.rawValue]) }
             out += "## Verdicts at a glance\n\n" + t.rendered() + "\nDetails, numbers and rules: [Claims](#claims).\n\n"
         }
-        out += "## Conventions\n\n" + conventions + "\n\n"
+        out += "## Conventions\n\n" + conventions(context.options) + "\n\n"
         for section in ReportAnalysis.all.flatMap(\.sections) + [.claims] {
             guard let body = ReportMarkdown.body(section, env) else { continue }
             out += "## \(ReportMarkdown.heading(section, env))\n\n" + body

@@ -11,7 +11,7 @@ import Support
 ///
 /// Conventions (stated in every report): ΔW = (α/r)·B·A (rsLoRA α/√r), scaling included, W the frozen weight in
 /// (out, in) layout; φ on the RIGHT singular vectors of A; Table 7 value ‖UᵀWV‖_F with U, V the top-r singular
-/// vectors (as columns) of ΔW, W or a random Gaussian matrix of W's shape.
+/// vectors (as columns) of ΔW or W, beside the Monte-Carlo null of Haar-random U, V (`AnalysisEngine+Nulls`).
 public enum ReportBuilder {
     /// Reads every run folder of `runs`, computes the analyses `context.options` switches on and writes into
     /// `resultsDirectory` (= results/<spec>/) their CSVs (`ReportAnalysis.all`), `claims.csv`, `report-context.json`,
@@ -33,7 +33,7 @@ public enum ReportBuilder {
         let subjects = analyses.contains(where: \.needsAdapters) ? try AnalysisSubject.load(runs: finished, engine: engine) : []
         clock.lap("read adapters")
         let inputs = AnalysisInputs(options: options, scope: .spec, runs: runs, subjects: subjects,
-                                    plantedDirectory: plantedAdapterDirectory, engine: engine)
+                                    plantedDirectory: plantedAdapterDirectory, validationExamples: context.validationExamples, engine: engine)
         var data = try ReportAnalysis.compute(analyses, inputs, clock: &clock)
         let phi = PhiPanel.panels(data.similarity ?? []), overlap = OverlapPanel.panels(data.overlap ?? [])
         let claims = Claims.evaluate(data, phi: phi, overlap: overlap, options: options)
@@ -61,7 +61,8 @@ public enum ReportBuilder {
 
     // MARK: accuracy rows
 
-    static func accuracyRows(_ runs: [RunRecord]) -> [AccuracyRow] {
+    /// One row per run; `validationExamples` is the validation split's size (nil when unknown).
+    static func accuracyRows(_ runs: [RunRecord], validationExamples: Int?) -> [AccuracyRow] {
         let sorted = runs.sorted { a, b in
             if a.targetLabel != b.targetLabel { return ReportOrder.targetSetLess(a.targetLabel, b.targetLabel) }
             if a.rank != b.rank { return a.rank < b.rank }
@@ -78,7 +79,7 @@ public enum ReportBuilder {
                                trainableParams: run.trainableParameters, status: o.status.rawValue, steps: o.steps, metric: o.primaryMetric,
                                value: csvRoundedOptional(o.primaryValue), majorityBaseline: csvRoundedOptional(o.majorityBaseline),
                                alpha: csvRounded(run.alpha), scaling: csvRounded(run.scaling), trainSeconds: csvRounded(o.trainSeconds),
-                               extras: extras)
+                               validationExamples: o.status == .finished ? validationExamples : nil, extras: extras)
         }
     }
 

@@ -1,10 +1,10 @@
 /// `report-context.json`: the context with its `options` written RESOLVED, one flat object whose bounds are those
 /// the analyses used (`Spec+Analyses+Bounds`; an open bound is `Int.max`). The notebooks read it back to render
 /// sections exactly as `report.md` did. Keys: rankPairs, maxI, maxJ, seedSimilarityRank, seedMaxI, seedMaxJ,
-/// projectionLayers, projection, directionOverlap, spectra, accuracy, plantedRecovery, randomSeed.
+/// projectionLayers, projection, directionOverlap, spectra, accuracy, plantedRecovery, randomSeed, nullDraws.
 extension ReportContext {
     enum CodingKeys: String, CodingKey {
-        case specName, title, modelDescription, taskDescription, gridDescription, reference, options
+        case specName, title, modelDescription, taskDescription, gridDescription, reference, options, validationExamples
     }
 
     public init(from decoder: Decoder) throws {
@@ -14,7 +14,8 @@ extension ReportContext {
                   taskDescription: try c.decode(String.self, forKey: .taskDescription),
                   gridDescription: try c.decode(String.self, forKey: .gridDescription),
                   reference: try c.decodeIfPresent(PaperTable.self, forKey: .reference),
-                  options: try c.decode(ResolvedAnalyses.self, forKey: .options).spec)
+                  options: try c.decode(ResolvedAnalyses.self, forKey: .options).spec,
+                  validationExamples: try c.decodeIfPresent(Int.self, forKey: .validationExamples))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -26,6 +27,7 @@ extension ReportContext {
         try c.encode(gridDescription, forKey: .gridDescription)
         try c.encodeIfPresent(reference, forKey: .reference)
         try c.encode(ResolvedAnalyses(options), forKey: .options)
+        try c.encodeIfPresent(validationExamples, forKey: .validationExamples)
     }
 }
 
@@ -44,6 +46,7 @@ struct ResolvedAnalyses: Codable {
     var accuracy: Bool
     var plantedRecovery: Bool
     var randomSeed: UInt64
+    var nullDraws: Int
 
     init(_ a: AnalysesSpec) {
         rankPairs = a.rankPairs
@@ -59,6 +62,7 @@ struct ResolvedAnalyses: Codable {
         accuracy = a.accuracy
         plantedRecovery = a.plantedRecovery
         randomSeed = a.randomSeed
+        nullDraws = a.nullDraws
     }
 
     /// Back to the spec form: an unbounded `maxI`/`maxJ` is an open bound; no rank pairs and no bound is no Fig 3.
@@ -70,12 +74,30 @@ struct ResolvedAnalyses: Codable {
                             seedSimilarity: seedSimilarityRank.map { SeedSimilaritySpec(rank: $0, maxI: seedMaxI, maxJ: seedMaxJ) },
                             projection: projection ? ProjectionSpec(layer: projectionLayers?.first) : nil,
                             directionOverlap: directionOverlap, spectra: spectra, accuracy: accuracy,
-                            plantedRecovery: plantedRecovery, randomSeed: randomSeed)
+                            plantedRecovery: plantedRecovery, randomSeed: randomSeed, nullDraws: nullDraws)
     }
 
     enum CodingKeys: String, CodingKey {
         case rankPairs, maxI, maxJ, seedSimilarityRank, seedMaxI, seedMaxJ, projectionLayers, projection, directionOverlap
-        case spectra, accuracy, plantedRecovery, randomSeed
+        case spectra, accuracy, plantedRecovery, randomSeed, nullDraws
+    }
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        rankPairs = try c.decode([[Int]].self, forKey: .rankPairs)
+        maxI = try c.decode(Int.self, forKey: .maxI)
+        maxJ = try c.decode(Int.self, forKey: .maxJ)
+        seedSimilarityRank = try c.decodeIfPresent(Int.self, forKey: .seedSimilarityRank)
+        seedMaxI = try c.decodeIfPresent(Int.self, forKey: .seedMaxI)
+        seedMaxJ = try c.decodeIfPresent(Int.self, forKey: .seedMaxJ)
+        projectionLayers = try c.decodeIfPresent([Int].self, forKey: .projectionLayers)
+        projection = try c.decode(Bool.self, forKey: .projection)
+        directionOverlap = try c.decode(Bool.self, forKey: .directionOverlap)
+        spectra = try c.decode(Bool.self, forKey: .spectra)
+        accuracy = try c.decode(Bool.self, forKey: .accuracy)
+        plantedRecovery = try c.decode(Bool.self, forKey: .plantedRecovery)
+        randomSeed = try c.decode(UInt64.self, forKey: .randomSeed)
+        nullDraws = try c.decodeIfPresent(Int.self, forKey: .nullDraws) ?? AnalysesSpec.minimumNullDraws
     }
 
     /// Nil values are written as JSON null (as the report has always written them).
@@ -94,5 +116,6 @@ struct ResolvedAnalyses: Codable {
         try c.encode(accuracy, forKey: .accuracy)
         try c.encode(plantedRecovery, forKey: .plantedRecovery)
         try c.encode(randomSeed, forKey: .randomSeed)
+        try c.encode(nullDraws, forKey: .nullDraws)
     }
 }

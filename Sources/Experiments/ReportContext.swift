@@ -15,9 +15,12 @@ public struct ReportContext: Codable, Equatable, Sendable {
     public var reference: PaperTable?
     /// The analyses the report computed (`report-context.json` records them resolved: `ReportContext+Codable`).
     public var options: AnalysesSpec
+    /// Examples in the validation split (`task.json`): the n of an accuracy's binomial error. nil = unknown.
+    public var validationExamples: Int?
 
     public init(specName: String, title: String, modelDescription: String, taskDescription: String,
-                gridDescription: String, reference: PaperTable?, options: AnalysesSpec = AnalysesSpec()) {
+                gridDescription: String, reference: PaperTable?, options: AnalysesSpec = AnalysesSpec(),
+                validationExamples: Int? = nil) {
         self.specName = specName
         self.title = title
         self.modelDescription = modelDescription
@@ -25,5 +28,6 @@ public struct ReportContext: Codable, Equatable, Sendable {
         self.gridDescription = gridDescription
         self.reference = reference
         self.options = options
+        self.validationExamples = validationExamples
     }
 }

@@ -31,7 +31,8 @@ enum ReportFigures {
         }
     }
 
-    /// Fig 4: for each matrix at the middle layer, the first seed pair at the seed-similarity rank, beside the random panel.
+    /// Fig 4: for each matrix at the middle layer, the first seed pair at the seed-similarity rank, beside the random panel
+    /// (the mean φ grid of the Monte-Carlo null of that layer and matrix).
     static func fig4(_ phi: [PhiPanel]) -> [(String, String)] {
         guard let sel = ReportSelection.fig4Panels(phi), let layer = ReportOrder.middleLayer(sel.panels.compactMap(\.layer)) else { return [] }
         let at = sel.panels.filter { $0.layer == layer }
@@ -39,8 +40,8 @@ enum ReportFigures {
         return matrices.compactMap { m in
             guard let p = at.filter({ $0.matrix == m }).min(by: { ($0.runA, $0.runB) < ($1.runA, $1.runB) }) else { return nil }
             var panels = [HeatmapPanel(title: "ΔW_\(m): \(p.runA) vs \(p.runB)", values: p.grid)]
-            if let random = phi.first(where: { $0.comparison == .random && $0.ambient == p.ambient }) {
-                panels.append(HeatmapPanel(title: "random Gaussian \(random.rankA) × \(random.ambient)", values: random.grid))
+            if let random = p.nullMeanGrid {
+                panels.append(HeatmapPanel(title: "random subspaces (mean of the null's draws)", values: random))
             }
             let title = "φ between two seeds at r = \(p.rankA), ΔW_\(m), layer \(layer) (\(sel.targets)); random E[φ] = max(i, j)/\(p.ambient)"
             return (fig4Name(matrix: m, layer: layer), SVG.heatmaps(panels, title: title))
@@ -48,20 +49,20 @@ enum ReportFigures {
     }
 
     /// Fig 8 (App. H.3): for each matrix of the focus target set at the middle layer, one panel per rank (first seed)
-    /// with φ(top-i of W, top-j of ΔW), and the random-matrix panel.
+    /// with φ(top-i of W, top-j of ΔW), and the random panel: the null's mean grid at the largest rank.
     static func fig8(_ panels: [OverlapPanel]) -> [(String, String)] {
         guard let focus = Claims.overlapFocus(panels) else { return [] }
-        let learned = panels.filter { !$0.isRandom && $0.targets == focus.targets && $0.layer == focus.layer }
+        let learned = panels.filter { $0.targets == focus.targets && $0.layer == focus.layer }
         let matrices = Array(Set(learned.map(\.matrix))).sorted(by: ReportOrder.matrixLess)
         return matrices.map { m in
             let ofM = learned.filter { $0.matrix == m }
-            var hm: [HeatmapPanel] = Array(Set(ofM.map(\.rank))).sorted().compactMap { r in
-                let first = ofM.filter { $0.rank == r }.min { (SeedKey(initSeed: $0.seed, dataSeed: $0.dataSeed), $0.run)
+            let firsts: [OverlapPanel] = Array(Set(ofM.map(\.rank))).sorted().compactMap { r in
+                ofM.filter { $0.rank == r }.min { (SeedKey(initSeed: $0.seed, dataSeed: $0.dataSeed), $0.run)
                     < (SeedKey(initSeed: $1.seed, dataSeed: $1.dataSeed), $1.run) }
-                return first.map { HeatmapPanel(title: "ΔW_\(m), r = \(r)", values: $0.grid, rowLabel: "i (W)", columnLabel: "j (ΔW)") }
             }
-            if let random = panels.first(where: { $0.isRandom && $0.layer == focus.layer && $0.matrix == m }) {
-                hm.append(HeatmapPanel(title: "random matrix", values: random.grid, rowLabel: "i (W)", columnLabel: "j (random)"))
+            var hm = firsts.map { HeatmapPanel(title: "ΔW_\(m), r = \($0.rank)", values: $0.grid, rowLabel: "i (W)", columnLabel: "j (ΔW)") }
+            if let random = firsts.last?.nullMeanGrid {
+                hm.append(HeatmapPanel(title: "random subspaces (null mean)", values: random, rowLabel: "i (W)", columnLabel: "j (random)"))
             }
             let title = "φ(top-i of W_\(m), top-j of ΔW_\(m)), layer \(focus.layer) (\(focus.targets)); random E[φ] = max(i, j)/\(ofM.first?.ambient ?? 0)"
             return (fig8Name(matrix: m), SVG.heatmaps(hm, title: title))

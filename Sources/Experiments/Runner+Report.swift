@@ -34,7 +34,15 @@ extension ExperimentRunner {
         let grid = "\(sets); \(alpha)\(spec.lora.rsLoRA ? " (rsLoRA: scaling α/√r)" : " (scaling α/r)"), \(spec.lora.initialization.rawValue) init; "
             + "\(length), batch \(t.batchSize), AdamW lr \(t.learningRate) (\(t.schedule.rawValue), warm-up \(t.warmupFraction)), weight decay \(t.weightDecay); seeds: \(seeds); \(plan.runs.count) runs"
         return ReportContext(specName: spec.name, title: spec.title, modelDescription: modelDescription, taskDescription: task,
-                             gridDescription: grid, reference: spec.reference, options: spec.analyses)
+                             gridDescription: grid, reference: spec.reference, options: spec.analyses,
+                             validationExamples: recordedValidationExamples())
+    }
+
+    /// The validation split's size from `task.json` (written when the task was built), or nil.
+    func recordedValidationExamples() -> Int? {
+        guard let data = FileManager.default.contents(atPath: specDirectory.appendingPathComponent("task.json").path),
+              let summary = try? JSONDecoder().decode(TaskSummary.self, from: data) else { return nil }
+        return summary.splits.first { $0.split == "validation" }?.examples
     }
 
     /// Records of the selected runs that have finished (cached), in plan order; runs without results are left out.

@@ -4,7 +4,7 @@
 ///
 /// JSON (defaults shown): `{"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
 /// "directionOverlap": false, "spectra": false, "accuracy": true, "plantedRecovery": <task is planted-rank>,
-/// "randomSeed": 0}`. The defaults are the spec's: an analysis runs only when the spec asks for it (accuracy
+/// "randomSeed": 0, "nullDraws": 200}`. The defaults are the spec's: an analysis runs only when the spec asks for it (accuracy
 /// aside). The three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
 /// `plantedRecovery` needs task kind `planted-rank`. Analyses never affect training, so they never change run ids.
 /// `ReportAnalysis.all` lists what each analysis computes and writes.
@@ -23,12 +23,19 @@ public struct AnalysesSpec: SpecSection {
     public var accuracy: Bool
     /// Recovery of the planted ΔW (task kind planted-rank).
     public var plantedRecovery: Bool
-    /// Seed of every random baseline (`SeededGenerator` streams named per analysis).
+    /// Seed of every random baseline (`SeededGenerator` streams named per analysis, layer, matrix and rank).
     public var randomSeed: UInt64
+    /// Draws of every Monte-Carlo null (≥ `minimumNullDraws`): random directions of Table 7, random subspaces of
+    /// Fig 3, Fig 4 and App. H.3, fresh for each (layer, matrix, rank).
+    public var nullDraws: Int
+
+    /// The fewest null draws a spec may ask for: with 200 draws the 2.5 % and 97.5 % quantiles rest on 5 draws each.
+    public static let minimumNullDraws = 200
 
     public init(subspaceSimilarity: SubspaceSimilaritySpec? = nil, seedSimilarity: SeedSimilaritySpec? = nil,
                 projection: ProjectionSpec? = nil, directionOverlap: Bool = false, spectra: Bool = false,
-                accuracy: Bool = true, plantedRecovery: Bool = false, randomSeed: UInt64 = 0) {
+                accuracy: Bool = true, plantedRecovery: Bool = false, randomSeed: UInt64 = 0,
+                nullDraws: Int = AnalysesSpec.minimumNullDraws) {
         self.subspaceSimilarity = subspaceSimilarity
         self.seedSimilarity = seedSimilarity
         self.projection = projection
@@ -37,6 +44,7 @@ public struct AnalysesSpec: SpecSection {
         self.accuracy = accuracy
         self.plantedRecovery = plantedRecovery
         self.randomSeed = randomSeed
+        self.nullDraws = nullDraws
     }
 
     /// The defaults for a task kind (`plantedRecovery` on for planted-rank).

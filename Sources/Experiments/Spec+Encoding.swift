@@ -129,6 +129,7 @@ extension AnalysesSpec {
             JSONMember("accuracy", .bool(accuracy)),
             JSONMember("plantedRecovery", .bool(plantedRecovery)),
             JSONMember("randomSeed", .uint(randomSeed)),
+            JSONMember("nullDraws", .int(nullDraws)),
         ])
     }
 }

@@ -27,7 +27,8 @@ import LoRA
 ///   "seeds":    {"data": [1], "init": [1], "extra": []},
 ///   "analyses": {"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
 ///                "directionOverlap": false, "spectra": false, "accuracy": true,
-///                "plantedRecovery": <true for task kind planted-rank, else false>, "randomSeed": 0},
+///                "plantedRecovery": <true for task kind planted-rank, else false>, "randomSeed": 0,
+///                "nullDraws": 200},
 ///   "reference": null                 // "table5" | "table6" | "table7"
 /// }
 /// ```
