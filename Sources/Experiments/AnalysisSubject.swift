@@ -17,13 +17,16 @@ final class AdapterFactors {
     let a: Matrix<Double>
     let b: Matrix<Double>
     let scaling: Double
+    /// The LoRA settings the adapter file records (rank, α, initialisation scheme and std), for regenerating A₀.
+    let parameters: LoRAParameters?
     private var aRightCache: Matrix<Double>?
     private var deltaCache: SingularBasis?
 
-    init(a: Matrix<Double>, b: Matrix<Double>, scaling: Double) {
+    init(a: Matrix<Double>, b: Matrix<Double>, scaling: Double, parameters: LoRAParameters? = nil) {
         self.a = a
         self.b = b
         self.scaling = scaling
+        self.parameters = parameters
     }
 
     /// RIGHT singular vectors of A as columns (in × min(r, in)): the directions φ compares (Sec 7.2).
@@ -102,7 +105,8 @@ final class AnalysisSubject {
         var factors: [AdapterKey: AdapterFactors] = [:]
         for ad in adapters {
             factors[AdapterKey(layer: ad.layer, target: ad.target)] =
-                AdapterFactors(a: ad.a.value.converted(to: Double.self), b: ad.b.value.converted(to: Double.self), scaling: scaling)
+                AdapterFactors(a: ad.a.value.converted(to: Double.self), b: ad.b.value.converted(to: Double.self), scaling: scaling,
+                               parameters: ad.parameters)
         }
         return AnalysisSubject(id: id, label: label, targets: targets ?? foundLabel, rank: config.r,
                                initSeed: initSeed ?? config.harness?.initSeed, dataSeed: dataSeed ?? config.harness?.dataSeed,
@@ -156,5 +160,16 @@ extension AnalysisSubject {
             subjects.append(subject)
         }
         return subjects.sorted(by: ReportOrder.subjectLess)
+    }
+}
+
+extension AnalysisSubject {
+    /// A₀, the A this adapter started from, regenerated exactly as training drew it: `LoRAAdapter(…, initSeed:)` draws A
+    /// from `SeededGenerator(seed: initSeed, stream: "lora/<layer>/<target>/r<rank>")` with the scheme and std the adapter
+    /// file records (`init_lora_weights`, `lora_harness.gaussian_std`). nil without a recorded init seed.
+    func initialA(_ key: AdapterKey) -> Matrix<Double>? {
+        guard let seed = initSeed, let f = factors[key], let p = f.parameters else { return nil }
+        return LoRAAdapter(target: key.target, layer: key.layer, inFeatures: f.a.cols, outFeatures: f.b.rows, parameters: p,
+                           initSeed: seed).a.value.converted(to: Double.self)
     }
 }

@@ -58,8 +58,8 @@ struct ReportAnalysis {
     let figures: (SectionEnvironment) -> [(name: String, svg: String)]
 
     /// Every analysis, in report order.
-    static let all: [ReportAnalysis] = [.accuracy, .subspaceSimilarity, .projection, .directionOverlap, .spectra, .plantedRecovery,
-                                        .nullDistributions]
+    static let all: [ReportAnalysis] = [.accuracy, .subspaceSimilarity, .projection, .directionOverlap, .spectra,
+                                        .learningDiagnostics, .plantedRecovery, .nullDistributions]
 
     /// An analysis whose rows live in `data[keyPath: rows]`, written by `encode` and read back by `decode`.
     static func make<Row>(key: String, file: String, rows: WritableKeyPath<ReportData, [Row]?>, sections: [ReportSection],

@@ -1,7 +1,8 @@
 /// `report-context.json`: the context with its `options` written RESOLVED, one flat object whose bounds are those
 /// the analyses used (`Spec+Analyses+Bounds`; an open bound is `Int.max`). The notebooks read it back to render
 /// sections exactly as `report.md` did. Keys: rankPairs, maxI, maxJ, seedSimilarityRank, seedMaxI, seedMaxJ,
-/// projectionLayers, projection, directionOverlap, spectra, accuracy, plantedRecovery, randomSeed, nullDraws.
+/// projectionLayers, projection, directionOverlap, spectra, accuracy, learningDiagnostics, plantedRecovery, randomSeed,
+/// nullDraws.
 extension ReportContext {
     enum CodingKeys: String, CodingKey {
         case specName, title, modelDescription, taskDescription, gridDescription, reference, options, validationExamples
@@ -44,6 +45,7 @@ struct ResolvedAnalyses: Codable {
     var directionOverlap: Bool
     var spectra: Bool
     var accuracy: Bool
+    var learningDiagnostics: Bool
     var plantedRecovery: Bool
     var randomSeed: UInt64
     var nullDraws: Int
@@ -60,6 +62,7 @@ struct ResolvedAnalyses: Codable {
         directionOverlap = a.directionOverlap
         spectra = a.spectra
         accuracy = a.accuracy
+        learningDiagnostics = a.learningDiagnostics
         plantedRecovery = a.plantedRecovery
         randomSeed = a.randomSeed
         nullDraws = a.nullDraws
@@ -74,12 +77,13 @@ struct ResolvedAnalyses: Codable {
                             seedSimilarity: seedSimilarityRank.map { SeedSimilaritySpec(rank: $0, maxI: seedMaxI, maxJ: seedMaxJ) },
                             projection: projection ? ProjectionSpec(layer: projectionLayers?.first) : nil,
                             directionOverlap: directionOverlap, spectra: spectra, accuracy: accuracy,
+                            learningDiagnostics: learningDiagnostics,
                             plantedRecovery: plantedRecovery, randomSeed: randomSeed, nullDraws: nullDraws)
     }
 
     enum CodingKeys: String, CodingKey {
         case rankPairs, maxI, maxJ, seedSimilarityRank, seedMaxI, seedMaxJ, projectionLayers, projection, directionOverlap
-        case spectra, accuracy, plantedRecovery, randomSeed, nullDraws
+        case spectra, accuracy, learningDiagnostics, plantedRecovery, randomSeed, nullDraws
     }
 
     init(from decoder: Decoder) throws {
@@ -95,6 +99,7 @@ struct ResolvedAnalyses: Codable {
         directionOverlap = try c.decode(Bool.self, forKey: .directionOverlap)
         spectra = try c.decode(Bool.self, forKey: .spectra)
         accuracy = try c.decode(Bool.self, forKey: .accuracy)
+        learningDiagnostics = try c.decodeIfPresent(Bool.self, forKey: .learningDiagnostics) ?? true
         plantedRecovery = try c.decode(Bool.self, forKey: .plantedRecovery)
         randomSeed = try c.decode(UInt64.self, forKey: .randomSeed)
         nullDraws = try c.decodeIfPresent(Int.self, forKey: .nullDraws) ?? AnalysesSpec.minimumNullDraws
@@ -114,6 +119,7 @@ struct ResolvedAnalyses: Codable {
         try c.encode(directionOverlap, forKey: .directionOverlap)
         try c.encode(spectra, forKey: .spectra)
         try c.encode(accuracy, forKey: .accuracy)
+        try c.encode(learningDiagnostics, forKey: .learningDiagnostics)
         try c.encode(plantedRecovery, forKey: .plantedRecovery)
         try c.encode(randomSeed, forKey: .randomSeed)
         try c.encode(nullDraws, forKey: .nullDraws)

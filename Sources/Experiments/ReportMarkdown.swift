@@ -4,7 +4,7 @@ import Foundation
 /// The generated sections of `report.md`, also used for the marked sections of `notebooks-md/*.md`.
 /// Raw values are the marker names (`<!-- BEGIN GENERATED: table6 source=results/qv-rank -->`).
 public enum ReportSection: String, CaseIterable, Sendable {
-    case table6, table5, accuracy, fig3, fig4, table7, overlap, spectra, planted, claims
+    case table6, table5, accuracy, fig3, fig4, table7, overlap, spectra, learning, planted, claims
 
     /// The heading report.md gives the section.
     var heading: String {
@@ -17,6 +17,7 @@ public enum ReportSection: String, CaseIterable, Sendable {
         case .table7: return "Table 7: how ΔW relates to W"
         case .overlap: return "App. H.3 / Fig 8: top directions of W vs ΔW"
         case .spectra: return "Spectra of ΔW"
+        case .learning: return "What training changed: A against its initialisation"
         case .planted: return "Planted-rank recovery"
         case .claims: return "Claims"
         }
@@ -104,6 +105,7 @@ enum ReportMarkdown {
         case .table7: return table7(env)
         case .overlap: return overlap(env)
         case .spectra: return spectra(env)
+        case .learning: return learning(env)
         case .planted: return planted(env)
         case .claims: return claims(env)
         }

@@ -10,6 +10,7 @@ public enum ReportFiles {
     public static let spectra = "spectra.csv"
     public static let planted = "planted_recovery.csv"
     public static let nulls = "null_distributions.csv"
+    public static let learning = "learning_diagnostics.csv"
     public static let claims = "claims.csv"
     public static let report = "report.md"
     public static let context = "report-context.json"
@@ -183,6 +184,7 @@ struct ReportData: Equatable, Sendable {
     var spectra: [SpectrumRow]?
     var planted: [PlantedRow]?
     var nulls: [NullRow]?
+    var learning: [LearningRow]?
     var claims: [ClaimResult]?
 }
 

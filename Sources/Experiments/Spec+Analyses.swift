@@ -3,9 +3,9 @@
 /// (`experiment analyze`, which sets its own values explicitly).
 ///
 /// JSON (defaults shown): `{"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
-/// "directionOverlap": false, "spectra": false, "accuracy": true, "plantedRecovery": <task is planted-rank>,
-/// "randomSeed": 0, "nullDraws": 200}`. The defaults are the spec's: an analysis runs only when the spec asks for it (accuracy
-/// aside). The three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
+/// "directionOverlap": false, "spectra": false, "accuracy": true, "learningDiagnostics": true,
+/// "plantedRecovery": <task is planted-rank>, "randomSeed": 0, "nullDraws": 200}`. The defaults are the spec's: an
+/// analysis runs only when the spec asks for it, except the cheap per-run ones (accuracy, learning diagnostics). The three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
 /// `plantedRecovery` needs task kind `planted-rank`. Analyses never affect training, so they never change run ids.
 /// `ReportAnalysis.all` lists what each analysis computes and writes.
 public struct AnalysesSpec: SpecSection {
@@ -21,6 +21,8 @@ public struct AnalysesSpec: SpecSection {
     public var spectra: Bool
     /// Validation accuracy per run (Tables 5 and 6).
     public var accuracy: Bool
+    /// How far each A moved from its initialisation (`InitialisationDiagnostics`).
+    public var learningDiagnostics: Bool
     /// Recovery of the planted ΔW (task kind planted-rank).
     public var plantedRecovery: Bool
     /// Seed of every random baseline (`SeededGenerator` streams named per analysis, layer, matrix and rank).
@@ -34,7 +36,7 @@ public struct AnalysesSpec: SpecSection {
 
     public init(subspaceSimilarity: SubspaceSimilaritySpec? = nil, seedSimilarity: SeedSimilaritySpec? = nil,
                 projection: ProjectionSpec? = nil, directionOverlap: Bool = false, spectra: Bool = false,
-                accuracy: Bool = true, plantedRecovery: Bool = false, randomSeed: UInt64 = 0,
+                accuracy: Bool = true, learningDiagnostics: Bool = true, plantedRecovery: Bool = false, randomSeed: UInt64 = 0,
                 nullDraws: Int = AnalysesSpec.minimumNullDraws) {
         self.subspaceSimilarity = subspaceSimilarity
         self.seedSimilarity = seedSimilarity
@@ -42,6 +44,7 @@ public struct AnalysesSpec: SpecSection {
         self.directionOverlap = directionOverlap
         self.spectra = spectra
         self.accuracy = accuracy
+        self.learningDiagnostics = learningDiagnostics
         self.plantedRecovery = plantedRecovery
         self.randomSeed = randomSeed
         self.nullDraws = nullDraws

@@ -26,7 +26,7 @@ import LoRA
 ///                "evalEvery": null, "checkpointEvery": null},
 ///   "seeds":    {"data": [1], "init": [1], "extra": []},
 ///   "analyses": {"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
-///                "directionOverlap": false, "spectra": false, "accuracy": true,
+///                "directionOverlap": false, "spectra": false, "accuracy": true, "learningDiagnostics": true,
 ///                "plantedRecovery": <true for task kind planted-rank, else false>, "randomSeed": 0,
 ///                "nullDraws": 200},
 ///   "reference": null                 // "table5" | "table6" | "table7"

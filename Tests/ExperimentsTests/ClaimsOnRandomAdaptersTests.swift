@@ -82,6 +82,18 @@ final class ClaimsOnRandomAdaptersTests: XCTestCase {
             let (summary, runs) = try Self.report(kind, in: root)
             assertNoneHold(summary.claims, "\(kind) report")
             XCTAssertEqual(summary.claims[2].verdict, .doesNotHold, "\(kind): \(summary.claims[2].ours)")
+            // The learning diagnostics see it: A at its init is A₀ regenerated exactly; a random A is unrelated to A₀.
+            let learning = try XCTUnwrap(try ReportData.load(from: root.appendingPathComponent("results/random")).learning)
+            XCTAssertEqual(learning.count, Self.ranks.count * Self.seeds.count * Self.layers * 2)
+            for row in learning {
+                if kind == .initialisation {
+                    XCTAssertEqual(row.relativeChange, 0, "\(row)")
+                    XCTAssertEqual(row.cosine, 1, accuracy: 1e-9)
+                    XCTAssertEqual(row.aboveEdge, 0)
+                } else {
+                    XCTAssertLessThan(abs(row.cosine), 0.5, "\(row)")
+                }
+            }
             // The same adapters through `experiment analyze` (pairs of every rank and seed, no run records).
             let picked = runs.filter { [4, 16].contains($0.rank) }.map(\.adapterDirectory)
             let analyzed = try AdapterAnalysis.analyze(adapterDirectories: picked, baseWeights: { Self.baseWeight(layer: $0, target: $1) },
