@@ -75,26 +75,31 @@ extension AnalysisEngine {
         return PhiNullKey(analysis: "similarity", layer: key.layer, matrix: key.target.rawValue, ranks: ranks, ambient: k, maxI: ni, maxJ: nj)
     }
 
-    /// Every pair's φ grid rows, with each cell placed in its Monte-Carlo null (computed in parallel first).
+    /// Every pair's φ grid rows on each basis (A, A − A₀ where both init seeds are known, ΔW), with each cell placed
+    /// in its Monte-Carlo null (computed in parallel first; the three bases share it, their grids having the same
+    /// dimensions and the same law under the null).
     func similarityRows(_ pairs: [SimilarityPair]) throws -> [SimilarityRow] {
         var keys = Set<PhiNullKey>()
         for p in pairs { for key in p.x.keys { if let k = similarityNullKey(p, key) { keys.insert(k) } } }
         let nulls = try phiNulls(keys)
         var rows: [SimilarityRow] = []
-        for p in pairs {
-            for key in p.x.keys {
-                guard let nullKey = similarityNullKey(p, key) else { continue }
-                rows += try similarityRows(p, key, null: nulls[nullKey]!)
+        for basis in SimilarityBasis.allCases {
+            for p in pairs {
+                for key in p.x.keys {
+                    guard let nullKey = similarityNullKey(p, key) else { continue }
+                    rows += try similarityRows(p, key, basis: basis, null: nulls[nullKey]!)
+                }
             }
         }
         return rows
     }
 
-    /// One pair's φ grid at one (layer, matrix), i ≤ null.maxI, j ≤ null.maxJ.
-    private func similarityRows(_ p: SimilarityPair, _ key: AdapterKey, null: PhiNullSample) throws -> [SimilarityRow] {
-        let ux = try wrap(p.x, key) { try p.x.factors[key]!.aRight() }
-        let uy = try wrap(p.y, key) { try p.y.factors[key]!.aRight() }
+    /// One pair's φ grid at one (layer, matrix) on one basis, i ≤ null.maxI, j ≤ null.maxJ (none when a side lacks it).
+    private func similarityRows(_ p: SimilarityPair, _ key: AdapterKey, basis: SimilarityBasis, null: PhiNullSample) throws -> [SimilarityRow] {
+        guard let ux = try wrap(p.x, key, { try p.x.rightBasis(basis, key) }),
+              let uy = try wrap(p.y, key, { try p.y.rightBasis(basis, key) }) else { return [] }
         let (ni, nj, k) = (null.maxI, null.maxJ, null.ambient)
+        guard ux.cols >= ni, uy.cols >= nj else { return [] }
         let grid = SubspaceSimilarity.phiGrid(ux, uy, maxI: ni, maxJ: nj)
         var rows: [SimilarityRow] = []
         rows.reserveCapacity(ni * nj)
@@ -104,7 +109,7 @@ extension AnalysisEngine {
                 rows.append(SimilarityRow(layer: key.layer, matrix: key.target.rawValue, runA: p.x.label, runB: p.y.label, i: i, j: j,
                                           phi: csvRounded(phi), expectedRandom: expectedRandom(i, j, ambient: k),
                                           comparison: p.comparison, targets: p.x.targets, rankA: p.x.rank, rankB: p.y.rank,
-                                          ambient: k, null: CellNull(null, i, j, observed: phi)))
+                                          ambient: k, null: CellNull(null, i, j, observed: phi), basis: basis))
             }
         }
         return rows

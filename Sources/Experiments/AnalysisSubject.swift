@@ -21,6 +21,7 @@ final class AdapterFactors {
     let parameters: LoRAParameters?
     private var aRightCache: Matrix<Double>?
     private var deltaCache: SingularBasis?
+    private var learnedRightCache: Matrix<Double>?
 
     init(a: Matrix<Double>, b: Matrix<Double>, scaling: Double, parameters: LoRAParameters? = nil) {
         self.a = a
@@ -34,6 +35,14 @@ final class AdapterFactors {
         if let c = aRightCache { return c }
         let v = try SubspaceSimilarity.rightSingularBasis(of: a)
         aRightCache = v
+        return v
+    }
+
+    /// RIGHT singular vectors of A − A₀ (what training added to A) as columns, given A₀.
+    func learnedRight(initial a0: Matrix<Double>) throws -> Matrix<Double> {
+        if let c = learnedRightCache { return c }
+        let v = try SubspaceSimilarity.rightSingularBasis(of: a - a0)
+        learnedRightCache = v
         return v
     }
 
@@ -171,5 +180,18 @@ extension AnalysisSubject {
         guard let seed = initSeed, let f = factors[key], let p = f.parameters else { return nil }
         return LoRAAdapter(target: key.target, layer: key.layer, inFeatures: f.a.cols, outFeatures: f.b.rows, parameters: p,
                            initSeed: seed).a.value.converted(to: Double.self)
+    }
+}
+
+extension AnalysisSubject {
+    /// The input-space directions φ compares at (layer, matrix), as columns ordered by singular value: the right
+    /// singular vectors of A (Sec 7.2's definition), of A − A₀ (nil without a recorded init seed), or of ΔW.
+    func rightBasis(_ basis: SimilarityBasis, _ key: AdapterKey) throws -> Matrix<Double>? {
+        guard let f = factors[key] else { return nil }
+        switch basis {
+        case .a: return try f.aRight()
+        case .learned: return try initialA(key).map { try f.learnedRight(initial: $0) }
+        case .deltaW: return try f.delta().right
+        }
     }
 }

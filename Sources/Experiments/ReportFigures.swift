@@ -14,7 +14,14 @@ enum ReportFigures {
         Array(grid.prefix(rows)).map { Array($0.prefix(cols)) }
     }
 
-    /// Fig 3: for each matrix at the middle layer, the first seed pair's φ(A_small, A_large): full and zoomed (i, j ≤ 8).
+    /// The same pair's panel on another basis (A − A₀, ΔW), if the data have it.
+    static func sameGrid(_ phi: [PhiPanel], as p: PhiPanel, basis: SimilarityBasis) -> PhiPanel? {
+        phi.first { $0.basis == basis && $0.comparison == p.comparison && $0.targets == p.targets && $0.layer == p.layer
+            && $0.matrix == p.matrix && $0.runA == p.runA && $0.runB == p.runB }
+    }
+
+    /// Fig 3: for each matrix at the middle layer, the first seed pair's φ(A_small, A_large): full and zoomed (i, j ≤ 8),
+    /// then zoomed on A − A₀ and on ΔW's right singular vectors, side by side.
     static func fig3(_ phi: [PhiPanel]) -> [(String, String)] {
         guard let sel = ReportSelection.fig3Panels(phi), let layer = ReportOrder.middleLayer(sel.panels.compactMap(\.layer)) else { return [] }
         let at = sel.panels.filter { $0.layer == layer }
@@ -26,20 +33,28 @@ enum ReportFigures {
             if zj < p.maxJ || zi < p.maxI {
                 panels.append(HeatmapPanel(title: "zoomed: i ≤ \(zi), j ≤ \(zj)", values: crop(p.grid, rows: zi, cols: zj)))
             }
+            for basis in [SimilarityBasis.learned, .deltaW] {
+                guard let q = sameGrid(phi, as: p, basis: basis) else { continue }
+                panels.append(HeatmapPanel(title: "on \(basis.label): i ≤ \(zi), j ≤ \(zj)", values: crop(q.grid, rows: zi, cols: zj)))
+            }
             let title = "φ(A_r=\(sel.pair[0]), A_r=\(sel.pair[1]), i, j) for ΔW_\(m), layer \(layer) (\(sel.targets)); random E[φ] = max(i, j)/\(p.ambient)"
             return (fig3Name(matrix: m, layer: layer), SVG.heatmaps(panels, title: title))
         }
     }
 
-    /// Fig 4: for each matrix at the middle layer, the first seed pair at the seed-similarity rank, beside the random panel
-    /// (the mean φ grid of the Monte-Carlo null of that layer and matrix).
+    /// Fig 4: for each matrix at the middle layer, the first seed pair at the seed-similarity rank, on A, on A − A₀ and on
+    /// ΔW, beside the random panel (the mean φ grid of the Monte-Carlo null of that layer and matrix).
     static func fig4(_ phi: [PhiPanel]) -> [(String, String)] {
         guard let sel = ReportSelection.fig4Panels(phi), let layer = ReportOrder.middleLayer(sel.panels.compactMap(\.layer)) else { return [] }
         let at = sel.panels.filter { $0.layer == layer }
         let matrices = Array(Set(at.map(\.matrix))).sorted(by: ReportOrder.matrixLess)
         return matrices.compactMap { m in
             guard let p = at.filter({ $0.matrix == m }).min(by: { ($0.runA, $0.runB) < ($1.runA, $1.runB) }) else { return nil }
-            var panels = [HeatmapPanel(title: "ΔW_\(m): \(p.runA) vs \(p.runB)", values: p.grid)]
+            var panels = [HeatmapPanel(title: "ΔW_\(m): \(p.runA) vs \(p.runB), on A", values: p.grid)]
+            for basis in [SimilarityBasis.learned, .deltaW] {
+                guard let q = sameGrid(phi, as: p, basis: basis) else { continue }
+                panels.append(HeatmapPanel(title: "on \(basis.label)", values: q.grid))
+            }
             if let random = p.nullMeanGrid {
                 panels.append(HeatmapPanel(title: "random subspaces (mean of the null's draws)", values: random))
             }

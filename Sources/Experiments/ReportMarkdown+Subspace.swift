@@ -33,7 +33,25 @@ extension ReportMarkdown {
             } + [ambient > 0 ? f3(1 / Double(ambient)) : dash])
         }
         out += table.rendered()
-        return out + fig3Diagonal(fig3.panels.filter { $0.layer == middle }, matrices: matrices)
+        out += fig3Diagonal(fig3.panels.filter { $0.layer == middle }, matrices: matrices)
+        let bases = SimilarityBasis.allCases.compactMap { b in ReportSelection.fig3Panels(env.phi, basis: b).map { (b, $0.panels) } }
+        return out + basisTable(bases, layers: layers, middle: middle, matrices: matrices, statistic: "φ(1,1)") { $0.phi(1, 1) }
+    }
+
+    /// The same statistic per layer on each basis φ was computed on (A, A − A₀, ΔW), mean over seed pairs.
+    static func basisTable(_ bases: [(SimilarityBasis, [PhiPanel])], layers: [Int], middle: Int, matrices: [String], statistic: String,
+                           _ value: (PhiPanel) -> Double?) -> String {
+        guard bases.count > 1 else { return "" }
+        let columns = matrices.flatMap { m in bases.map { (m, $0.0, $0.1) } }
+        var t = MarkdownTable(header: ["Layer"] + columns.map { "\($0.0): on \($0.1.label)" }, alignments: [.left] + columns.map { _ in .right })
+        for l in layers {
+            t.append([l == middle ? "\(l) (middle)" : String(l)] + columns.map { c in
+                phiCell(SeedSummary(c.2.filter { $0.layer == l && $0.matrix == c.0 }.compactMap(value)))
+            })
+        }
+        return "\n\(statistic) on the right singular vectors of A (the paper's definition, above), of A − A₀ (what training added "
+            + "to A; A₀ regenerated from the recorded init seeds) and of ΔW, per layer (mean ± std over seed pairs); the null is "
+            + "the same for the three:\n\n" + t.rendered()
     }
 
     /// φ(i, i) at the middle layer: how fast the shared subspace fades, beside the null's mean.
@@ -78,6 +96,8 @@ extension ReportMarkdown {
             }
             table.append(row)
         }
+        let bases = SimilarityBasis.allCases.compactMap { b in ReportSelection.fig4Panels(env.phi, basis: b).map { (b, $0.panels) } }
         return out + "\n" + table.rendered()
+            + basisTable(bases, layers: layers, middle: middle, matrices: matrices, statistic: "D (k ≤ \(K))") { $0.diagonalMean(K) }
     }
 }

@@ -29,9 +29,26 @@ enum SimilarityComparison: String, Sendable {
     case seed
 }
 
+/// Whose right singular vectors φ compares (column `basis` of `subspace_similarity.csv`): A, as Sec 7.2 defines Figs 3
+/// and 4 (and the claims read); A − A₀, what training added to A (A₀ regenerated from the recorded init seed); ΔW's.
+enum SimilarityBasis: String, CaseIterable, Sendable {
+    case a = "a"
+    case learned = "a_minus_a0"
+    case deltaW = "delta_w"
+
+    /// As the report writes it.
+    var label: String {
+        switch self {
+        case .a: return "A"
+        case .learned: return "A − A₀"
+        case .deltaW: return "ΔW"
+        }
+    }
+}
+
 /// One cell of a φ grid (Sec 7.2, Eq. 4), `subspace_similarity.csv`:
 /// `layer,matrix,run_a,run_b,i,j,phi,expected_random,comparison,targets,rank_a,rank_b,ambient_dim,`
-/// `null_mean,null_lo,null_hi,null_quantile`.
+/// `null_mean,null_lo,null_hi,null_quantile,basis`.
 /// i indexes the top directions of run_a's A, j those of run_b's A; expected_random = max(i, j)/ambient_dim; the null
 /// columns describe φ(i, j) between random subspaces (the mean, the central 95 % band and the mid-rank quantile of
 /// `phi` among `nullDraws` draws for this layer, matrix and ranks — Fig 4's random panel is their mean).
@@ -50,9 +67,10 @@ struct SimilarityRow: Equatable, Sendable {
     var rankB: Int
     var ambient: Int
     var null: CellNull?
+    var basis: SimilarityBasis = .a
 
     static let header = ["layer", "matrix", "run_a", "run_b", "i", "j", "phi", "expected_random", "comparison", "targets",
-                         "rank_a", "rank_b", "ambient_dim"] + CellNull.header
+                         "rank_a", "rank_b", "ambient_dim"] + CellNull.header + ["basis"]
 }
 
 /// One row of Table 7 (Sec 7.3), `weight_projection.csv`:
@@ -241,7 +259,7 @@ enum ReportCSVEncoder {
         for r in rows {
             out.append([ReportNumber.int(r.layer), r.matrix, r.runA, r.runB, String(r.i), String(r.j), ReportNumber.csv(r.phi),
                         expected.csv(r.expectedRandom), r.comparison.rawValue, r.targets, String(r.rankA), String(r.rankB),
-                        String(r.ambient)] + CellNull.cells(r.null))
+                        String(r.ambient)] + CellNull.cells(r.null) + [r.basis.rawValue])
         }
         return out.text
     }
@@ -338,6 +356,12 @@ enum ReportCSVDecoder {
         return v
     }
 
+    private static func basis(_ r: CSVDocument.Row) throws -> SimilarityBasis {
+        guard let s = r.optionalString("basis") else { return .a }
+        guard let b = SimilarityBasis(rawValue: s) else { throw r.error("basis", "'\(s)' is not a, a_minus_a0 or delta_w") }
+        return b
+    }
+
     static func similarity(_ d: CSVDocument) throws -> [SimilarityRow] {
         try d.require(SimilarityRow.header)
         return try (0..<d.rows.count).map { n in
@@ -349,7 +373,7 @@ enum ReportCSVDecoder {
                                  runB: r.string("run_b"), i: try r.int("i"), j: try r.int("j"), phi: try r.double("phi"),
                                  expectedRandom: try r.double("expected_random"), comparison: comparison, targets: r.string("targets"),
                                  rankA: try r.int("rank_a"), rankB: try r.int("rank_b"), ambient: try r.int("ambient_dim"),
-                                 null: try CellNull.read(r))
+                                 null: try CellNull.read(r), basis: try basis(r))
         }
     }
 

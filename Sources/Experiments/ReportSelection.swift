@@ -12,6 +12,8 @@ struct PhiPanel {
     var rankA: Int
     var rankB: Int
     var ambient: Int
+    /// Whose right singular vectors were compared (A for the paper's Figs 3, 4 and the claims).
+    var basis: SimilarityBasis
     /// grid[i-1][j-1]; NaN where a cell is missing.
     var grid: [[Double]]
     /// The cells' Monte-Carlo nulls (nil where a row has none).
@@ -47,12 +49,14 @@ struct PhiPanel {
 
     /// Panels in order of first appearance.
     static func panels(_ rows: [SimilarityRow]) -> [PhiPanel] {
-        struct Key: Hashable { var c: String, t: String, l: Int?, m: String, a: String, b: String }
-        let groups = cellGrids(rows, key: { Key(c: $0.comparison.rawValue, t: $0.targets, l: $0.layer, m: $0.matrix, a: $0.runA, b: $0.runB) },
+        struct Key: Hashable { var c: String, t: String, l: Int?, m: String, a: String, b: String, basis: SimilarityBasis }
+        let groups = cellGrids(rows, key: { Key(c: $0.comparison.rawValue, t: $0.targets, l: $0.layer, m: $0.matrix, a: $0.runA, b: $0.runB,
+                                                basis: $0.basis) },
                                i: \.i, j: \.j, empty: (Double.nan, nil as CellNull?), cell: { ($0.phi, $0.null) })
         return groups.map { f, grid in
             PhiPanel(comparison: f.comparison, targets: f.targets, layer: f.layer, matrix: f.matrix, runA: f.runA, runB: f.runB,
-                     rankA: f.rankA, rankB: f.rankB, ambient: f.ambient, grid: grid.map { $0.map(\.0) }, nulls: grid.map { $0.map(\.1) })
+                     rankA: f.rankA, rankB: f.rankB, ambient: f.ambient, basis: f.basis, grid: grid.map { $0.map(\.0) },
+                     nulls: grid.map { $0.map(\.1) })
         }
     }
 }
@@ -176,19 +180,19 @@ enum ReportSelection {
         return seen
     }
 
-    /// Fig 3 panels of the first rank pair for its primary target set.
-    static func fig3Panels(_ panels: [PhiPanel]) -> (pair: [Int], targets: String, panels: [PhiPanel])? {
+    /// Fig 3 panels of the first rank pair for its primary target set, on `basis` (A: the paper's figure and claims).
+    static func fig3Panels(_ panels: [PhiPanel], basis: SimilarityBasis = .a) -> (pair: [Int], targets: String, panels: [PhiPanel])? {
         guard let pair = rankPairs(panels).first else { return nil }
-        let ofPair = panels.filter { $0.comparison == .rank && [$0.rankA, $0.rankB] == pair }
+        let ofPair = panels.filter { $0.comparison == .rank && [$0.rankA, $0.rankB] == pair && $0.basis == basis }
         guard let targets = primaryTargets(ofPair) else { return nil }
         return (pair, targets, ofPair.filter { $0.targets == targets })
     }
 
-    /// Fig 4 seed-pair panels at the highest rank compared (a spec compares one; `experiment analyze` may pair several):
-    /// the target set adapting both q and v if any (else the primary one), and its panels.
-    static func fig4Panels(_ panels: [PhiPanel]) -> (targets: String, panels: [PhiPanel])? {
+    /// Fig 4 seed-pair panels at the highest rank compared (a spec compares one; `experiment analyze` may pair several),
+    /// on `basis`: the target set adapting both q and v if any (else the primary one), and its panels.
+    static func fig4Panels(_ panels: [PhiPanel], basis: SimilarityBasis = .a) -> (targets: String, panels: [PhiPanel])? {
         let top = panels.filter { $0.comparison == .seed }.map(\.rankA).max()
-        let seed = panels.filter { $0.comparison == .seed && $0.rankA == top }
+        let seed = panels.filter { $0.comparison == .seed && $0.rankA == top && $0.basis == basis }
         guard !seed.isEmpty else { return nil }
         var order: [String] = []
         for p in seed where !order.contains(p.targets) { order.append(p.targets) }

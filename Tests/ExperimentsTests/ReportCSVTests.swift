@@ -43,7 +43,7 @@ final class ReportCSVTests: XCTestCase {
     /// Every CSV the builder writes reads back to the same rows.
     func testEncodeDecodeRoundTrip() throws {
         let sim = [SimilarityRow(layer: nil, matrix: "", runA: "a", runB: "b", i: 1, j: 2, phi: 0.25, expectedRandom: 0.125,
-                                 comparison: .seed, targets: "", rankA: 8, rankB: 8, ambient: 16, null: nil),
+                                 comparison: .seed, targets: "", rankA: 8, rankB: 8, ambient: 16, null: nil, basis: .learned),
                    SimilarityRow(layer: 3, matrix: "q", runA: "r8-s1", runB: "r64-s1", i: 1, j: 1, phi: csvRounded(1 / 3.0),
                                  expectedRandom: csvRounded(1 / 384.0), comparison: .rank, targets: "q+v", rankA: 8, rankB: 64, ambient: 384,
                                  null: CellNull(mean: 0.0026, lower: 0, upper: 0.0125, quantile: 1))]

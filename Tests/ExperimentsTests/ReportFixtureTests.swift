@@ -310,13 +310,19 @@ final class ReportFixtureTests: XCTestCase {
         XCTAssertEqual(data.accuracy?.count, 9)
         XCTAssertEqual(data.accuracy?.first { $0.run == "qv-r4-d1-i1" }?.status, "diverged")
         XCTAssertFalse(data.projection!.contains { $0.run == "qv-r4-d1-i1" })
+        // Every grid exists on A, on A − A₀ (the fixture's adapters record their init seeds) and on ΔW, cell for cell.
+        let onA = data.similarity!.filter { $0.basis == .a }
+        for basis in SimilarityBasis.allCases {
+            XCTAssertEqual(data.similarity!.filter { $0.basis == basis }.map { "\($0.comparison) \($0.layer ?? -1) \($0.matrix) \($0.runA) \($0.i) \($0.j)" },
+                           onA.map { "\($0.comparison) \($0.layer ?? -1) \($0.matrix) \($0.runA) \($0.i) \($0.j)" }, "\(basis)")
+        }
         // Fig 3 rows: r2 vs r8 for seed 1, q+v and q, 2 layers, i ≤ 2, j ≤ 8.
-        let rank = data.similarity!.filter { $0.comparison == .rank }
+        let rank = onA.filter { $0.comparison == .rank }
         XCTAssertEqual(Set(rank.map { "\($0.targets) \($0.runA) \($0.runB)" }), ["q+v r2-s1 r8-s1", "q r2-s1 r8-s1"])
         XCTAssertEqual(rank.count, (2 * 2 + 2) * 2 * 8)
         // Fig 4: q+v r8-s1 vs r8-s2, 8 × 8, both matrices and layers. Every cell carries its null (random subspaces):
         // a band that contains its mean, and the observed value's quantile.
-        XCTAssertEqual(data.similarity!.filter { $0.comparison == .seed }.count, 2 * 2 * 64)
+        XCTAssertEqual(onA.filter { $0.comparison == .seed }.count, 2 * 2 * 64)
         for r in data.similarity! {
             XCTAssertEqual(r.expectedRandom, Double(max(r.i, r.j)) / 16, accuracy: 1e-9)
             let n = try XCTUnwrap(r.null)
@@ -356,7 +362,7 @@ final class ReportFixtureTests: XCTestCase {
         options.subspaceSimilarity?.maxI = 100
         let (results, _) = try ReportFixture.build(in: root, options: options)
         let sim = try XCTUnwrap(try ReportData.load(from: results).similarity)
-        XCTAssertEqual(sim.filter { $0.comparison == .seed }.count, 2 * 2 * 15)
+        XCTAssertEqual(sim.filter { $0.comparison == .seed && $0.basis == .a }.count, 2 * 2 * 15)
         XCTAssertEqual(sim.filter { $0.comparison == .rank }.map(\.i).max(), 2)
     }
 
