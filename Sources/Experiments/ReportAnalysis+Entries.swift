@@ -15,8 +15,8 @@ extension ReportAnalysis {
         figures: { env in ReportFigures.accuracy(env.data, context: env.context).map { [(ReportFigures.accuracyName, $0)] } ?? [] })
 
     /// φ between A factors (Sec 7.2): Fig 3 (two ranks, same seeds) and Fig 4 (two seeds at one rank) for a spec; every
-    /// pair of adapters for `experiment analyze` (two ranks as Fig 3, one rank as Fig 4); each cell with its
-    /// Monte-Carlo null (claims 3, 4 and 8).
+    /// pair of adapters for `experiment analyze` (two ranks as Fig 3, one rank as Fig 4); each grid on A (the paper's
+    /// definition, which the claims read), on A − A₀ and on ΔW, each cell with its Monte-Carlo null (claims 3, 4, 8).
     static let subspaceSimilarity = make(
         key: "subspaceSimilarity", file: ReportFiles.similarity, rows: \.similarity, sections: [.fig3, .fig4],
         figurePrefixes: ["fig3-", "fig4-"], claims: [3, 4, 8],
