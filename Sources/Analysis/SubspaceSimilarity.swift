@@ -59,16 +59,4 @@ public enum SubspaceSimilarity {
         let m = Double(Swift.min(i, j))
         return 2 * di * dj * (dk - di) * (dk - dj) / (dk * dk * (dk - 1) * (dk + 2)) / (m * m)
     }
-
-    /// The Fig 4 random panel (Sec 7.2): two independent Gaussian matrices of A's shape (rows × k), drawn from
-    /// `SeededGenerator(seed: seed, stream: "phi-random-a")` and `(…, stream: "phi-random-b")`, and the φ grid
-    /// of their right singular vectors, i ≤ maxI, j ≤ maxJ (both ≤ min(rows, k)). Its entries scatter around
-    /// `randomExpectation(i:j:ambient:)`.
-    public static func randomBaselineGrid(rows: Int, ambient k: Int, maxI: Int, maxJ: Int, seed: UInt64) throws -> [[Double]] {
-        var rngA = SeededGenerator(seed: seed, stream: "phi-random-a")
-        var rngB = SeededGenerator(seed: seed, stream: "phi-random-b")
-        let a = Matrix<Double>.gaussian(rows: rows, cols: k, using: &rngA)
-        let b = Matrix<Double>.gaussian(rows: rows, cols: k, using: &rngB)
-        return phiGrid(try rightSingularBasis(of: a), try rightSingularBasis(of: b), maxI: maxI, maxJ: maxJ)
-    }
 }

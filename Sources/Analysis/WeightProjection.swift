@@ -6,7 +6,7 @@ public enum DirectionSource: String, Codable, Sendable, CaseIterable {
     case deltaW = "delta_w"
     /// Top-r left/right singular vectors of W itself.
     case w = "w"
-    /// Top-r left/right singular vectors of a random Gaussian matrix of W's shape.
+    /// Haar-random U, V (as the top-r singular vectors of a Gaussian matrix of W's shape are): the Monte-Carlo null.
     case random = "random"
 }
 
@@ -58,27 +58,16 @@ public enum WeightProjection {
         Double(r) * weightNorm / (Double(rows) * Double(cols)).squareRoot()
     }
 
-    /// The random directions of Table 7: the thin SVD of a Gaussian N(0, 1) matrix of shape (rows × cols)
-    /// drawn from `SeededGenerator(seed: seed, stream: "table7-random")`. One dense SVD; callers may compute
-    /// it once per (shape, seed) and pass it to `table7Rows(…, randomBasis:)`.
-    public static func randomBasis(rows: Int, cols: Int, seed: UInt64) throws -> SingularBasis {
-        var rng = SeededGenerator(seed: seed, stream: "table7-random")
-        return try SingularBasis(of: Matrix<Double>.gaussian(rows: rows, cols: cols, using: &rng))
-    }
-
     /// The three Table 7 rows (Sec 7.3) for one (W, ΔW) pair at rank r, in the order ΔW, W, random:
     /// - `.deltaW`: U, V = top-r of ΔW (`delta`), with ‖ΔW‖_F = `deltaNorm` and amplification ‖ΔW‖_F / ‖UᵀWV‖_F;
     /// - `.w`: U, V = top-r of W (`wBasis`, computed once per matrix and cached by callers);
-    /// - `.random`: U, V = top-r of a Gaussian matrix of W's shape (`randomBasis`, or drawn from `randomSeed`).
+    /// - `.random`: the mean of ‖UᵀWV‖_F over the draws of `randomNull` (Haar-random U, V at rank r,
+    ///   `randomProjectionNull`), whose spread callers report beside it.
     /// Every row carries ‖W‖_F. Requires r ≤ the directions available in each basis.
     public static func table7Rows(w: Matrix<Double>, wBasis: SingularBasis, delta: SingularBasis, deltaNorm: Double,
-                                  rank: Int, randomSeed: UInt64,
-                                  randomBasis precomputed: SingularBasis? = nil) throws -> [ProjectionResult] {
+                                  rank: Int, randomNull: NullDistribution) -> [ProjectionResult] {
         precondition(rank >= 1 && rank <= delta.count && rank <= wBasis.count,
                      "rank \(rank) exceeds the directions available (ΔW \(delta.count), W \(wBasis.count))")
-        let random = try precomputed ?? randomBasis(rows: w.rows, cols: w.cols, seed: randomSeed)
-        precondition(random.left.rows == w.rows && random.right.rows == w.cols && rank <= random.count,
-                     "random basis does not match W's shape \(w.rows)×\(w.cols) at rank \(rank)")
         let weightNorm = w.frobeniusNorm
         func project(_ basis: SingularBasis) -> Double {
             projectionNorm(w: w, u: basis.left.leadingColumns(rank), v: basis.right.leadingColumns(rank))
@@ -89,7 +78,7 @@ public enum WeightProjection {
                              deltaNorm: deltaNorm, amplification: deltaNorm / onDelta),
             ProjectionResult(directionsFrom: .w, rank: rank, projectionNorm: project(wBasis), weightNorm: weightNorm,
                              deltaNorm: nil, amplification: nil),
-            ProjectionResult(directionsFrom: .random, rank: rank, projectionNorm: project(random), weightNorm: weightNorm,
+            ProjectionResult(directionsFrom: .random, rank: rank, projectionNorm: randomNull.mean, weightNorm: weightNorm,
                              deltaNorm: nil, amplification: nil),
         ]
     }

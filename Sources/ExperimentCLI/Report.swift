@@ -93,10 +93,7 @@ struct Analyze: ParsableCommand {
     func validate() throws {
         guard !adapters.isEmpty else { throw ValidationError("give at least one adapter directory") }
         if output.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--output must name a folder, got an empty string") }
-        var options = AnalysisOptions()
-        options.maxI = maxI
-        options.maxJ = maxJ
-        do { try AdapterAnalysis.checkInputs(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) }, options: options) } catch {
+        do { try AdapterAnalysis.checkInputs(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) }, maxI: maxI, maxJ: maxJ) } catch {
             throw ValidationError("\(error)")
         }
     }
@@ -105,9 +102,7 @@ struct Analyze: ParsableCommand {
         try compute.apply()
         try reportingErrors {
             let model = try LoadedModel.load(.checkpoint(checkpoint), repositoryRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            var options = AnalysisOptions()
-            options.maxI = maxI
-            options.maxJ = maxJ
+            let options = AdapterAnalysis.options(maxI: maxI, maxJ: maxJ)
             let bert = model.model
             let summary = try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
                                                       baseWeights: { l, t in bert.layers[l].linear(t).weight },

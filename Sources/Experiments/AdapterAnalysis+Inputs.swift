@@ -18,11 +18,11 @@ public enum AnalyzeInputError: Error, Equatable, CustomStringConvertible {
 }
 
 extension AdapterAnalysis {
-    /// Checks the inputs of `analyze`: φ-grid bounds `options.maxI`, `options.maxJ` ≥ 1 and no adapter directory twice.
+    /// Checks the inputs of `analyze`: φ-grid bounds `maxI`, `maxJ` ≥ 1 and no adapter directory twice.
     /// - Throws: `AnalyzeInputError`.
-    public static func checkInputs(adapterDirectories: [URL], options: AnalysisOptions) throws {
-        if options.maxI < 1 { throw AnalyzeInputError.invalidBound(option: "--max-i", value: options.maxI) }
-        if options.maxJ < 1 { throw AnalyzeInputError.invalidBound(option: "--max-j", value: options.maxJ) }
+    public static func checkInputs(adapterDirectories: [URL], maxI: Int, maxJ: Int) throws {
+        if maxI < 1 { throw AnalyzeInputError.invalidBound(option: "--max-i", value: maxI) }
+        if maxJ < 1 { throw AnalyzeInputError.invalidBound(option: "--max-j", value: maxJ) }
         var seen: [String: Int] = [:]
         for (i, url) in adapterDirectories.enumerated() {
             let path = url.standardizedFileURL.resolvingSymlinksInPath().path

@@ -5,33 +5,71 @@ import LoRA
 import Support
 
 /// `experiment analyze`: the Section 7 analyses of PEFT LoRA adapters from anywhere (not only this harness's runs),
-/// against the frozen weights of their base model. Writes the same CSVs as a spec report — `subspace_similarity.csv`
-/// (φ between every pair of adapters, comparison "adapters"), `weight_projection.csv`, `direction_overlap.csv`,
-/// `spectra.csv` — plus a short `report.md` and `figures/`. No accuracies, no claim verdicts (no spec grid).
+/// against the frozen weights of their base model. Loops over the same `ReportAnalysis.all` as a spec report, in
+/// scope `.adapters`: `subspace_similarity.csv` (φ between every pair of adapters, comparison "adapters"),
+/// `weight_projection.csv`, `direction_overlap.csv`, `spectra.csv`, `null_distributions.csv` as the options ask, the
+/// verdict of every claim the adapters support (`claims.csv`; claims 1–2 need accuracies and are not tested), a
+/// `report.md` and `figures/`. So any adapters — ours, PEFT's, random ones — are put to the same test as a spec's.
 ///
 /// Conventions as in `ReportBuilder`: ΔW = scaling·B·A from each adapter's own `lora_alpha`, `r`, `use_rslora`;
 /// φ on the RIGHT singular vectors of A; Table 7 on the top-r singular vectors.
 public enum AdapterAnalysis {
+    /// The options `experiment analyze` uses: φ grids bounded by i ≤ `maxI`, j ≤ `maxJ` (also the App. H.3 grid),
+    /// Table 7 at every layer, App. H.3 and spectra on.
+    public static func options(maxI: Int = 8, maxJ: Int = 64) -> AnalysesSpec {
+        AnalysesSpec(subspaceSimilarity: SubspaceSimilaritySpec(pairs: [], maxI: maxI, maxJ: maxJ), projection: ProjectionSpec(),
+                     directionOverlap: true, spectra: true, accuracy: false)
+    }
+
     /// Inputs are checked first (`checkInputs`: no directory twice, bounds ≥ 1).
     /// - Parameters:
     ///   - adapterDirectories: PEFT adapter directories (adapter_config.json + adapter_model.safetensors).
     ///   - baseWeights: frozen W (out × in) of (layer, target) of the base model.
     ///   - layers: the base model's number of layers (nil: each adapter's own highest layer + 1).
-    ///   - options: maxI / maxJ (≥ 1) bound the φ grids; `projectionLayers`, `projection`, `directionOverlap`, `spectra`
-    ///     and `randomSeed` apply; the rank-pair, seed and accuracy options do not.
+    ///   - options: which analyses and bounds (`options(maxI:maxJ:)` by default); rank pairs, seeds, accuracy and
+    ///     planted recovery do not apply: every pair of adapters is compared, as Fig 3 (two ranks) or Fig 4 (one rank).
+    ///     Pairs that share an adapter are not independent, so their seed-pair intervals (claims 3, 4) are optimistic.
     public static func analyze(adapterDirectories: [URL], baseWeights: @escaping (Int, LoRATarget) throws -> Matrix<Float>,
-                               layers: Int? = nil, options: AnalysisOptions = AnalysisOptions(),
+                               layers: Int? = nil, options: AnalysesSpec = options(),
                                outputDirectory: URL) throws -> ReportSummary {
         let start = Date()
+        var clock = PhaseClock()
         guard !adapterDirectories.isEmpty else {
             throw ReportError.invalidInput(file: outputDirectory.path, reason: "no adapter directories to analyse")
         }
-        try checkInputs(adapterDirectories: adapterDirectories, options: options)
+        try checkInputs(adapterDirectories: adapterDirectories, maxI: options.subspaceSimilarity?.maxI ?? 1,
+                        maxJ: options.subspaceSimilarity?.maxJ ?? 1)
         let engine = AnalysisEngine(options: options, baseWeights: baseWeights)
+        let subjects = try load(adapterDirectories, layers: layers, engine: engine)
+        clock.lap("read adapters")
+        let analyses = ReportAnalysis.all.filter { $0.isOn(options, .adapters) }
+        let inputs = AnalysisInputs(options: options, scope: .adapters, runs: [], subjects: subjects, plantedDirectory: nil,
+                                    validationExamples: nil, engine: engine)
+        var data = try ReportAnalysis.compute(analyses, inputs, clock: &clock)
+        let phi = PhiPanel.panels(data.similarity ?? []), overlap = OverlapPanel.panels(data.overlap ?? [])
+        let claims = Claims.evaluate(data, phi: phi, overlap: overlap, options: options)
+        data.claims = claims
+        clock.lap("claims")
+        var env = SectionEnvironment(data: data, context: nil, analyses: options, phi: phi, overlapPanels: overlap)
+        let figures = analyses.flatMap { $0.figures(env) }
+        let names = Set(figures.map(\.name))
+        env.figureExists = { names.contains($0) }
+        env.figureLink = { ReportFiles.figures + "/" + $0 }
+        var files = ReportAnalysis.csvFiles(analyses, data)
+        files.append((ReportFiles.claims, ReportCSVEncoder.claims(claims)))
+        files.append((ReportFiles.report, report(subjects: subjects, analyses: analyses, env: env)))
+        let (written, _) = try ReportWriter.write(files: files, figures: figures, into: outputDirectory, removeStale: false)
+        clock.lap("write files")
+        return ReportSummary(filesWritten: written, filesRemoved: [], claims: claims, runsAnalysed: subjects.count,
+                             runsSkipped: [], seconds: Date().timeIntervalSince(start), phases: clock.phases)
+    }
+
+    /// Loads each directory, labelled by its name (or its parent's for `…/adapter`), de-duplicated with "-2", "-3", ….
+    static func load(_ directories: [URL], layers: Int?, engine: AnalysisEngine) throws -> [AnalysisSubject] {
         let dims = engine.dimensions(layer: 0)
         var subjects: [AnalysisSubject] = []
         var used = Set<String>()
-        for dir in adapterDirectories {
+        for dir in directories {
             var base = dir.standardizedFileURL.lastPathComponent
             if base == "adapter" || base.isEmpty { base = dir.standardizedFileURL.deletingLastPathComponent().lastPathComponent }
             var label = base
@@ -42,55 +80,10 @@ public enum AdapterAnalysis {
             subjects.append(try AnalysisSubject.load(directory: dir, id: label, label: label, targets: nil, rank: nil, initSeed: nil,
                                                      dataSeed: nil, expectedScaling: nil, dimensions: dims, layerCount: count))
         }
-
-        var files: [(String, String)] = []
-        var data = ReportData()
-        if subjects.count >= 2 {
-            var rows: [SimilarityRow] = []
-            for a in 0..<(subjects.count - 1) {
-                for b in (a + 1)..<subjects.count {
-                    let (x, y) = subjects[a].rank <= subjects[b].rank ? (subjects[a], subjects[b]) : (subjects[b], subjects[a])
-                    rows += try engine.similarityRows(x, y, maxI: options.maxI, maxJ: options.maxJ, comparison: .adapters)
-                }
-            }
-            data.similarity = rows
-            files.append((ReportFiles.similarity, ReportCSVEncoder.similarity(rows)))
-        }
-        if options.projection {
-            let rows = try engine.projectionRows(subjects)
-            data.projection = rows
-            files.append((ReportFiles.projection, ReportCSVEncoder.projection(rows)))
-        }
-        if options.directionOverlap {
-            let rows = try engine.overlapRows(subjects)
-            data.overlap = rows
-            files.append((ReportFiles.overlap, ReportCSVEncoder.overlap(rows)))
-        }
-        if options.spectra {
-            let rows = try engine.spectrumRows(subjects)
-            data.spectra = rows
-            files.append((ReportFiles.spectra, ReportCSVEncoder.spectra(rows)))
-        }
-        let figures = ReportFigures.fig8(OverlapPanel.panels(data.overlap ?? []))
-        let names = Set(figures.map(\.0))
-        let env = SectionEnvironment(data: data, context: nil, figureExists: { names.contains($0) },
-                                     figureLink: { ReportFiles.figures + "/" + $0 })
-        files.append((ReportFiles.report, report(subjects: subjects, env: env, options: options)))
-
-        var written: [String] = []
-        for (name, text) in files {
-            try AtomicFile.write(text, to: outputDirectory.appendingPathComponent(name))
-            written.append(name)
-        }
-        for (name, svg) in figures {
-            try AtomicFile.write(svg, to: outputDirectory.appendingPathComponent(ReportFiles.figures).appendingPathComponent(name))
-            written.append(ReportFiles.figures + "/" + name)
-        }
-        return ReportSummary(filesWritten: written.sorted(), filesRemoved: [], claims: [], runsAnalysed: subjects.count,
-                             runsSkipped: [], seconds: Date().timeIntervalSince(start))
+        return subjects
     }
 
-    static func report(subjects: [AnalysisSubject], env: SectionEnvironment, options: AnalysisOptions) -> String {
+    static func report(subjects: [AnalysisSubject], analyses: [ReportAnalysis], env: SectionEnvironment) -> String {
         var out = "# Analysis of \(subjects.count) LoRA adapter\(subjects.count == 1 ? "" : "s")\n\n"
         out += "Generated by `experiment analyze` (Section 7 analyses of \(PaperReference.citation)).\n\n## Adapters\n\n"
         var t = MarkdownTable(header: ["Label", "Targets", "r", "scaling", "Layers", "Init seed", "Data seed"],
@@ -101,27 +94,11 @@ public enum AdapterAnalysis {
             t.append([s.label, s.targets, String(s.rank), scaling, layers.map(String.init).joined(separator: ", "),
                       s.initSeed.map(String.init) ?? ReportMarkdown.dash, s.dataSeed.map(String.init) ?? ReportMarkdown.dash])
         }
-        out += t.rendered() + "\n## Conventions\n\n" + ReportBuilder.conventions + "\n\n"
-        if let pairs = pairSection(env.data, options: options) { out += "## Subspace similarity between adapters\n\n" + pairs + "\n" }
-        for section in [ReportSection.table7, .overlap, .spectra] {
+        out += t.rendered() + "\n## Conventions\n\n" + ReportBuilder.conventions(env.analyses) + "\n\n"
+        for section in analyses.flatMap(\.sections) + [.claims] {
             guard let body = ReportMarkdown.body(section, env) else { continue }
             out += "## \(ReportMarkdown.heading(section, env))\n\n" + body + (body.hasSuffix("\n") ? "" : "\n") + "\n"
         }
         return out
-    }
-
-    /// φ(1, 1) and D = mean φ(k, k), k ≤ K, per pair, layer and matrix.
-    static func pairSection(_ data: ReportData, options: AnalysisOptions) -> String? {
-        let panels = PhiPanel.panels(data.similarity ?? []).filter { $0.comparison == .adapters }
-        guard !panels.isEmpty else { return nil }
-        var t = MarkdownTable(header: ["run_a", "run_b", "Layer", "Matrix", "φ(1,1)", "D (k ≤ K)", "K", "random φ(1,1) = 1/k"],
-                              alignments: [.left, .left, .right, .left, .right, .right, .right, .right])
-        for p in panels {
-            let K = Swift.min(options.maxI, p.maxI, p.maxJ)
-            t.append([p.runA, p.runB, p.layer.map(String.init) ?? ReportMarkdown.dash, p.matrix, p.phi(1, 1).map(ReportMarkdown.f3) ?? ReportMarkdown.dash,
-                      p.diagonalMean(K).map(ReportMarkdown.f3) ?? ReportMarkdown.dash, String(K), ReportMarkdown.f3(1 / Double(p.ambient))])
-        }
-        return "φ(A, A′, i, j) on the right singular vectors of A, i ≤ min(\(options.maxI), r_a), j ≤ min(\(options.maxJ), r_b) "
-            + "(run_a is the adapter of smaller rank); the full grids are in `\(ReportFiles.similarity)`.\n\n" + t.rendered()
     }
 }

@@ -10,22 +10,18 @@ enum ReportFigures {
     static func fig4Name(matrix: String, layer: Int) -> String { "fig4-\(matrix)-layer\(layer).svg" }
     static func fig8Name(matrix: String) -> String { "fig8-\(matrix).svg" }
 
-    /// (file name, SVG text) for every figure the data supports, in a fixed order.
-    static func render(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], context: ReportContext?) -> [(name: String, svg: String)] {
-        var out: [(String, String)] = []
-        out += fig3(phi)
-        out += fig4(phi)
-        out += fig8(overlap)
-        if let a = accuracy(data, context: context) { out.append((accuracyName, a)) }
-        if let p = planted(data) { out.append((plantedName, p)) }
-        return out
-    }
-
     static func crop(_ grid: [[Double]], rows: Int, cols: Int) -> [[Double]] {
         Array(grid.prefix(rows)).map { Array($0.prefix(cols)) }
     }
 
-    /// Fig 3: for each matrix at the middle layer, the first seed pair's φ(A_small, A_large): full and zoomed (i, j ≤ 8).
+    /// The same pair's panel on another basis (A − A₀, ΔW), if the data have it.
+    static func sameGrid(_ phi: [PhiPanel], as p: PhiPanel, basis: SimilarityBasis) -> PhiPanel? {
+        phi.first { $0.basis == basis && $0.comparison == p.comparison && $0.targets == p.targets && $0.layer == p.layer
+            && $0.matrix == p.matrix && $0.runA == p.runA && $0.runB == p.runB }
+    }
+
+    /// Fig 3: for each matrix at the middle layer, the first seed pair's φ(A_small, A_large): full and zoomed (i, j ≤ 8),
+    /// then zoomed on A − A₀ and on ΔW's right singular vectors, side by side.
     static func fig3(_ phi: [PhiPanel]) -> [(String, String)] {
         guard let sel = ReportSelection.fig3Panels(phi), let layer = ReportOrder.middleLayer(sel.panels.compactMap(\.layer)) else { return [] }
         let at = sel.panels.filter { $0.layer == layer }
@@ -37,21 +33,30 @@ enum ReportFigures {
             if zj < p.maxJ || zi < p.maxI {
                 panels.append(HeatmapPanel(title: "zoomed: i ≤ \(zi), j ≤ \(zj)", values: crop(p.grid, rows: zi, cols: zj)))
             }
+            for basis in [SimilarityBasis.learned, .deltaW] {
+                guard let q = sameGrid(phi, as: p, basis: basis) else { continue }
+                panels.append(HeatmapPanel(title: "on \(basis.label): i ≤ \(zi), j ≤ \(zj)", values: crop(q.grid, rows: zi, cols: zj)))
+            }
             let title = "φ(A_r=\(sel.pair[0]), A_r=\(sel.pair[1]), i, j) for ΔW_\(m), layer \(layer) (\(sel.targets)); random E[φ] = max(i, j)/\(p.ambient)"
             return (fig3Name(matrix: m, layer: layer), SVG.heatmaps(panels, title: title))
         }
     }
 
-    /// Fig 4: for each matrix at the middle layer, the first seed pair at the seed-similarity rank, beside the random panel.
+    /// Fig 4: for each matrix at the middle layer, the first seed pair at the seed-similarity rank, on A, on A − A₀ and on
+    /// ΔW, beside the random panel (the mean φ grid of the Monte-Carlo null of that layer and matrix).
     static func fig4(_ phi: [PhiPanel]) -> [(String, String)] {
         guard let sel = ReportSelection.fig4Panels(phi), let layer = ReportOrder.middleLayer(sel.panels.compactMap(\.layer)) else { return [] }
         let at = sel.panels.filter { $0.layer == layer }
         let matrices = Array(Set(at.map(\.matrix))).sorted(by: ReportOrder.matrixLess)
         return matrices.compactMap { m in
             guard let p = at.filter({ $0.matrix == m }).min(by: { ($0.runA, $0.runB) < ($1.runA, $1.runB) }) else { return nil }
-            var panels = [HeatmapPanel(title: "ΔW_\(m): \(p.runA) vs \(p.runB)", values: p.grid)]
-            if let random = phi.first(where: { $0.comparison == .random && $0.ambient == p.ambient }) {
-                panels.append(HeatmapPanel(title: "random Gaussian \(random.rankA) × \(random.ambient)", values: random.grid))
+            var panels = [HeatmapPanel(title: "ΔW_\(m): \(p.runA) vs \(p.runB), on A", values: p.grid)]
+            for basis in [SimilarityBasis.learned, .deltaW] {
+                guard let q = sameGrid(phi, as: p, basis: basis) else { continue }
+                panels.append(HeatmapPanel(title: "on \(basis.label)", values: q.grid))
+            }
+            if let random = p.nullMeanGrid {
+                panels.append(HeatmapPanel(title: "random subspaces (mean of the null's draws)", values: random))
             }
             let title = "φ between two seeds at r = \(p.rankA), ΔW_\(m), layer \(layer) (\(sel.targets)); random E[φ] = max(i, j)/\(p.ambient)"
             return (fig4Name(matrix: m, layer: layer), SVG.heatmaps(panels, title: title))
@@ -59,20 +64,20 @@ enum ReportFigures {
     }
 
     /// Fig 8 (App. H.3): for each matrix of the focus target set at the middle layer, one panel per rank (first seed)
-    /// with φ(top-i of W, top-j of ΔW), and the random-matrix panel.
+    /// with φ(top-i of W, top-j of ΔW), and the random panel: the null's mean grid at the largest rank.
     static func fig8(_ panels: [OverlapPanel]) -> [(String, String)] {
         guard let focus = Claims.overlapFocus(panels) else { return [] }
-        let learned = panels.filter { !$0.isRandom && $0.targets == focus.targets && $0.layer == focus.layer }
+        let learned = panels.filter { $0.targets == focus.targets && $0.layer == focus.layer }
         let matrices = Array(Set(learned.map(\.matrix))).sorted(by: ReportOrder.matrixLess)
         return matrices.map { m in
             let ofM = learned.filter { $0.matrix == m }
-            var hm: [HeatmapPanel] = Array(Set(ofM.map(\.rank))).sorted().compactMap { r in
-                let first = ofM.filter { $0.rank == r }.min { (SeedKey(initSeed: $0.seed, dataSeed: $0.dataSeed), $0.run)
+            let firsts: [OverlapPanel] = Array(Set(ofM.map(\.rank))).sorted().compactMap { r in
+                ofM.filter { $0.rank == r }.min { (SeedKey(initSeed: $0.seed, dataSeed: $0.dataSeed), $0.run)
                     < (SeedKey(initSeed: $1.seed, dataSeed: $1.dataSeed), $1.run) }
-                return first.map { HeatmapPanel(title: "ΔW_\(m), r = \(r)", values: $0.grid, rowLabel: "i (W)", columnLabel: "j (ΔW)") }
             }
-            if let random = panels.first(where: { $0.isRandom && $0.layer == focus.layer && $0.matrix == m }) {
-                hm.append(HeatmapPanel(title: "random matrix", values: random.grid, rowLabel: "i (W)", columnLabel: "j (random)"))
+            var hm = firsts.map { HeatmapPanel(title: "ΔW_\(m), r = \($0.rank)", values: $0.grid, rowLabel: "i (W)", columnLabel: "j (ΔW)") }
+            if let random = firsts.last?.nullMeanGrid {
+                hm.append(HeatmapPanel(title: "random subspaces (null mean)", values: random, rowLabel: "i (W)", columnLabel: "j (random)"))
             }
             let title = "φ(top-i of W_\(m), top-j of ΔW_\(m)), layer \(focus.layer) (\(focus.targets)); random E[φ] = max(i, j)/\(ofM.first?.ambient ?? 0)"
             return (fig8Name(matrix: m), SVG.heatmaps(hm, title: title))

@@ -4,7 +4,7 @@ import Foundation
 /// The generated sections of `report.md`, also used for the marked sections of `notebooks-md/*.md`.
 /// Raw values are the marker names (`<!-- BEGIN GENERATED: table6 source=results/qv-rank -->`).
 public enum ReportSection: String, CaseIterable, Sendable {
-    case table6, table5, accuracy, fig3, fig4, table7, overlap, spectra, planted, claims
+    case table6, table5, accuracy, fig3, fig4, table7, overlap, spectra, learning, planted, claims
 
     /// The heading report.md gives the section.
     var heading: String {
@@ -17,6 +17,7 @@ public enum ReportSection: String, CaseIterable, Sendable {
         case .table7: return "Table 7: how ΔW relates to W"
         case .overlap: return "App. H.3 / Fig 8: top directions of W vs ΔW"
         case .spectra: return "Spectra of ΔW"
+        case .learning: return "What training changed: A against its initialisation"
         case .planted: return "Planted-rank recovery"
         case .claims: return "Claims"
         }
@@ -24,10 +25,12 @@ public enum ReportSection: String, CaseIterable, Sendable {
     static let pairPlaceholder = "<pair>"
 }
 
-/// What section bodies are rendered from.
+/// What section bodies and figures are rendered from.
 struct SectionEnvironment {
     let data: ReportData
     let context: ReportContext?
+    /// The analyses' options (the context's, or `experiment analyze`'s).
+    let analyses: AnalysesSpec
     /// True when `figures/<name>` exists in the results folder.
     var figureExists: (String) -> Bool
     /// The link to `figures/<name>` as seen from the document being written.
@@ -36,10 +39,12 @@ struct SectionEnvironment {
     let phi: [PhiPanel]
     let overlapPanels: [OverlapPanel]
 
-    init(data: ReportData, context: ReportContext?, figureExists: @escaping (String) -> Bool, figureLink: @escaping (String) -> String,
+    init(data: ReportData, context: ReportContext?, analyses: AnalysesSpec? = nil,
+         figureExists: @escaping (String) -> Bool = { _ in false }, figureLink: @escaping (String) -> String = { $0 },
          phi: [PhiPanel]? = nil, overlapPanels: [OverlapPanel]? = nil) {
         self.data = data
         self.context = context
+        self.analyses = analyses ?? context?.options ?? AnalysesSpec()
         self.figureExists = figureExists
         self.figureLink = figureLink
         self.phi = phi ?? PhiPanel.panels(data.similarity ?? [])
@@ -100,6 +105,7 @@ enum ReportMarkdown {
         case .table7: return table7(env)
         case .overlap: return overlap(env)
         case .spectra: return spectra(env)
+        case .learning: return learning(env)
         case .planted: return planted(env)
         case .claims: return claims(env)
         }
@@ -223,254 +229,5 @@ enum ReportMarkdown {
                           r.trainableParams.map(String.init) ?? dash, r.status, r.steps.map(String.init) ?? dash, r.metric, value])
         }
         return "One row per run (`\(ReportFiles.accuracy)` has every validation metric).\n\n" + table.rendered()
-    }
-
-    // MARK: Fig 3
-
-    static func fig3(_ env: SectionEnvironment) -> String? {
-        let panels = env.phi
-        guard let fig3 = ReportSelection.fig3Panels(panels) else { return nil }
-        let layers = Array(Set(fig3.panels.compactMap(\.layer))).sorted()
-        guard let middle = ReportOrder.middleLayer(layers) else { return nil }
-        let matrices = Array(Set(fig3.panels.map(\.matrix))).sorted(by: ReportOrder.matrixLess)
-        let pairs = Array(Set(fig3.panels.map { "\($0.runA) vs \($0.runB)" })).sorted()
-        let ambient = fig3.panels.first?.ambient ?? 0
-        var out = "φ(A_{r=\(fig3.pair[0])}, A_{r=\(fig3.pair[1])}, i, j) on the right singular vectors of A (\(fig3.targets); "
-            + "\(pairs.joined(separator: ", "))), i ≤ \(fig3.panels.map(\.maxI).max()!), j ≤ \(fig3.panels.map(\.maxJ).max()!). "
-            + "For random subspaces E[φ] = max(i, j)/k with k = \(ambient). The figures show the middle layer (\(middle) of "
-            + "\(layers.first!)…\(layers.last!))" + (fig3.panels.contains { $0.maxJ > 8 || $0.maxI > 8 } ? ", full and zoomed to i, j ≤ 8" : "")
-            + "; every layer is in `\(ReportFiles.similarity)`.\n\n"
-        for m in matrices {
-            if let f = figure(ReportFigures.fig3Name(matrix: m, layer: middle), alt: "Fig 3, ΔW_\(m), layer \(middle)", env) { out += f }
-        }
-        out += "\nφ(1, 1) per layer (mean ± std over seed pairs when there are several):\n\n"
-        var table = MarkdownTable(header: ["Layer"] + matrices.map { "φ(1,1) \($0)" } + ["random expectation 1/k"],
-                                  alignments: [.left] + matrices.map { _ in .right } + [.right])
-        for l in layers {
-            let values = Claims.phi11(fig3.panels, layer: l)
-            table.append([l == middle ? "\(l) (middle)" : String(l)]
-                         + matrices.map { m in values.first { $0.matrix == m }.map { phiCell($0.summary) } ?? dash }
-                         + [ambient > 0 ? f3(1 / Double(ambient)) : dash])
-        }
-        out += table.rendered()
-        // φ(i, i) at the middle layer: how fast the shared subspace fades.
-        let at = fig3.panels.filter { $0.layer == middle }
-        let n = at.map { Swift.min($0.maxI, $0.maxJ) }.min() ?? 0
-        if n >= 2 {
-            out += "\nφ(i, i) at the middle layer, i = 1…\(n):\n\n"
-            var diag = MarkdownTable(header: ["Matrix"] + (1...n).map { "i = \($0)" }, alignments: [.left] + (1...n).map { _ in .right })
-            for m in matrices {
-                diag.append([m] + (1...n).map { i in phiCell(SeedSummary(at.filter { $0.matrix == m }.compactMap { $0.phi(i, i) })) })
-            }
-            if ambient > 0 { diag.append(["random"] + (1...n).map { f3(Double($0) / Double(ambient)) }) }
-            out += diag.rendered()
-        }
-        return out
-    }
-
-    // MARK: Fig 4
-
-    static func fig4(_ env: SectionEnvironment) -> String? {
-        let panels = env.phi
-        guard let fig4 = ReportSelection.fig4Panels(panels) else { return nil }
-        let layers = Array(Set(fig4.panels.compactMap(\.layer))).sorted()
-        guard let middle = ReportOrder.middleLayer(layers) else { return nil }
-        let matrices = Array(Set(fig4.panels.map(\.matrix))).sorted(by: ReportOrder.matrixLess)
-        let pairs = Array(Set(fig4.panels.map { "\($0.runA) vs \($0.runB)" })).sorted()
-        let rank = fig4.panels[0].rankA
-        let ambient = fig4.panels[0].ambient
-        let K = Claims.seedK(fig4.panels, options: env.context?.options ?? AnalysisOptions())
-        var out = "φ between A of two seeds at r = \(rank) (\(fig4.targets); \(pairs.joined(separator: ", "))), i, j ≤ "
-            + "\(fig4.panels.map(\.maxI).max()!), and between two random Gaussian \(rank) × \(ambient) matrices (right panel). "
-            + "For random subspaces E[φ] = max(i, j)/k, k = \(ambient). D = mean of φ(k, k) over k ≤ \(K). "
-            + "The figures show the middle layer (\(middle)); every layer is in `\(ReportFiles.similarity)`.\n\n"
-        for m in matrices {
-            if let f = figure(ReportFigures.fig4Name(matrix: m, layer: middle), alt: "Fig 4, ΔW_\(m), layer \(middle)", env) { out += f }
-        }
-        var table = MarkdownTable(header: ["Layer"] + matrices.flatMap { ["\($0): φ(1,1)", "\($0): D"] },
-                                  alignments: [.left] + matrices.flatMap { _ in [MarkdownTable.Alignment.right, .right] })
-        for l in layers {
-            var row = [l == middle ? "\(l) (middle)" : String(l)]
-            for m in matrices {
-                let ps = fig4.panels.filter { $0.layer == l && $0.matrix == m }
-                row.append(phiCell(SeedSummary(ps.compactMap { $0.phi(1, 1) })))
-                row.append(phiCell(SeedSummary(ps.compactMap { $0.diagonalMean(K) })))
-            }
-            table.append(row)
-        }
-        if let random = panels.first(where: { $0.comparison == .random && $0.ambient == ambient }) {
-            table.append(["random panel"] + matrices.flatMap { _ in [random.phi(1, 1).map(f3) ?? dash, random.diagonalMean(K).map(f3) ?? dash] })
-            let band = ClaimRules.randomDiagonalBand(K: Swift.min(K, random.maxI, random.maxJ), ambient: ambient)
-            table.append(["random expectation"] + matrices.flatMap { _ in [f3(1 / Double(ambient)), "\(f3(band.expected)) ± \(f3(band.tolerance))"] })
-        }
-        out += "\n" + table.rendered()
-        return out
-    }
-
-    // MARK: Table 7
-
-    static func table7(_ env: SectionEnvironment) -> String? {
-        guard let rows = env.data.projection, !rows.isEmpty, let middle = ReportOrder.middleLayer(rows.map(\.layer)) else { return nil }
-        let layers = Array(Set(rows.map(\.layer))).sorted()
-        let at = rows.filter { $0.layer == middle }
-        struct Group: Hashable { var targets: String, matrix: String, rank: Int }
-        let groups = Array(Set(at.map { Group(targets: $0.targets, matrix: $0.matrix, rank: $0.rank) })).sorted { a, b in
-            if a.targets != b.targets { return ReportOrder.targetSetLess(a.targets, b.targets) }
-            if a.matrix != b.matrix { return ReportOrder.matrixLess(a.matrix, b.matrix) }
-            return a.rank < b.rank
-        }
-        var table = MarkdownTable(header: ["Setting", "r", "ΔW directions", "W directions", "random directions", "random expectation",
-                                           "‖W‖_F", "‖ΔW‖_F", "amplification"],
-                                  alignments: [.left, .right, .right, .right, .right, .right, .right, .right, .right])
-        for g in groups {
-            let rs = at.filter { $0.targets == g.targets && $0.matrix == g.matrix && $0.rank == g.rank }
-            func values(_ s: DirectionSource, _ f: (ProjectionRow) -> Double?) -> SeedSummary {
-                SeedSummary(rs.filter { $0.directionsFrom == s }.compactMap(f).filter(\.isFinite))
-            }
-            table.append(["ours: W_\(g.matrix), layer \(middle) (\(g.targets))", String(g.rank),
-                          normCell(values(.deltaW, { $0.projectionNorm })), normCell(values(.w, { $0.projectionNorm })),
-                          normCell(values(.random, { $0.projectionNorm })), normCell(values(.random, { $0.randomExpectation })),
-                          normCell(values(.w, { $0.weightNorm })), normCell(values(.deltaW, { $0.deltaNorm })),
-                          normCell(values(.deltaW, { $0.amplification }))])
-        }
-        for r in [4, 64] {
-            let p = PaperReference.table7.filter { $0.rank == r }
-            func v(_ s: DirectionSource) -> PaperReference.Table7Row { p.first { $0.directionsFrom == s }! }
-            table.append(["paper: W_q, layer 48 of 96 (\(PaperReference.model))", String(r), f2(v(.deltaW).projectionNorm),
-                          f2(v(.w).projectionNorm), f2(v(.random).projectionNorm),
-                          f2(WeightProjection.randomProjectionScale(rank: r, weightNorm: v(.w).weightNorm, rows: 12288, cols: 12288)),
-                          f2(v(.w).weightNorm), v(.deltaW).deltaNorm.map(f2) ?? dash, v(.deltaW).amplification.map(g3) ?? dash])
-        }
-        var out = "‖UᵀWV‖_F at the middle layer (\(middle)) with U, V the top-r singular vectors of ΔW, of W, or of a random Gaussian "
-            + "matrix of W's shape; random expectation r·‖W‖_F/√(out·in); amplification = ‖ΔW‖_F / ‖UᵀWV‖_F with U, V from ΔW. "
-            + "Mean ± std over seeds where there are several. All layers are in `\(ReportFiles.projection)`.\n\n"
-        out += table.rendered()
-        // Amplification per layer for the focus target set.
-        if let targets = ReportSelection.primaryRankTargets(rows.map { ($0.targets, $0.rank, $0.run) }) {
-            let of = rows.filter { $0.targets == targets && $0.directionsFrom == .deltaW }
-            let matrices = Array(Set(of.map(\.matrix))).sorted(by: ReportOrder.matrixLess)
-            let ranks = Array(Set(of.map(\.rank))).sorted()
-            let columns = matrices.flatMap { m in ranks.map { (m, $0) } }
-            var amp = MarkdownTable(header: ["Layer"] + columns.map { "\($0.0), r = \($0.1)" },
-                                    alignments: [.left] + columns.map { _ in .right })
-            for l in layers {
-                amp.append([l == middle ? "\(l) (middle)" : String(l)] + columns.map { c in
-                    let v = of.filter { $0.layer == l && $0.matrix == c.0 && $0.rank == c.1 }.compactMap(\.amplification).filter(\.isFinite)
-                    return v.isEmpty ? dash : g3(v.reduce(0, +) / Double(v.count))
-                })
-            }
-            out += "\nAmplification factor per layer (\(targets), mean over seeds):\n\n" + amp.rendered()
-        }
-        return out
-    }
-
-    // MARK: App. H.3
-
-    static func overlap(_ env: SectionEnvironment) -> String? {
-        let panels = env.overlapPanels
-        guard let focus = Claims.overlapFocus(panels) else { return nil }
-        let learned = panels.filter { !$0.isRandom && $0.targets == focus.targets }
-        let matrices = Array(Set(learned.map(\.matrix))).sorted(by: ReportOrder.matrixLess)
-        let layers = Array(Set(learned.map(\.layer))).sorted()
-        var out = "φ(top-i right singular vectors of W, top-j of ΔW) for \(focus.targets), i ≤ \(learned.map(\.maxI).max() ?? 0), "
-            + "j ≤ r; random: the top-j right singular vectors of a Gaussian matrix of W's shape. Overlap = φ(i*, i*) with "
-            + "i* = min(i_max, r) (do ΔW's top directions lie in W's?); coverage = φ(i_max, r) (how much of W's top-i_max "
-            + "subspace ΔW picks up), random expectation max(i, j)/in. Middle layer \(focus.layer); all layers in `\(ReportFiles.overlap)`.\n\n"
-        for m in matrices {
-            if let f = figure(ReportFigures.fig8Name(matrix: m), alt: "App. H.3, W_\(m) vs ΔW_\(m), layer \(focus.layer)", env) { out += f }
-        }
-        var table = MarkdownTable(header: ["Matrix", "r", "overlap (middle layer)", "coverage (middle layer)", "coverage, random matrix",
-                                           "random expectation", "overlap, mean over layers", "coverage, mean over layers"],
-                                  alignments: [.left, .right, .right, .right, .right, .right, .right, .right])
-        for m in matrices {
-            let ofM = learned.filter { $0.matrix == m }
-            for r in Array(Set(ofM.map(\.rank))).sorted() {
-                let ofR = ofM.filter { $0.rank == r }
-                let mid = ofR.filter { $0.layer == focus.layer }
-                guard let sample = mid.first ?? ofR.first else { continue }
-                let random = panels.first { $0.isRandom && $0.layer == sample.layer && $0.matrix == m }
-                let randomCoverage = random?.phi(sample.maxI, sample.maxJ)
-                let expected = sample.ambient > 0 ? Double(Swift.max(sample.maxI, sample.maxJ)) / Double(sample.ambient) : Double.nan
-                table.append([m, String(r), phiCell(SeedSummary(mid.compactMap(\.overlap))), phiCell(SeedSummary(mid.compactMap(\.coverage))),
-                              randomCoverage.map(f3) ?? dash, expected.isNaN ? dash : f3(expected),
-                              f3(SeedSummary(ofR.compactMap(\.overlap)).mean), f3(SeedSummary(ofR.compactMap(\.coverage)).mean)])
-            }
-        }
-        out += "\n" + table.rendered()
-        if layers.count > 1 { out += "\nLayers: \(layers.map(String.init).joined(separator: ", ")).\n" }
-        return out
-    }
-
-    // MARK: spectra
-
-    static func spectra(_ env: SectionEnvironment) -> String? {
-        guard let rows = env.data.spectra, !rows.isEmpty else { return nil }
-        struct Key: Hashable { var targets: String, matrix: String, rank: Int }
-        struct PerMatrix { var stable: Double, energy: Int, top: Double }
-        var perMatrix: [Key: [PerMatrix]] = [:]
-        for r in rows where r.index == 1 {
-            perMatrix[Key(targets: r.targets, matrix: r.matrix, rank: r.rank), default: []]
-                .append(PerMatrix(stable: r.stableRank, energy: r.energyRank90, top: r.cumulativeEnergy))
-        }
-        let keys = perMatrix.keys.sorted { a, b in
-            if a.targets != b.targets { return ReportOrder.targetSetLess(a.targets, b.targets) }
-            if a.matrix != b.matrix { return ReportOrder.matrixLess(a.matrix, b.matrix) }
-            return a.rank < b.rank
-        }
-        var table = MarkdownTable(header: ["Targets", "Matrix", "r", "stable rank", "energy rank (90 %)", "s₁² share of ‖ΔW‖²_F", "n"],
-                                  alignments: [.left, .left, .right, .right, .right, .right, .right])
-        for k in keys {
-            let v = perMatrix[k]!
-            table.append([k.targets, k.matrix, String(k.rank), SeedSummary(v.map(\.stable)).formatted(digits: 2),
-                          SeedSummary(v.map { Double($0.energy) }).formatted(digits: 1),
-                          SeedSummary(v.map(\.top)).formatted(digits: 3), String(v.count)])
-        }
-        return "Singular values of ΔW = scaling·B·A per layer and matrix (`\(ReportFiles.spectra)`). Stable rank = ‖ΔW‖²_F/‖ΔW‖²₂ ∈ [1, r]; "
-            + "energy rank = the smallest n whose top-n singular values hold 90 % of ‖ΔW‖²_F. Mean ± std over layers and seeds "
-            + "(n = matrices).\n\n" + table.rendered()
-    }
-
-    // MARK: planted
-
-    static func planted(_ env: SectionEnvironment) -> String? {
-        guard let rows = env.data.planted, !rows.isEmpty else { return nil }
-        let plantedRank = rows.map(\.plantedRank).max()!
-        let ks = Array(1...Swift.min(Swift.max(plantedRank, 1), 8))
-        struct Key: Hashable { var targets: String, matrix: String, rank: Int }
-        let keys = Array(Set(rows.map { Key(targets: $0.targets, matrix: $0.matrix, rank: $0.rank) })).sorted { a, b in
-            if a.targets != b.targets { return ReportOrder.targetSetLess(a.targets, b.targets) }
-            if a.matrix != b.matrix { return ReportOrder.matrixLess(a.matrix, b.matrix) }
-            return a.rank < b.rank
-        }
-        var table = MarkdownTable(header: ["Targets", "Matrix", "r"] + ks.map { "recovery(\($0))" } + ["n"],
-                                  alignments: [.left, .left, .right] + ks.map { _ in .right } + [.right])
-        for key in keys {
-            let of = rows.filter { $0.targets == key.targets && $0.matrix == key.matrix && $0.rank == key.rank }
-            let n = Set(of.map { "\($0.run)/\($0.layer)" }).count
-            table.append([key.targets, key.matrix, String(key.rank)]
-                         + ks.map { k in phiCell(SeedSummary(of.filter { $0.k == k }.map(\.recovery))) } + [String(n)])
-        }
-        let ambient = rows.first.map { $0.expectedRandom > 0 ? Int((Double($0.k) / $0.expectedRandom).rounded()) : 0 } ?? 0
-        var out = "recovery(k) = φ(top-k of the learned ΔW, top-k of the planted ΔW*, k, k) on right singular vectors; planted rank "
-            + "\(plantedRank); 1 = the top-k subspaces coincide"
-        if ambient > 0 { out += ", random expectation k/\(ambient)" }
-        out += ". Mean ± std over layers and seeds (n).\n\n" + table.rendered()
-        if let f = figure(ReportFigures.plantedName, alt: "planted-rank recovery", env) { out += "\n" + f }
-        return out
-    }
-
-    // MARK: claims
-
-    static func claims(_ env: SectionEnvironment) -> String? {
-        guard let claims = env.data.claims, !claims.isEmpty else { return nil }
-        var summary = MarkdownTable(header: ["#", "Paper", "Claim", "Verdict"], alignments: [.right, .left, .left, .left])
-        for c in claims { summary.append([String(c.number), c.source, c.statement, "**\(c.verdict.rawValue)**"]) }
-        var out = "Verdicts are computed from the CSVs of this folder by the stated rules (never written by hand); "
-            + "“not tested by this spec” means the spec produced no data for the claim.\n\n" + summary.rendered()
-        for c in claims {
-            out += "\n**Claim \(c.number) (\(c.source)): \(c.verdict.rawValue).** \(c.statement)\n\n"
-            out += "- Ours: \(c.ours)\n- Paper: \(c.paper)\n- Rule: \(c.rule)\n"
-        }
-        return out
     }
 }

@@ -9,14 +9,16 @@ public enum ReportFiles {
     public static let overlap = "direction_overlap.csv"
     public static let spectra = "spectra.csv"
     public static let planted = "planted_recovery.csv"
+    public static let nulls = "null_distributions.csv"
+    public static let learning = "learning_diagnostics.csv"
     public static let claims = "claims.csv"
     public static let report = "report.md"
     public static let context = "report-context.json"
     public static let figures = "figures"
     /// Every file this builder owns at the top of a results folder (stale ones are removed on rebuild).
-    static let owned = [accuracy, similarity, projection, overlap, spectra, planted, claims, report, context]
+    static var owned: [String] { ReportAnalysis.all.map(\.file) + [claims, report, context] }
     /// Figure name prefixes this builder owns inside `figures/`.
-    static let ownedFigurePrefixes = ["fig3-", "fig4-", "fig8-", "accuracy-vs-rank", "planted-recovery", "spectra-"]
+    static var ownedFigurePrefixes: [String] { ReportAnalysis.all.flatMap(\.figurePrefixes) }
 }
 
 /// Which φ comparison a `subspace_similarity.csv` row belongs to (column `comparison`).
@@ -25,15 +27,31 @@ enum SimilarityComparison: String, Sendable {
     case rank
     /// Fig 4: A of two seeds at one rank, same targets.
     case seed
-    /// Fig 4's right panel: two random Gaussian matrices (run_a "random-a", run_b "random-b").
-    case random
-    /// `experiment analyze`: A of two adapter directories.
-    case adapters
+}
+
+/// Whose right singular vectors φ compares (column `basis` of `subspace_similarity.csv`): A, as Sec 7.2 defines Figs 3
+/// and 4 (and the claims read); A − A₀, what training added to A (A₀ regenerated from the recorded init seed); ΔW's.
+enum SimilarityBasis: String, CaseIterable, Sendable {
+    case a = "a"
+    case learned = "a_minus_a0"
+    case deltaW = "delta_w"
+
+    /// As the report writes it.
+    var label: String {
+        switch self {
+        case .a: return "A"
+        case .learned: return "A − A₀"
+        case .deltaW: return "ΔW"
+        }
+    }
 }
 
 /// One cell of a φ grid (Sec 7.2, Eq. 4), `subspace_similarity.csv`:
-/// `layer,matrix,run_a,run_b,i,j,phi,expected_random,comparison,targets,rank_a,rank_b,ambient_dim`.
-/// i indexes the top directions of run_a's A, j those of run_b's A; expected_random = max(i, j)/ambient_dim.
+/// `layer,matrix,run_a,run_b,i,j,phi,expected_random,comparison,targets,rank_a,rank_b,ambient_dim,`
+/// `null_mean,null_lo,null_hi,null_quantile,basis`.
+/// i indexes the top directions of run_a's A, j those of run_b's A; expected_random = max(i, j)/ambient_dim; the null
+/// columns describe φ(i, j) between random subspaces (the mean, the central 95 % band and the mid-rank quantile of
+/// `phi` among `nullDraws` draws for this layer, matrix and ranks — Fig 4's random panel is their mean).
 struct SimilarityRow: Equatable, Sendable {
     var layer: Int?
     var matrix: String
@@ -48,14 +66,21 @@ struct SimilarityRow: Equatable, Sendable {
     var rankA: Int
     var rankB: Int
     var ambient: Int
+    var null: CellNull?
+    var basis: SimilarityBasis = .a
 
     static let header = ["layer", "matrix", "run_a", "run_b", "i", "j", "phi", "expected_random", "comparison", "targets",
-                         "rank_a", "rank_b", "ambient_dim"]
+                         "rank_a", "rank_b", "ambient_dim"] + CellNull.header + ["basis"]
 }
 
 /// One row of Table 7 (Sec 7.3), `weight_projection.csv`:
-/// `layer,matrix,rank,seed,directions_from,projection_norm,weight_norm,delta_norm,amplification,random_expectation,targets,data_seed,run`.
-/// `seed` is the adapter-initialisation seed; `random_expectation` = r·‖W‖_F/√(out·in) on `random` rows.
+/// `layer,matrix,rank,seed,directions_from,projection_norm,weight_norm,delta_norm,amplification,random_expectation,targets,data_seed,run,`
+/// `null_mean,null_sd,null_lo,null_hi,null_draws,null_z,null_quantile,random_amplification,amplification_ratio,ratio_lo,ratio_hi`.
+/// `seed` is the adapter-initialisation seed; `random_expectation` = r·‖W‖_F/√(out·in) on `random` rows. The null
+/// columns describe ‖UᵀWV‖_F for Haar-random U, V (`nullDraws` draws for this layer, matrix and r): on `random` rows
+/// projection_norm is their mean; on `delta_w` rows null_z and null_quantile place ΔW's value among them,
+/// random_amplification = ‖ΔW‖_F / null_mean, amplification_ratio = amplification / random_amplification
+/// = null_mean / projection_norm, and [ratio_lo, ratio_hi] = [null_lo, null_hi] / projection_norm (the ratio's band).
 struct ProjectionRow: Equatable, Sendable {
     var layer: Int
     var matrix: String
@@ -70,14 +95,16 @@ struct ProjectionRow: Equatable, Sendable {
     var targets: String
     var dataSeed: UInt64?
     var run: String
+    var null: ProjectionNull?
 
     static let header = ["layer", "matrix", "rank", "seed", "directions_from", "projection_norm", "weight_norm", "delta_norm",
-                         "amplification", "random_expectation", "targets", "data_seed", "run"]
+                         "amplification", "random_expectation", "targets", "data_seed", "run"] + ProjectionNull.header
 }
 
 /// One cell of the App. H.3 / Fig 8 grid, `direction_overlap.csv`:
-/// `layer,matrix,run,rank,seed,i,j,phi,expected_random,targets,data_seed` with
-/// φ(top-i right singular vectors of W, top-j of ΔW); run "random": top-j of a random Gaussian matrix of W's shape.
+/// `layer,matrix,run,rank,seed,i,j,phi,expected_random,targets,data_seed,null_mean,null_lo,null_hi,null_quantile` with
+/// φ(top-i right singular vectors of W, top-j of ΔW); the null columns describe φ(top-i of W, a random j-dimensional
+/// subspace) from `nullDraws` draws for this layer, matrix and rank (Fig 8's random panel is their mean).
 struct OverlapRow: Equatable, Sendable {
     var layer: Int
     var matrix: String
@@ -90,9 +117,10 @@ struct OverlapRow: Equatable, Sendable {
     var expectedRandom: Double
     var targets: String
     var dataSeed: UInt64?
+    var null: CellNull?
 
     static let header = ["layer", "matrix", "run", "rank", "seed", "i", "j", "phi", "expected_random", "targets", "data_seed"]
-    static let randomRun = "random"
+        + CellNull.header
 }
 
 /// One singular value of ΔW = scaling·B·A, `spectra.csv`:
@@ -135,8 +163,10 @@ struct PlantedRow: Equatable, Sendable {
 }
 
 /// One run's validation result, `accuracy.csv`:
-/// `run,targets,rank,data_seed,init_seed,trainable_params,status,steps,metric,value,majority_baseline,alpha,scaling,train_seconds`,
-/// then every other validation metric of any run (sorted by name; a name that clashes with a fixed column gets `val_`).
+/// `run,targets,rank,data_seed,init_seed,trainable_params,status,steps,metric,value,majority_baseline,alpha,scaling,train_seconds,`
+/// `validation_examples`, then every other validation metric of any run (sorted by name; a name that clashes with a fixed
+/// column gets `val_`). `validation_examples` (the validation split's size, from `task.json`) gives the binomial error
+/// of an accuracy.
 struct AccuracyRow: Equatable, Sendable {
     var run: String
     var targets: String
@@ -152,11 +182,12 @@ struct AccuracyRow: Equatable, Sendable {
     var alpha: Double?
     var scaling: Double?
     var trainSeconds: Double?
+    var validationExamples: Int?
     /// Other validation metrics by CSV column name.
     var extras: [String: Double]
 
     static let fixedHeader = ["run", "targets", "rank", "data_seed", "init_seed", "trainable_params", "status", "steps", "metric",
-                              "value", "majority_baseline", "alpha", "scaling", "train_seconds"]
+                              "value", "majority_baseline", "alpha", "scaling", "train_seconds", "validation_examples"]
     var isFinished: Bool { status == RunOutcome.Status.finished.rawValue }
 }
 
@@ -170,6 +201,8 @@ struct ReportData: Equatable, Sendable {
     var overlap: [OverlapRow]?
     var spectra: [SpectrumRow]?
     var planted: [PlantedRow]?
+    var nulls: [NullRow]?
+    var learning: [LearningRow]?
     var claims: [ClaimResult]?
 }
 
@@ -226,7 +259,7 @@ enum ReportCSVEncoder {
         for r in rows {
             out.append([ReportNumber.int(r.layer), r.matrix, r.runA, r.runB, String(r.i), String(r.j), ReportNumber.csv(r.phi),
                         expected.csv(r.expectedRandom), r.comparison.rawValue, r.targets, String(r.rankA), String(r.rankB),
-                        String(r.ambient)])
+                        String(r.ambient)] + CellNull.cells(r.null) + [r.basis.rawValue])
         }
         return out.text
     }
@@ -236,7 +269,8 @@ enum ReportCSVEncoder {
         for r in rows {
             out.append([String(r.layer), r.matrix, String(r.rank), seedCell(r.seed), r.directionsFrom.rawValue,
                         ReportNumber.csv(r.projectionNorm), ReportNumber.csv(r.weightNorm), ReportNumber.csv(r.deltaNorm),
-                        ReportNumber.csv(r.amplification), ReportNumber.csv(r.randomExpectation), r.targets, seedCell(r.dataSeed), r.run])
+                        ReportNumber.csv(r.amplification), ReportNumber.csv(r.randomExpectation), r.targets, seedCell(r.dataSeed), r.run]
+                       + ProjectionNull.cells(r.null))
         }
         return out.text
     }
@@ -246,7 +280,7 @@ enum ReportCSVEncoder {
         var expected = RepeatedNumbers()
         for r in rows {
             out.append([String(r.layer), r.matrix, r.run, String(r.rank), seedCell(r.seed), String(r.i), String(r.j),
-                        ReportNumber.csv(r.phi), expected.csv(r.expectedRandom), r.targets, seedCell(r.dataSeed)])
+                        ReportNumber.csv(r.phi), expected.csv(r.expectedRandom), r.targets, seedCell(r.dataSeed)] + CellNull.cells(r.null))
         }
         return out.text
     }
@@ -281,7 +315,8 @@ enum ReportCSVEncoder {
         for r in rows {
             out.append([r.run, r.targets, String(r.rank), seedCell(r.dataSeed), seedCell(r.initSeed), ReportNumber.int(r.trainableParams),
                         r.status, ReportNumber.int(r.steps), r.metric, ReportNumber.csv(r.value), ReportNumber.csv(r.majorityBaseline),
-                        ReportNumber.csv(r.alpha), ReportNumber.csv(r.scaling), ReportNumber.csv(r.trainSeconds)]
+                        ReportNumber.csv(r.alpha), ReportNumber.csv(r.scaling), ReportNumber.csv(r.trainSeconds),
+                        ReportNumber.int(r.validationExamples)]
                        + extras.map { ReportNumber.csv(r.extras[$0]) })
         }
         return out.text
@@ -290,7 +325,7 @@ enum ReportCSVEncoder {
     static func claims(_ claims: [ClaimResult]) -> String {
         var out = CSVText(header: ClaimResult.csvHeader)
         for c in claims {
-            out.append([String(c.number), c.source, c.verdict.rawValue, c.ours, c.paper, c.rule, c.statement])
+            out.append([String(c.number), c.source, c.verdict.rawValue, c.ours, c.paper, c.rule, c.statement, c.uncertainty])
         }
         return out.text
     }
@@ -299,18 +334,16 @@ enum ReportCSVEncoder {
 // MARK: - Reading
 
 extension ReportData {
-    /// Reads the analysis CSVs of a results folder; absent files stay nil. Errors name the file and line.
+    /// Reads the analysis CSVs of a results folder (each `ReportAnalysis`'s file, then `claims.csv`); absent files stay
+    /// nil. Errors name the file and line.
     static func load(from directory: URL, displayPrefix: String = "") throws -> ReportData {
         func doc(_ name: String) throws -> CSVDocument? {
             try CSVDocument.read(directory.appendingPathComponent(name), displayName: displayPrefix + name)
         }
         var data = ReportData()
-        if let d = try doc(ReportFiles.accuracy) { data.accuracy = try ReportCSVDecoder.accuracy(d) }
-        if let d = try doc(ReportFiles.similarity) { data.similarity = try ReportCSVDecoder.similarity(d) }
-        if let d = try doc(ReportFiles.projection) { data.projection = try ReportCSVDecoder.projection(d) }
-        if let d = try doc(ReportFiles.overlap) { data.overlap = try ReportCSVDecoder.overlap(d) }
-        if let d = try doc(ReportFiles.spectra) { data.spectra = try ReportCSVDecoder.spectra(d) }
-        if let d = try doc(ReportFiles.planted) { data.planted = try ReportCSVDecoder.planted(d) }
+        for analysis in ReportAnalysis.all {
+            if let d = try doc(analysis.file) { try analysis.read(d, &data) }
+        }
         if let d = try doc(ReportFiles.claims) { data.claims = try ReportCSVDecoder.claims(d) }
         return data
     }
@@ -323,17 +356,24 @@ enum ReportCSVDecoder {
         return v
     }
 
+    private static func basis(_ r: CSVDocument.Row) throws -> SimilarityBasis {
+        guard let s = r.optionalString("basis") else { return .a }
+        guard let b = SimilarityBasis(rawValue: s) else { throw r.error("basis", "'\(s)' is not a, a_minus_a0 or delta_w") }
+        return b
+    }
+
     static func similarity(_ d: CSVDocument) throws -> [SimilarityRow] {
         try d.require(SimilarityRow.header)
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
             guard let comparison = SimilarityComparison(rawValue: r.string("comparison")) else {
-                throw r.error("comparison", "'\(r.string("comparison"))' is not rank, seed, random or adapters")
+                throw r.error("comparison", "'\(r.string("comparison"))' is not rank or seed")
             }
             return SimilarityRow(layer: try r.optionalInt("layer"), matrix: r.string("matrix"), runA: r.string("run_a"),
                                  runB: r.string("run_b"), i: try r.int("i"), j: try r.int("j"), phi: try r.double("phi"),
                                  expectedRandom: try r.double("expected_random"), comparison: comparison, targets: r.string("targets"),
-                                 rankA: try r.int("rank_a"), rankB: try r.int("rank_b"), ambient: try r.int("ambient_dim"))
+                                 rankA: try r.int("rank_a"), rankB: try r.int("rank_b"), ambient: try r.int("ambient_dim"),
+                                 null: try CellNull.read(r), basis: try basis(r))
         }
     }
 
@@ -349,7 +389,7 @@ enum ReportCSVDecoder {
                                  weightNorm: try r.double("weight_norm"), deltaNorm: try r.optionalDouble("delta_norm"),
                                  amplification: try r.optionalDouble("amplification"),
                                  randomExpectation: try r.optionalDouble("random_expectation"), targets: r.string("targets"),
-                                 dataSeed: try seed(r, "data_seed"), run: r.string("run"))
+                                 dataSeed: try seed(r, "data_seed"), run: r.string("run"), null: try ProjectionNull.read(r))
         }
     }
 
@@ -360,7 +400,7 @@ enum ReportCSVDecoder {
             return OverlapRow(layer: try r.int("layer"), matrix: r.string("matrix"), run: r.string("run"), rank: try r.int("rank"),
                               seed: try seed(r, "seed"), i: try r.int("i"), j: try r.int("j"), phi: try r.double("phi"),
                               expectedRandom: try r.double("expected_random"), targets: r.string("targets"),
-                              dataSeed: try seed(r, "data_seed"))
+                              dataSeed: try seed(r, "data_seed"), null: try CellNull.read(r))
         }
     }
 
@@ -400,7 +440,7 @@ enum ReportCSVDecoder {
                                steps: try r.optionalInt("steps"), metric: r.string("metric"), value: try r.optionalDouble("value"),
                                majorityBaseline: try r.optionalDouble("majority_baseline"), alpha: try r.optionalDouble("alpha"),
                                scaling: try r.optionalDouble("scaling"), trainSeconds: try r.optionalDouble("train_seconds"),
-                               extras: extras)
+                               validationExamples: try r.optionalInt("validation_examples"), extras: extras)
         }
     }
 
@@ -412,7 +452,8 @@ enum ReportCSVDecoder {
                 throw r.error("verdict", "'\(r.string("verdict"))' is not a verdict")
             }
             return ClaimResult(number: try r.int("claim"), source: r.string("source"), statement: r.string("statement"),
-                               verdict: verdict, ours: r.string("ours"), paper: r.string("paper"), rule: r.string("rule"))
+                               verdict: verdict, ours: r.string("ours"), paper: r.string("paper"), rule: r.string("rule"),
+                               uncertainty: r.string("uncertainty"))
         }
     }
 }

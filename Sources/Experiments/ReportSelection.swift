@@ -12,8 +12,12 @@ struct PhiPanel {
     var rankA: Int
     var rankB: Int
     var ambient: Int
+    /// Whose right singular vectors were compared (A for the paper's Figs 3, 4 and the claims).
+    var basis: SimilarityBasis
     /// grid[i-1][j-1]; NaN where a cell is missing.
     var grid: [[Double]]
+    /// The cells' Monte-Carlo nulls (nil where a row has none).
+    var nulls: [[CellNull?]]
 
     var maxI: Int { grid.count }
     var maxJ: Int { grid.first?.count ?? 0 }
@@ -22,6 +26,17 @@ struct PhiPanel {
         guard i >= 1, j >= 1, i <= maxI, j <= maxJ else { return nil }
         let v = grid[i - 1][j - 1]
         return v.isNaN ? nil : v
+    }
+
+    func null(_ i: Int, _ j: Int) -> CellNull? {
+        guard i >= 1, j >= 1, i <= maxI, j <= maxJ else { return nil }
+        return nulls[i - 1][j - 1]
+    }
+
+    /// The mean of the null over draws, cell by cell (random subspaces: Fig 4's random panel); nil without nulls.
+    var nullMeanGrid: [[Double]]? {
+        guard nulls.allSatisfy({ $0.allSatisfy { $0 != nil } }) else { return nil }
+        return nulls.map { $0.map { $0!.mean } }
     }
 
     /// Mean of φ(k, k) over k = 1…K (K capped at the grid).
@@ -34,17 +49,19 @@ struct PhiPanel {
 
     /// Panels in order of first appearance.
     static func panels(_ rows: [SimilarityRow]) -> [PhiPanel] {
-        struct Key: Hashable { var c: String, t: String, l: Int?, m: String, a: String, b: String }
-        let groups = phiGrids(rows, key: { Key(c: $0.comparison.rawValue, t: $0.targets, l: $0.layer, m: $0.matrix, a: $0.runA, b: $0.runB) },
-                              i: \.i, j: \.j, phi: \.phi)
+        struct Key: Hashable { var c: String, t: String, l: Int?, m: String, a: String, b: String, basis: SimilarityBasis }
+        let groups = cellGrids(rows, key: { Key(c: $0.comparison.rawValue, t: $0.targets, l: $0.layer, m: $0.matrix, a: $0.runA, b: $0.runB,
+                                                basis: $0.basis) },
+                               i: \.i, j: \.j, empty: (Double.nan, nil as CellNull?), cell: { ($0.phi, $0.null) })
         return groups.map { f, grid in
-            return PhiPanel(comparison: f.comparison, targets: f.targets, layer: f.layer, matrix: f.matrix, runA: f.runA, runB: f.runB,
-                            rankA: f.rankA, rankB: f.rankB, ambient: f.ambient, grid: grid)
+            PhiPanel(comparison: f.comparison, targets: f.targets, layer: f.layer, matrix: f.matrix, runA: f.runA, runB: f.runB,
+                     rankA: f.rankA, rankB: f.rankB, ambient: f.ambient, basis: f.basis, grid: grid.map { $0.map(\.0) },
+                     nulls: grid.map { $0.map(\.1) })
         }
     }
 }
 
-/// One φ grid of `direction_overlap.csv` (W's top-i vs ΔW's top-j) for one run (or "random"), layer and matrix.
+/// One φ grid of `direction_overlap.csv` (W's top-i vs ΔW's top-j) for one run, layer and matrix.
 struct OverlapPanel {
     var layer: Int
     var matrix: String
@@ -55,10 +72,10 @@ struct OverlapPanel {
     var targets: String
     var ambient: Int
     var grid: [[Double]]
+    var nulls: [[CellNull?]]
 
     var maxI: Int { grid.count }
     var maxJ: Int { grid.first?.count ?? 0 }
-    var isRandom: Bool { run == OverlapRow.randomRun }
 
     func phi(_ i: Int, _ j: Int) -> Double? {
         guard i >= 1, j >= 1, i <= maxI, j <= maxJ else { return nil }
@@ -66,27 +83,42 @@ struct OverlapPanel {
         return v.isNaN ? nil : v
     }
 
-    /// φ(top-i* of W, top-i* of ΔW), i* = min(maxI, maxJ): how much ΔW's top directions overlap W's.
-    var overlap: Double? { phi(Swift.min(maxI, maxJ), Swift.min(maxI, maxJ)) }
+    func null(_ i: Int, _ j: Int) -> CellNull? {
+        guard i >= 1, j >= 1, i <= maxI, j <= maxJ else { return nil }
+        return nulls[i - 1][j - 1]
+    }
+
+    /// i* = min(maxI, maxJ): overlap is φ(i*, i*), how much ΔW's top directions overlap W's.
+    var overlapIndex: Int { Swift.min(maxI, maxJ) }
+    var overlap: Double? { phi(overlapIndex, overlapIndex) }
+    var overlapNull: CellNull? { null(overlapIndex, overlapIndex) }
     /// φ(top-maxI of W, all of ΔW's columns in the grid): how much of W's top directions ΔW picks up.
     var coverage: Double? { phi(maxI, maxJ) }
+    var coverageNull: CellNull? { null(maxI, maxJ) }
+
+    /// The null's mean grid (φ of W's top directions against random subspaces: Fig 8's random panel).
+    var nullMeanGrid: [[Double]]? {
+        guard nulls.allSatisfy({ $0.allSatisfy { $0 != nil } }) else { return nil }
+        return nulls.map { $0.map { $0!.mean } }
+    }
 
     static func panels(_ rows: [OverlapRow]) -> [OverlapPanel] {
         struct Key: Hashable { var l: Int, m: String, r: String }
-        let groups = phiGrids(rows, key: { Key(l: $0.layer, m: $0.matrix, r: $0.run) }, i: \.i, j: \.j, phi: \.phi)
+        let groups = cellGrids(rows, key: { Key(l: $0.layer, m: $0.matrix, r: $0.run) }, i: \.i, j: \.j,
+                               empty: (Double.nan, nil as CellNull?), cell: { ($0.phi, $0.null) })
         return groups.map { f, grid in
             // expected_random = max(i, j)/in, so in = max(i, j)/expected on any row.
             let ambient = f.expectedRandom > 0 ? Int((Double(Swift.max(f.i, f.j)) / f.expectedRandom).rounded()) : 0
             return OverlapPanel(layer: f.layer, matrix: f.matrix, run: f.run, rank: f.rank, seed: f.seed, dataSeed: f.dataSeed,
-                                targets: f.targets, ambient: ambient, grid: grid)
+                                targets: f.targets, ambient: ambient, grid: grid.map { $0.map(\.0) }, nulls: grid.map { $0.map(\.1) })
         }
     }
 }
 
-/// Groups CSV rows into φ grids by `key`, in order of first appearance: each group's first row and its (max i × max j)
-/// grid, NaN where the CSV has no row. Shared by the subspace-similarity and direction-overlap panels.
-func phiGrids<Row, Key: Hashable>(_ rows: [Row], key: (Row) -> Key, i: KeyPath<Row, Int>, j: KeyPath<Row, Int>,
-                                  phi: KeyPath<Row, Double>) -> [(first: Row, grid: [[Double]])] {
+/// Groups CSV rows into grids by `key`, in order of first appearance: each group's first row and its (max i × max j)
+/// grid of `cell(row)`, `empty` where the CSV has no row. Shared by the subspace-similarity and direction-overlap panels.
+func cellGrids<Row, Key: Hashable, Cell>(_ rows: [Row], key: (Row) -> Key, i: KeyPath<Row, Int>, j: KeyPath<Row, Int>,
+                                         empty: Cell, cell: (Row) -> Cell) -> [(first: Row, grid: [[Cell]])] {
     var order: [Key] = []
     var cells: [Key: [Row]] = [:]
     for r in rows {
@@ -97,8 +129,8 @@ func phiGrids<Row, Key: Hashable>(_ rows: [Row], key: (Row) -> Key, i: KeyPath<R
     return order.map { k in
         let rs = cells[k]!
         let ni = rs.map { $0[keyPath: i] }.max()!, nj = rs.map { $0[keyPath: j] }.max()!
-        var grid = [[Double]](repeating: [Double](repeating: .nan, count: nj), count: ni)
-        for r in rs where r[keyPath: i] >= 1 && r[keyPath: j] >= 1 { grid[r[keyPath: i] - 1][r[keyPath: j] - 1] = r[keyPath: phi] }
+        var grid = [[Cell]](repeating: [Cell](repeating: empty, count: nj), count: ni)
+        for r in rs where r[keyPath: i] >= 1 && r[keyPath: j] >= 1 { grid[r[keyPath: i] - 1][r[keyPath: j] - 1] = cell(r) }
         return (rs[0], grid)
     }
 }
@@ -148,17 +180,19 @@ enum ReportSelection {
         return seen
     }
 
-    /// Fig 3 panels of the first rank pair for its primary target set.
-    static func fig3Panels(_ panels: [PhiPanel]) -> (pair: [Int], targets: String, panels: [PhiPanel])? {
+    /// Fig 3 panels of the first rank pair for its primary target set, on `basis` (A: the paper's figure and claims).
+    static func fig3Panels(_ panels: [PhiPanel], basis: SimilarityBasis = .a) -> (pair: [Int], targets: String, panels: [PhiPanel])? {
         guard let pair = rankPairs(panels).first else { return nil }
-        let ofPair = panels.filter { $0.comparison == .rank && [$0.rankA, $0.rankB] == pair }
+        let ofPair = panels.filter { $0.comparison == .rank && [$0.rankA, $0.rankB] == pair && $0.basis == basis }
         guard let targets = primaryTargets(ofPair) else { return nil }
         return (pair, targets, ofPair.filter { $0.targets == targets })
     }
 
-    /// Fig 4 seed-pair panels: the target set adapting both q and v if any (else the primary one), and its panels.
-    static func fig4Panels(_ panels: [PhiPanel]) -> (targets: String, panels: [PhiPanel])? {
-        let seed = panels.filter { $0.comparison == .seed }
+    /// Fig 4 seed-pair panels at the highest rank compared (a spec compares one; `experiment analyze` may pair several),
+    /// on `basis`: the target set adapting both q and v if any (else the primary one), and its panels.
+    static func fig4Panels(_ panels: [PhiPanel], basis: SimilarityBasis = .a) -> (targets: String, panels: [PhiPanel])? {
+        let top = panels.filter { $0.comparison == .seed }.map(\.rankA).max()
+        let seed = panels.filter { $0.comparison == .seed && $0.rankA == top && $0.basis == basis }
         guard !seed.isEmpty else { return nil }
         var order: [String] = []
         for p in seed where !order.contains(p.targets) { order.append(p.targets) }

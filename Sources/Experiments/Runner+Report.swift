@@ -4,23 +4,6 @@ import LoRA
 import Model
 import Support
 
-extension AnalysisOptions {
-    /// The analyses a spec asks for. A bound the spec leaves open means the whole rank (maxI = r₁, maxJ = r₂, as in
-    /// Fig 3; the seed grid up to r, as in Fig 4); the report caps every bound at the ranks involved.
-    public init(_ a: AnalysesSpec) {
-        let pairs = a.subspaceSimilarity?.pairs.map { [$0.first, $0.second] } ?? []
-        self.init(rankPairs: pairs,
-                  maxI: a.subspaceSimilarity?.maxI ?? Int.max,
-                  maxJ: a.subspaceSimilarity?.maxJ ?? Int.max,
-                  seedSimilarityRank: a.seedSimilarity?.rank,
-                  seedMaxI: a.seedSimilarity?.maxI, seedMaxJ: a.seedSimilarity?.maxJ,
-                  projectionLayers: a.projection?.layer.map { [$0] },
-                  projection: a.projection != nil,
-                  directionOverlap: a.directionOverlap, spectra: a.spectra, accuracy: a.accuracy,
-                  plantedRecovery: a.plantedRecovery)
-    }
-}
-
 extension ExperimentRunner {
     /// What the report says about this experiment.
     public func reportContext(model: BertConfig, modelName: String) -> ReportContext {
@@ -52,9 +35,17 @@ extension ExperimentRunner {
         let grid = "\(sets); \(alpha)\(spec.lora.rsLoRA ? " (rsLoRA: scaling α/√r)" : " (scaling α/r)"), \(spec.lora.initialization.rawValue) init; "
             + "\(length), batch \(t.batchSize), AdamW lr \(t.learningRate) (\(t.schedule.rawValue), warm-up \(t.warmupFraction)), weight decay \(t.weightDecay); seeds: \(seeds); \(plan.runs.count) runs"
         var context = ReportContext(specName: spec.name, title: spec.title, modelDescription: modelDescription, taskDescription: task,
-                                    gridDescription: grid, reference: spec.reference, options: AnalysisOptions(spec.analyses))
+                                    gridDescription: grid, reference: spec.reference, options: spec.analyses,
+                                    validationExamples: recordedValidationExamples())
         context.resultsFolder = resultsFolderName
         return context
+    }
+
+    /// The validation split's size from `task.json` (written when the task was built), or nil.
+    func recordedValidationExamples() -> Int? {
+        guard let data = FileManager.default.contents(atPath: specDirectory.appendingPathComponent("task.json").path),
+              let summary = try? JSONDecoder().decode(TaskSummary.self, from: data) else { return nil }
+        return summary.splits.first { $0.split == "validation" }?.examples
     }
 
     /// The spec folder as a report names it: relative to the repository root when inside it (`results/qv-rank`),

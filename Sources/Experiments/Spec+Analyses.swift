@@ -1,13 +1,17 @@
-/// Which Section 7 / App. H analyses to compute from the trained adapters, and how.
+/// Which Section 7 / App. H analyses to compute from the trained adapters, and how: the one options type of every
+/// analysis, whether it runs for a spec (`experiment run`, `experiment report`) or on adapter directories
+/// (`experiment analyze`, which sets its own values explicitly).
 ///
 /// JSON (defaults of a key left out of a given `analyses` object): `{"subspaceSimilarity": null, "seedSimilarity": null,
-/// "projection": null, "directionOverlap": false, "spectra": false, "accuracy": true, "plantedRecovery": <task is
-/// planted-rank>}`. A spec with no `analyses` key at all gets every analysis its grid supports instead
-/// (`init(gridDefaultsFor:adapters:seeds:)`). The three parameterised analyses are off when absent, `null` or `false`,
-/// and on when given an object.
+/// "projection": null, "directionOverlap": false, "spectra": false, "accuracy": true, "learningDiagnostics": true,
+/// "plantedRecovery": <task is planted-rank>, "randomSeed": 0, "nullDraws": 200}`: within a given `analyses` object an
+/// analysis runs only when asked for, except the cheap per-run ones (accuracy, learning diagnostics). A spec with no
+/// `analyses` key at all gets every analysis its grid supports instead (`init(gridDefaultsFor:adapters:seeds:)`). The
+/// three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
 /// `plantedRecovery` needs task kind `planted-rank`. Analyses never affect training, so they never change run ids.
+/// `ReportAnalysis.all` lists what each analysis computes and writes.
 public struct AnalysesSpec: SpecSection {
-    /// Fig. 3: φ between A of two ranks.
+    /// Fig. 3: φ between A of two ranks. Its `maxI`/`maxJ` also bound the App. H.3 grid and claim 4's K.
     public var subspaceSimilarity: SubspaceSimilaritySpec?
     /// Fig. 4: φ between A of two seeds at one rank.
     public var seedSimilarity: SeedSimilaritySpec?
@@ -19,19 +23,33 @@ public struct AnalysesSpec: SpecSection {
     public var spectra: Bool
     /// Validation accuracy per run (Tables 5 and 6).
     public var accuracy: Bool
+    /// How far each A moved from its initialisation (`InitialisationDiagnostics`).
+    public var learningDiagnostics: Bool
     /// Recovery of the planted ΔW (task kind planted-rank).
     public var plantedRecovery: Bool
+    /// Seed of every random baseline (`SeededGenerator` streams named per analysis, layer, matrix and rank).
+    public var randomSeed: UInt64
+    /// Draws of every Monte-Carlo null (≥ `minimumNullDraws`): random directions of Table 7, random subspaces of
+    /// Fig 3, Fig 4 and App. H.3, fresh for each (layer, matrix, rank).
+    public var nullDraws: Int
+
+    /// The fewest null draws a spec may ask for: with 200 draws the 2.5 % and 97.5 % quantiles rest on 5 draws each.
+    public static let minimumNullDraws = 200
 
     public init(subspaceSimilarity: SubspaceSimilaritySpec? = nil, seedSimilarity: SeedSimilaritySpec? = nil,
                 projection: ProjectionSpec? = nil, directionOverlap: Bool = false, spectra: Bool = false,
-                accuracy: Bool = true, plantedRecovery: Bool = false) {
+                accuracy: Bool = true, learningDiagnostics: Bool = true, plantedRecovery: Bool = false, randomSeed: UInt64 = 0,
+                nullDraws: Int = AnalysesSpec.minimumNullDraws) {
         self.subspaceSimilarity = subspaceSimilarity
         self.seedSimilarity = seedSimilarity
         self.projection = projection
         self.directionOverlap = directionOverlap
         self.spectra = spectra
         self.accuracy = accuracy
+        self.learningDiagnostics = learningDiagnostics
         self.plantedRecovery = plantedRecovery
+        self.randomSeed = randomSeed
+        self.nullDraws = nullDraws
     }
 
     /// The defaults for a task kind (`plantedRecovery` on for planted-rank).

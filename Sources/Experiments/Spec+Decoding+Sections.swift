@@ -112,7 +112,8 @@ extension ExtraSeeds {
 }
 
 extension AnalysesSpec {
-    static let keys = ["subspaceSimilarity", "seedSimilarity", "projection", "directionOverlap", "spectra", "accuracy", "plantedRecovery"]
+    static let keys = ["subspaceSimilarity", "seedSimilarity", "projection", "directionOverlap", "spectra", "accuracy", "learningDiagnostics", "plantedRecovery",
+                       "randomSeed", "nullDraws"]
 
     public init(reading r: JSONReader) throws { try self.init(reading: r, taskKind: nil) }
 
@@ -125,7 +126,10 @@ extension AnalysesSpec {
         directionOverlap = try o.optional("directionOverlap", default: false) { try $0.bool() }
         spectra = try o.optional("spectra", default: false) { try $0.bool() }
         accuracy = try o.optional("accuracy", default: true) { try $0.bool() }
+        learningDiagnostics = try o.optional("learningDiagnostics", default: true) { try $0.bool() }
         plantedRecovery = try o.optional("plantedRecovery", default: taskKind == .plantedRank) { try $0.bool() }
+        randomSeed = try o.optional("randomSeed", default: 0) { try $0.uint64() }
+        nullDraws = try o.optional("nullDraws", default: Self.minimumNullDraws) { try $0.int(atLeast: Self.minimumNullDraws) }
     }
 
     /// An analysis that is off when absent, null or false, and configured by an object.

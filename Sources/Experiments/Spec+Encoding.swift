@@ -127,7 +127,10 @@ extension AnalysesSpec {
             JSONMember("directionOverlap", .bool(directionOverlap)),
             JSONMember("spectra", .bool(spectra)),
             JSONMember("accuracy", .bool(accuracy)),
+            JSONMember("learningDiagnostics", .bool(learningDiagnostics)),
             JSONMember("plantedRecovery", .bool(plantedRecovery)),
+            JSONMember("randomSeed", .uint(randomSeed)),
+            JSONMember("nullDraws", .int(nullDraws)),
         ])
     }
 }

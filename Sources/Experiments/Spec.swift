@@ -27,8 +27,9 @@ import LoRA
 ///   "seeds":    {"data": [1], "init": [1], "extra": []},
 ///   "analyses": <every analysis the grid supports, see AnalysesSpec(gridDefaultsFor:…)>; keys left out of a
 ///               given object: {"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
-///                "directionOverlap": false, "spectra": false, "accuracy": true,
-///                "plantedRecovery": <true for task kind planted-rank, else false>},
+///                "directionOverlap": false, "spectra": false, "accuracy": true, "learningDiagnostics": true,
+///                "plantedRecovery": <true for task kind planted-rank, else false>, "randomSeed": 0,
+///                "nullDraws": 200},
 ///   "reference": null                 // "table5" | "table6" | "table7"
 /// }
 /// ```

@@ -21,6 +21,17 @@ public protocol BLASScalar: BinaryFloatingPoint, Sendable where Self.RawSignific
     /// Forms the m × n matrix Q with orthonormal columns from `geqrf`'s output (`LAPACKE_?orgqr`); returns `info`.
     static func lapackORGQR(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Self>, lda: Int,
                             tau: UnsafePointer<Self>) -> Int
+    /// C ← α·AᵀA + β·C on the upper triangle of the row-major n × n matrix C, A row-major k × n (`cblas_?syrk`,
+    /// upper, transposed). The strict lower triangle of C is not referenced. (BLASScalar+Cholesky.swift)
+    static func blasSYRKUpperTransposed(n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                                        beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// Solves with the upper-triangular n × n R (row-major, non-unit diagonal) in place on the row-major B
+    /// (`cblas_?trsm`): `right` B ← B·R⁻¹ (B is m × n), else B ← R⁻ᵀ·B (B is n × m).
+    static func blasTRSMUpper(right: Bool, m: Int, n: Int, r: UnsafePointer<Self>, ldr: Int,
+                              b: UnsafeMutablePointer<Self>, ldb: Int)
+    /// Cholesky factorisation A = RᵀR of a row-major n × n symmetric positive-definite matrix, R written over the
+    /// upper triangle (`LAPACKE_?potrf`, "U"); returns `info` (> 0: not positive definite).
+    static func lapackPOTRFUpper(n: Int, a: UnsafeMutablePointer<Self>, lda: Int) -> Int
 }
 
 @usableFromInline @inline(__always)

@@ -48,6 +48,7 @@ public func gemmReference<T: BLASScalar>(_ a: MatrixView<T>, transposeA: Bool = 
 
 extension Matrix {
     /// op(A)·op(B) as a new matrix (BLAS).
+    @inlinable
     public static func product(_ a: Matrix, transposeA: Bool = false, _ b: Matrix, transposeB: Bool = false) -> Matrix {
         let m = transposeA ? a.cols : a.rows
         let n = transposeB ? b.rows : b.cols

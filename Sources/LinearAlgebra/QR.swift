@@ -2,6 +2,7 @@ extension Matrix {
     /// An orthonormal basis of the column space: Q (rows × cols) from the Householder QR M = Q·R
     /// (`?geqrf` then `?orgqr`), for rows ≥ cols. QᵀQ = I to working precision.
     /// Used to draw random orthonormal U, V (planted-rank task) and random subspaces (baselines).
+    @inlinable
     public func orthonormalColumns() throws -> Matrix {
         precondition(rows >= cols, "orthonormalColumns needs rows ≥ cols, got (\(rows), \(cols))")
         guard isFinite else { throw LinearAlgebraError.nonFinite(operation: "qr") }

@@ -21,7 +21,15 @@ public struct SingularValueDecomposition<Scalar: BLASScalar>: Sendable {
     public let singularValues: [Scalar]
     public let vt: Matrix<Scalar>
 
+    @usableFromInline
+    init(u: Matrix<Scalar>, singularValues: [Scalar], vt: Matrix<Scalar>) {
+        self.u = u
+        self.singularValues = singularValues
+        self.vt = vt
+    }
+
     /// V (n × p): the right singular vectors as columns.
+    @inlinable
     public var v: Matrix<Scalar> { vt.transposed }
 
     /// U·diag(s)·Vᵀ, the reconstruction.
@@ -35,6 +43,7 @@ public struct SingularValueDecomposition<Scalar: BLASScalar>: Sendable {
 extension Matrix {
     /// Thin SVD through LAPACKE's divide-and-conquer `?gesdd`.
     /// Analyses call it on `Matrix<Double>`; Float64 keeps φ and the Table 7 norms free of Float32 round-off.
+    @inlinable
     public func svd() throws -> SingularValueDecomposition<Scalar> {
         guard isFinite else { throw LinearAlgebraError.nonFinite(operation: "svd") }
         let p = Swift.min(rows, cols)

@@ -13,9 +13,10 @@ public struct PlantedRankOptions: Codable, Equatable, Sendable {
     /// Where the planted input directions V (right singular vectors of ΔW*) are drawn:
     /// - `random`: uniformly from the whole input space (a direction the layer's inputs never excite cannot be learned by
     ///   anyone, so recovery of those parts is not identifiable);
-    /// - `inputPrincipal`: uniformly within the span of the top `principalDimensions` principal directions (uncentred,
-    ///   i.e. right singular vectors of the stacked inputs X) of the layer's inputs on the task's training texts, computed
-    ///   on the base model: the data excites every planted direction, so the truth is identifiable.
+    /// - `inputPrincipal`: uniformly within the span of the top `principalDimensions` principal directions (eigenvectors of
+    ///   the covariance) of the layer's inputs on the task's training texts, computed on the base model: the data varies
+    ///   along every planted direction, so the truth is identifiable from the layer's inputs (see
+    ///   `PlantedRankData.inputPrincipalBases`).
     public enum Directions: String, Codable, Sendable { case random, inputPrincipal = "input-principal" }
     public var plantRank: Int
     public var targets: [LoRATarget]

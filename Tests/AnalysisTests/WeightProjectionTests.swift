@@ -28,7 +28,8 @@ final class WeightProjectionTests: XCTestCase {
         let delta = try LowRank.svd(b: b, a: a, scale: 1)
         let deltaNorm = LowRank.deltaWeight(b: b, a: a, scale: 1).frobeniusNorm
         XCTAssertEqual(deltaNorm, 3 * 41.0.squareRoot(), accuracy: 1e-12)
-        let rows = try WeightProjection.table7Rows(w: w, wBasis: wBasis, delta: delta, deltaNorm: deltaNorm, rank: 2, randomSeed: 1)
+        let rows = WeightProjection.table7Rows(w: w, wBasis: wBasis, delta: delta, deltaNorm: deltaNorm, rank: 2,
+                                               randomNull: NullDistribution([0.5, 1.5]))
         XCTAssertEqual(rows[0].directionsFrom, .deltaW)
         XCTAssertEqual(rows[0].projectionNorm, 41.0.squareRoot(), accuracy: 1e-12)
         XCTAssertEqual(rows[0].amplification!, 3, accuracy: 1e-12)
@@ -41,8 +42,8 @@ final class WeightProjectionTests: XCTestCase {
         let w = matrix([[3, 0, 0], [0, 2, 0], [0, 0, 1]])
         let delta = try LowRank.svd(b: matrix([[1], [1], [0]]), a: matrix([[1, 1, 0]]), scale: 0.25)
         XCTAssertEqual(delta.values[0], 0.5, accuracy: 1e-15)
-        let rows = try WeightProjection.table7Rows(w: w, wBasis: try SingularBasis(of: w), delta: delta,
-                                                   deltaNorm: 0.5, rank: 1, randomSeed: 3)
+        let rows = WeightProjection.table7Rows(w: w, wBasis: try SingularBasis(of: w), delta: delta,
+                                               deltaNorm: 0.5, rank: 1, randomNull: NullDistribution([0.25, 0.5, 1.25]))
         XCTAssertEqual(rows.map(\.directionsFrom), [.deltaW, .w, .random])
         XCTAssertEqual(rows[0].projectionNorm, 2.5, accuracy: 1e-14)
         XCTAssertEqual(rows[0].amplification!, 0.2, accuracy: 1e-14)
@@ -51,29 +52,33 @@ final class WeightProjectionTests: XCTestCase {
         XCTAssertNil(rows[1].deltaNorm)
         XCTAssertNil(rows[1].amplification)
         XCTAssertNil(rows[2].amplification)
+        XCTAssertEqual(rows[2].projectionNorm, 2.0 / 3, accuracy: 1e-15)              // the null's mean
         for row in rows { XCTAssertEqual(row.weightNorm, 14.0.squareRoot(), accuracy: 1e-14); XCTAssertEqual(row.rank, 1) }
     }
 
     /// Random directions: for independent Haar U (out × r), V (in × r), E‖UᵀWV‖²_F = r²·‖W‖²_F / (out·in), so the
     /// projection is ≈ r·‖W‖_F / √(out·in) (the paper's 0.02 at r = 4 and 0.33 at r = 64 match this with d = 12288,
-    /// ‖W‖_F = 61.95). W = 256 × 256 Gaussian (flat spectrum), r = 8: ‖UᵀWV‖²_F sums 64 comparable terms, relative
-    /// s.d. of the norm ≈ √(2/64)/2 ≈ 0.09, so the ratio is asserted in [0.6, 1.4] (> 4 s.d.). It is also far below
-    /// the W-direction value √(Σ_{k≤8} s_k²).
+    /// ‖W‖_F = 61.95). W = 256 × 256 Gaussian (flat spectrum), r = 8, 200 draws: each ‖UᵀWV‖²_F sums 64 comparable
+    /// terms, relative s.d. of the norm ≈ √(2/64)/2 ≈ 0.09, so the null's mean is within 5 % of the formula (> 7 s.e. of a
+    /// 200-draw mean) and its whole 95 % band lies in [0.6, 1.4] × the formula (> 4 s.d.). It is far below the
+    /// W-direction value √(Σ_{k≤8} s_k²) ≈ √8·2√256 ≈ 90 (top singular values of a 256 × 256 Gaussian ≈ 2√256): the
+    /// band's top (≈ 1.2 × 8) stays under 0.15 × that. The same stream gives the same draws.
     func testRandomDirectionProjectionIsSmall() throws {
         let w = gaussian(256, 256, seed: 5, stream: "W")
         let wBasis = try SingularBasis(of: w)
-        let delta = try LowRank.svd(b: gaussian(256, 8, seed: 6), a: gaussian(8, 256, seed: 7), scale: 1)
-        let rows = try WeightProjection.table7Rows(w: w, wBasis: wBasis, delta: delta, deltaNorm: delta.frobeniusNorm,
-                                                   rank: 8, randomSeed: 42)
+        var rng = SeededGenerator(seed: 42, stream: "t7")
+        let null = try WeightProjection.randomProjectionNull(singularValues: wBasis.values, rows: 256, cols: 256, rank: 8, draws: 200,
+                                                             using: &rng)
         let expected = WeightProjection.randomProjectionScale(rank: 8, weightNorm: w.frobeniusNorm, rows: 256, cols: 256)
         XCTAssertEqual(expected, 8 * w.frobeniusNorm / 256, accuracy: 1e-12)
-        XCTAssertEqual(rows[2].projectionNorm / expected, 1, accuracy: 0.4)
-        XCTAssertLessThan(rows[2].projectionNorm, 0.1 * rows[1].projectionNorm)
-        // A precomputed random basis gives the same row; the same seed gives the same value.
-        let random = try WeightProjection.randomBasis(rows: 256, cols: 256, seed: 42)
-        let again = try WeightProjection.table7Rows(w: w, wBasis: wBasis, delta: delta, deltaNorm: delta.frobeniusNorm,
-                                                    rank: 8, randomSeed: 0, randomBasis: random)
-        XCTAssertEqual(again, rows)
+        XCTAssertEqual(null.mean / expected, 1, accuracy: 0.05)
+        XCTAssertGreaterThan(null.lower / expected, 0.6)
+        XCTAssertLessThan(null.upper / expected, 1.4)
+        let onW = WeightProjection.projectionNorm(w: w, u: wBasis.left.leadingColumns(8), v: wBasis.right.leadingColumns(8))
+        XCTAssertLessThan(null.upper, 0.15 * onW)
+        var again = SeededGenerator(seed: 42, stream: "t7")
+        XCTAssertEqual(try WeightProjection.randomProjectionNull(singularValues: wBasis.values, rows: 256, cols: 256, rank: 8, draws: 200,
+                                                                 using: &again), null)
     }
 
     /// The paper's Table 7 random rows against the formula: r·61.95/12288 = 0.0202 (r = 4), 0.3227 (r = 64);

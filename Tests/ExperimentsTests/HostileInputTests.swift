@@ -35,9 +35,7 @@ final class HostileInputTests: XCTestCase {
             ([a], 8, -5, "--max-j must be at least 1, got -5"),
         ]
         for (dirs, maxI, maxJ, message) in cases {
-            var options = AnalysisOptions()
-            options.maxI = maxI
-            options.maxJ = maxJ
+            let options = AdapterAnalysis.options(maxI: maxI, maxJ: maxJ)
             XCTAssertThrowsError(try AdapterAnalysis.analyze(adapterDirectories: dirs, baseWeights: { _, _ in fatalError("no weights read") },
                                                              options: options, outputDirectory: t.url.appendingPathComponent("out"))) { error in
                 XCTAssertEqual("\(error)", message)

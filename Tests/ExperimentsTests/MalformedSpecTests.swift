@@ -50,6 +50,7 @@ final class MalformedSpecTests: XCTestCase {
         ("bad-warmup-fraction.json", .decode, "training.warmupFraction: must be in [0, 1], got 1.5"),
         ("bad-dropout-one.json", .decode, "lora.dropout: must be in [0, 1), got 1.0"),
         ("bad-negative-seed.json", .decode, "seeds.data[0]: must be ≥ 0, got -1"),
+        ("bad-null-draws.json", .decode, "analyses.nullDraws: must be ≥ 200, got 50"),
         ("bad-name-characters.json", .decode,
          "name: must be 1–64 characters of a–z, 0–9 and '-', not starting or ending with '-' (it names the folder results/<name>/), got \"QV rank\""),
         // Between sections (still no model needed)

@@ -19,11 +19,15 @@ final class ReportAdapterAnalysisTests: XCTestCase {
                                                   baseWeights: { ReportFixture.baseWeight(layer: $0, target: $1) },
                                                   outputDirectory: out)
         XCTAssertEqual(summary.runsAnalysed, 3)
-        XCTAssertEqual(summary.filesWritten, ["direction_overlap.csv", "figures/fig8-q.svg", "figures/fig8-v.svg", "report.md",
-                                              "spectra.csv", "subspace_similarity.csv", "weight_projection.csv"])
+        XCTAssertEqual(summary.filesWritten, ["claims.csv", "direction_overlap.csv", "figures/fig3-q-layer1.svg", "figures/fig3-v-layer1.svg",
+                                              "figures/fig4-q-layer1.svg", "figures/fig4-v-layer1.svg", "figures/fig8-q.svg",
+                                              "figures/fig8-v.svg", "learning_diagnostics.csv", "null_distributions.csv", "report.md",
+                                              "spectra.csv",
+                                              "subspace_similarity.csv", "weight_projection.csv"])
         let data = try ReportData.load(from: out)
         let sim = try XCTUnwrap(data.similarity)
-        XCTAssertTrue(sim.allSatisfy { $0.comparison == .adapters })
+        // Two ranks compare as Fig 3, one rank as Fig 4.
+        XCTAssertTrue(sim.allSatisfy { $0.comparison == ($0.rankA == $0.rankB ? .seed : .rank) })
         // Labels: the run folder's name for ".../adapter", de-duplicated with "-2"; the smaller rank is run_a.
         XCTAssertEqual(Set(sim.map { "\($0.runA) \($0.runB)" }),
                        ["qv-r2-d1-i1 qv-r8-d1-i1", "qv-r2-d1-i1 qv-r8-d1-i1-2", "qv-r8-d1-i1 qv-r8-d1-i1-2"])
@@ -33,8 +37,15 @@ final class ReportAdapterAnalysisTests: XCTestCase {
         // Seeds come from the adapter's own lora_harness fields.
         XCTAssertEqual(data.projection!.first?.seed, 1)
         let report = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
-        XCTAssertTrue(report.contains("## Subspace similarity between adapters"))
+        XCTAssertTrue(report.contains("## Fig 3: subspace similarity between r = 2 and r = 8"))
         XCTAssertTrue(report.contains("## Table 7: how ΔW relates to W"))
+        // Every claim the adapters support is judged; accuracies are not available.
+        XCTAssertEqual(summary.claims.map(\.number), Array(1...8))
+        XCTAssertEqual(summary.claims[0].verdict, .notTested)
+        XCTAssertEqual(summary.claims[1].verdict, .notTested)
+        XCTAssertTrue(summary.claims[2...].allSatisfy { $0.verdict != .notTested }, "\(summary.claims.map(\.verdict))")
+        XCTAssertTrue(report.contains("## Claims"))
+        XCTAssertEqual(try ReportData.load(from: out).claims, summary.claims)
         // Same inputs, same bytes.
         let again = root.appendingPathComponent("analysis2")
         _ = try AdapterAnalysis.analyze(adapterDirectories: [r8.adapterDirectory, r2.adapterDirectory, copy],

@@ -42,20 +42,32 @@ final class ReportCSVTests: XCTestCase {
 
     /// Every CSV the builder writes reads back to the same rows.
     func testEncodeDecodeRoundTrip() throws {
-        let sim = [SimilarityRow(layer: nil, matrix: "", runA: "random-a", runB: "random-b", i: 1, j: 2, phi: 0.25, expectedRandom: 0.125,
-                                 comparison: .random, targets: "", rankA: 8, rankB: 8, ambient: 16),
+        let sim = [SimilarityRow(layer: nil, matrix: "", runA: "a", runB: "b", i: 1, j: 2, phi: 0.25, expectedRandom: 0.125,
+                                 comparison: .seed, targets: "", rankA: 8, rankB: 8, ambient: 16, null: nil, basis: .learned),
                    SimilarityRow(layer: 3, matrix: "q", runA: "r8-s1", runB: "r64-s1", i: 1, j: 1, phi: csvRounded(1 / 3.0),
-                                 expectedRandom: csvRounded(1 / 384.0), comparison: .rank, targets: "q+v", rankA: 8, rankB: 64, ambient: 384)]
+                                 expectedRandom: csvRounded(1 / 384.0), comparison: .rank, targets: "q+v", rankA: 8, rankB: 64, ambient: 384,
+                                 null: CellNull(mean: 0.0026, lower: 0, upper: 0.0125, quantile: 1))]
         XCTAssertEqual(try ReportCSVDecoder.similarity(CSVDocument.parse(Data(ReportCSVEncoder.similarity(sim).utf8), file: "s")), sim)
         let proj = [ProjectionRow(layer: 0, matrix: "v", rank: 4, seed: 1, directionsFrom: .deltaW, projectionNorm: 0.32, weightNorm: 61.95,
-                                  deltaNorm: 6.91, amplification: .infinity, randomExpectation: nil, targets: "q+v", dataSeed: 2, run: "x,y")]
+                                  deltaNorm: 6.91, amplification: .infinity, randomExpectation: nil, targets: "q+v", dataSeed: 2, run: "x,y",
+                                  null: ProjectionNull(mean: 0.02, standardDeviation: 0.01, lower: 0.005, upper: 0.04, draws: 200, z: 30,
+                                                       quantile: 1, randomAmplification: 345.5, ratio: 0.0625, ratioLower: 0.016,
+                                                       ratioUpper: 0.125)),
+                    ProjectionRow(layer: 0, matrix: "v", rank: 4, seed: nil, directionsFrom: .w, projectionNorm: 21.67, weightNorm: 61.95,
+                                  deltaNorm: nil, amplification: nil, randomExpectation: nil, targets: "q+v", dataSeed: nil, run: "r", null: nil)]
         XCTAssertEqual(try ReportCSVDecoder.projection(CSVDocument.parse(Data(ReportCSVEncoder.projection(proj).utf8), file: "p")), proj)
         let acc = [AccuracyRow(run: "r", targets: "q", rank: 1, dataSeed: nil, initSeed: 18446744073709551615, trainableParams: 10,
                                status: "finished", steps: 3, metric: "accuracy", value: 0.5, majorityBaseline: nil, alpha: 8, scaling: 8,
-                               trainSeconds: 1.5, extras: ["macro_f1": 0.4, "val_steps": 2])]
+                               trainSeconds: 1.5, validationExamples: 2000, extras: ["macro_f1": 0.4, "val_steps": 2])]
         XCTAssertEqual(try ReportCSVDecoder.accuracy(CSVDocument.parse(Data(ReportCSVEncoder.accuracy(acc).utf8), file: "a")), acc)
         let claims = [ClaimResult(number: 1, source: "Table 5", statement: "s, with \"quotes\"", verdict: .notTested, ours: "a\nb",
-                                  paper: "p", rule: "r")]
+                                  paper: "p", rule: "r", uncertainty: "u")]
+        let nulls = [NullRow(statistic: .projectionGrowth, layer: 3, matrix: "q", rankA: 4, rankB: 64, k: nil, draws: 200, mean: 16.5,
+                             standardDeviation: 4, lower: 10, upper: 25, stream: "null/table7/L3/q/r64 ÷ null/table7/L3/q/r4")]
+        XCTAssertEqual(try ReportCSVDecoder.nulls(CSVDocument.parse(Data(ReportCSVEncoder.nulls(nulls).utf8), file: "n")), nulls)
+        let overlap = [OverlapRow(layer: 1, matrix: "q", run: "r", rank: 8, seed: 1, i: 2, j: 3, phi: 0.5, expectedRandom: 0.1875,
+                                  targets: "q", dataSeed: 1, null: CellNull(mean: 0.19, lower: 0.05, upper: 0.4, quantile: 0.995))]
+        XCTAssertEqual(try ReportCSVDecoder.overlap(CSVDocument.parse(Data(ReportCSVEncoder.overlap(overlap).utf8), file: "o")), overlap)
         XCTAssertEqual(try ReportCSVDecoder.claims(CSVDocument.parse(Data(ReportCSVEncoder.claims(claims).utf8), file: "c")), claims)
     }
 }

@@ -33,15 +33,15 @@ enum ReportFixture {
         Run(targets: [.q], rank: 8, initSeed: 1, accuracy: 0.750),
     ]
 
-    static let options = AnalysisOptions(rankPairs: [[2, 8]], maxI: 2, maxJ: 8, seedSimilarityRank: 8, projectionLayers: nil,
-                                         projection: true, directionOverlap: true, spectra: true, accuracy: true,
-                                         plantedRecovery: true, randomSeed: 0)
+    static let options = AnalysesSpec(subspaceSimilarity: SubspaceSimilaritySpec(pairs: [RankPair(2, 8)], maxI: 2, maxJ: 8),
+                                      seedSimilarity: SeedSimilaritySpec(rank: 8), projection: ProjectionSpec(),
+                                      directionOverlap: true, spectra: true, accuracy: true, plantedRecovery: true, randomSeed: 0)
 
     static let context = ReportContext(specName: "fixture", title: "Report fixture: tiny BERT shapes",
                                        modelDescription: "tiny fixture (2 layers, d = 16)",
                                        taskDescription: "a synthetic 4-class task",
                                        gridDescription: "targets {q, v} and {q} × r ∈ {1, 2, 4, 8}, α = 4, seeds 1–2",
-                                       reference: .table6, options: options)
+                                       reference: .table6, options: options, validationExamples: 2000)
 
     static let machine = MachineFacts(cpu: "fixture CPU", cores: 2, threads: 1, blas: "OpenBLAS (fixture)", gitCommit: "0123abc",
                                       swiftVersion: "6.3.1")
@@ -133,7 +133,7 @@ enum ReportFixture {
 
     /// Builds the fixture report into `root` and returns the results folder.
     @discardableResult
-    static func build(in root: URL, options: AnalysisOptions = options) throws -> (results: URL, summary: ReportSummary) {
+    static func build(in root: URL, options: AnalysesSpec = options) throws -> (results: URL, summary: ReportSummary) {
         let (records, results, planted) = try make(in: root)
         var ctx = context
         ctx.options = options
@@ -310,16 +310,37 @@ final class ReportFixtureTests: XCTestCase {
         XCTAssertEqual(data.accuracy?.count, 9)
         XCTAssertEqual(data.accuracy?.first { $0.run == "qv-r4-d1-i1" }?.status, "diverged")
         XCTAssertFalse(data.projection!.contains { $0.run == "qv-r4-d1-i1" })
+        // Every grid exists on A, on A − A₀ (the fixture's adapters record their init seeds) and on ΔW, cell for cell.
+        let onA = data.similarity!.filter { $0.basis == .a }
+        for basis in SimilarityBasis.allCases {
+            XCTAssertEqual(data.similarity!.filter { $0.basis == basis }.map { "\($0.comparison) \($0.layer ?? -1) \($0.matrix) \($0.runA) \($0.i) \($0.j)" },
+                           onA.map { "\($0.comparison) \($0.layer ?? -1) \($0.matrix) \($0.runA) \($0.i) \($0.j)" }, "\(basis)")
+        }
         // Fig 3 rows: r2 vs r8 for seed 1, q+v and q, 2 layers, i ≤ 2, j ≤ 8.
-        let rank = data.similarity!.filter { $0.comparison == .rank }
+        let rank = onA.filter { $0.comparison == .rank }
         XCTAssertEqual(Set(rank.map { "\($0.targets) \($0.runA) \($0.runB)" }), ["q+v r2-s1 r8-s1", "q r2-s1 r8-s1"])
         XCTAssertEqual(rank.count, (2 * 2 + 2) * 2 * 8)
-        // Fig 4: q+v r8-s1 vs r8-s2, 8 × 8, both matrices and layers; random panel 8 × 8 with layer blank.
-        XCTAssertEqual(data.similarity!.filter { $0.comparison == .seed }.count, 2 * 2 * 64)
-        let random = data.similarity!.filter { $0.comparison == .random }
-        XCTAssertEqual(random.count, 64)
-        XCTAssertTrue(random.allSatisfy { $0.layer == nil && $0.runA == "random-a" && $0.runB == "random-b" })
-        for r in data.similarity! { XCTAssertEqual(r.expectedRandom, Double(max(r.i, r.j)) / 16, accuracy: 1e-9) }
+        // Fig 4: q+v r8-s1 vs r8-s2, 8 × 8, both matrices and layers. Every cell carries its null (random subspaces):
+        // a band that contains its mean, and the observed value's quantile.
+        XCTAssertEqual(onA.filter { $0.comparison == .seed }.count, 2 * 2 * 64)
+        for r in data.similarity! {
+            XCTAssertEqual(r.expectedRandom, Double(max(r.i, r.j)) / 16, accuracy: 1e-9)
+            let n = try XCTUnwrap(r.null)
+            XCTAssertTrue(n.lower <= n.mean && n.mean <= n.upper && (0...1).contains(n.quantile), "\(r)")
+        }
+        XCTAssertTrue(data.overlap!.allSatisfy { $0.null != nil })
+        // Table 7's random row is the null's mean; ΔW rows carry ratio = null mean / projection.
+        for row in data.projection! where row.directionsFrom != .w {
+            let n = try XCTUnwrap(row.null)
+            XCTAssertEqual(n.draws, 200)
+            if row.directionsFrom == .random { XCTAssertEqual(row.projectionNorm, n.mean) }
+            if row.directionsFrom == .deltaW { XCTAssertEqual(n.ratio!, n.mean / row.projectionNorm, accuracy: 1e-8 * n.ratio!) }
+        }
+        // null_distributions.csv: D per (layer, matrix) of the seed pairs, growth per (layer, matrix, lower rank) of Table 7.
+        let nulls = try XCTUnwrap(data.nulls)
+        XCTAssertEqual(nulls.filter { $0.statistic == .diagonalMean }.count, 2 * 2)
+        XCTAssertTrue(nulls.filter { $0.statistic == .diagonalMean }.allSatisfy { $0.k == 2 && $0.rankA == 8 })
+        XCTAssertEqual(nulls.filter { $0.statistic == .projectionGrowth }.count, 2 * 2 * 2)   // r = 1, 2 against 8
         // Table 7: W-direction value = √(Σ_{k≤r} s_k²) of W's spectrum; amplification only on delta_w rows.
         let s: [Double] = [8, 6, 5, 4, 3]
         for row in data.projection! where row.directionsFrom == .w && row.rank <= 4 {
@@ -332,18 +353,16 @@ final class ReportFixtureTests: XCTestCase {
         XCTAssertEqual(summary.claims.map(\.number), Array(1...8))
     }
 
-    /// Fig 4 bounds: seedMaxI × seedMaxJ cells per seed pair and for the random panel; Fig 3 caps at the pair's ranks.
+    /// Fig 4 bounds: seedMaxI × seedMaxJ cells per seed pair; Fig 3 caps at the pair's ranks.
     func testGridBounds() throws {
         let root = try ReportFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         var options = ReportFixture.options
-        options.seedMaxI = 3
-        options.seedMaxJ = 5
-        options.maxI = 100
+        options.seedSimilarity = SeedSimilaritySpec(rank: 8, maxI: 3, maxJ: 5)
+        options.subspaceSimilarity?.maxI = 100
         let (results, _) = try ReportFixture.build(in: root, options: options)
         let sim = try XCTUnwrap(try ReportData.load(from: results).similarity)
-        XCTAssertEqual(sim.filter { $0.comparison == .seed }.count, 2 * 2 * 15)
-        XCTAssertEqual(sim.filter { $0.comparison == .random }.count, 15)
+        XCTAssertEqual(sim.filter { $0.comparison == .seed && $0.basis == .a }.count, 2 * 2 * 15)
         XCTAssertEqual(sim.filter { $0.comparison == .rank }.map(\.i).max(), 2)
     }
 

@@ -68,7 +68,8 @@ final class ReportNotebookTests: XCTestCase {
             XCTAssertTrue(once.contains("| GPT-3 175B, WikiSQL (paper, ± 0.5)"))
             XCTAssertTrue(once.contains("](../results/fixture/figures/accuracy-vs-rank.svg)"))
             XCTAssertTrue(once.contains("](../results/fixture/figures/fig3-q-layer1.svg)"))
-            XCTAssertTrue(once.contains("**Claim 3 (Fig 3): holds.**"))
+            let claim3 = try XCTUnwrap(try ReportData.load(from: results).claims?.first { $0.number == 3 })
+            XCTAssertTrue(once.contains("**Claim 3 (Fig 3): \(claim3.verdict.rawValue).**"))
             // The same bodies as report.md.
             let report = try String(contentsOf: results.appendingPathComponent("report.md"), encoding: .utf8)
             let claimsBody = once.components(separatedBy: "<!-- BEGIN GENERATED: claims source=results/fixture -->\n")[1]

@@ -5,7 +5,7 @@ import Model
 @testable import Tasks
 
 /// `directions: input-principal`: every planted input direction lies in the span of the top-m principal directions of its
-/// layer's inputs (so the data excites it), those principal directions are orthonormal and ordered by second moment, and a
+/// layer's inputs (so the data excites it), those principal directions are orthonormal and ordered by variance, and a
 /// `random` plant is not confined to that span.
 final class PlantedDirectionsTests: XCTestCase {
     func testInputPrincipalPlantLiesInTheInputsPrincipalSpan() throws {
@@ -24,7 +24,7 @@ final class PlantedDirectionsTests: XCTestCase {
             XCTAssertEqual(inside.frobeniusNorm, v.frobeniusNorm, accuracy: 1e-5, "layer \(adapter.layer) \(adapter.target): V ⊂ span(P)")
             XCTAssertEqual(v.frobeniusNorm, 2.0.squareRoot(), accuracy: 1e-5, "V has orthonormal columns")
         }
-        // The first principal direction carries more of the inputs' second moment than the m-th.
+        // The inputs vary more along the first principal direction than along the m-th.
         let ws = EncoderWorkspace(config: model.config)
         let (batch, _) = Batching.batch(Array(data.train.prefix(32)), padId: 0)
         try withExtendedLifetime(ws) {
@@ -32,9 +32,9 @@ final class PlantedDirectionsTests: XCTestCase {
             let x = ws.layerInput(1)
             let p = bases[1]!
             func moment(_ j: Int) -> Double {
-                var s = 0.0
-                for r in 0..<x.rows { var dot = 0.0; for c in 0..<x.cols { dot += Double(x[r, c]) * p[c, j] }; s += dot * dot }
-                return s
+                let proj = (0..<x.rows).map { r in (0..<x.cols).reduce(0.0) { $0 + Double(x[r, $1]) * p[$1, j] } }
+                let mean = proj.reduce(0, +) / Double(proj.count)
+                return proj.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
             }
             XCTAssertGreaterThan(moment(0), moment(m - 1))
         }
