@@ -126,15 +126,16 @@ struct RunExecutor {
            let obj = try? JSONDecoder().decode(EvalLine.self, from: data) { lastValidation = obj.metrics }
 
         while stepIndex < totalSteps {
-            let indices = sampler.next()
+            // One optimiser step: `accumulationSteps` batches drawn in order (gradient accumulation).
+            let micro = (0..<config.training.accumulationSteps).map { _ in sampler.next() }
             let started = DispatchTime.now().uptimeNanoseconds
-            let (batch, targets) = makeBatch(indices, split: .train)
+            let batches = micro.map { makeBatch($0, split: .train) }
             let lr = schedule.rate(at: stepIndex)
-            let result = try step.step(batch, targets: targets, learningRate: lr, clipNorm: config.training.clipNorm)
+            let result = try step.step(microBatches: batches, learningRate: lr, clipNorm: config.training.clipNorm)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             trainSeconds += seconds
             stepIndex += 1
-            let tokensPerSecond = Double(batch.realTokenCount) / seconds
+            let tokensPerSecond = Double(batches.map(\.0.realTokenCount).reduce(0, +)) / seconds
             metricLines.append(try line(StepLine(step: stepIndex, loss: result.loss, lr: lr, gradNorm: result.gradientNorm,
                                                   tokensPerS: tokensPerSecond)))
             progress(.step(StepProgress(id: config.id, step: stepIndex, totalSteps: totalSteps, loss: result.loss, learningRate: lr,

@@ -62,7 +62,7 @@ extension LoRASpec {
 
 extension TrainingSpec {
     static let keys = ["steps", "epochs", "batchSize", "learningRate", "headLearningRate", "schedule", "warmupFraction",
-                       "weightDecay", "clipNorm", "evalEvery"]
+                       "weightDecay", "clipNorm", "evalEvery", "accumulationSteps"]
 
     public init(reading r: JSONReader) throws { (self, _) = try Self.read(r, allowCheckpointEvery: false) }
 
@@ -86,6 +86,11 @@ extension TrainingSpec {
         t.weightDecay = try o.optional("weightDecay", default: 0) { try $0.nonNegativeDouble() }
         t.clipNorm = try o.nullable("clipNorm", default: nil) { try $0.positiveDouble() }
         t.evalEvery = try o.nullable("evalEvery", default: nil) { try $0.positiveInt() }
+        t.accumulationSteps = try o.optional("accumulationSteps", default: 1) { a in
+            let k = try a.positiveInt()
+            if k > 65_536 { throw a.error("must be at most 65536 batches per step, got \(k)") }
+            return k
+        }
         let checkpointEvery = try o.nullable("checkpointEvery", default: nil) { try $0.positiveInt() }
         return (t, checkpointEvery)
     }

@@ -71,6 +71,7 @@ extension TrainingSpec {
         case .steps(let s): length = JSONMember("steps", .int(s))
         case .epochs(let e): length = JSONMember("epochs", .double(e))
         }
+        // accumulationSteps is written only when not 1, so run identities of specs written before it existed stay the same.
         return .object([
             length,
             JSONMember("batchSize", .int(batchSize)),
@@ -81,7 +82,7 @@ extension TrainingSpec {
             JSONMember("weightDecay", .double(weightDecay)),
             JSONMember("clipNorm", .optional(clipNorm, JSONValue.double)),
             JSONMember("evalEvery", .optional(evalEvery, JSONValue.int)),
-        ])
+        ] + (accumulationSteps == 1 ? [] : [JSONMember("accumulationSteps", .int(accumulationSteps))]))
     }
 }
 

@@ -74,7 +74,9 @@ public enum LoRAAlpha: Equatable, Sendable {
 /// learning rate), `schedule` "linear" (warm-up then linear decay to 0) | "cosine" (warm-up then cosine decay
 /// to 0) | "constant" (warm-up then flat), `warmupFraction` 0.1 (of all steps, in [0, 1]), `weightDecay` 0.0
 /// (≥ 0), `clipNorm` null (no clipping; else the max global gradient norm, > 0), `evalEvery` null (evaluate
-/// only at the end; else every n steps and at the end).
+/// only at the end; else every n steps and at the end), `accumulationSteps` 1 (gradient accumulation: each optimiser
+/// step sums the gradients of this many batches of `batchSize`, so the effective batch is batchSize × accumulationSteps;
+/// `TrainingStep.step(microBatches:…)`).
 ///
 /// Epochs stay epochs here because the step count needs the training-set size, which only the runner
 /// knows once the task is loaded: it calls `totalSteps(trainExamples:)`.
@@ -91,6 +93,8 @@ public struct TrainingSpec: SpecSection {
     public var clipNorm: Double?
     /// nil = evaluate only after the last step.
     public var evalEvery: Int?
+    /// Batches per optimiser step (gradient accumulation); 1 = none.
+    public var accumulationSteps: Int = 1
 
     public init(length: TrainingLength, batchSize: Int = 32, learningRate: Double = 1e-3, headLearningRate: Double? = nil,
                 schedule: LearningRateSchedule = .linear, warmupFraction: Double = 0.1, weightDecay: Double = 0,
@@ -106,13 +110,16 @@ public struct TrainingSpec: SpecSection {
         self.evalEvery = evalEvery
     }
 
-    /// Optimiser steps for a training set of `trainExamples`: `steps`, or ⌈epochs · n / batchSize⌉
+    /// Examples per optimiser step: batchSize × accumulationSteps.
+    public var effectiveBatchSize: Int { batchSize * accumulationSteps }
+
+    /// Optimiser steps for a training set of `trainExamples`: `steps`, or ⌈epochs · n / effectiveBatchSize⌉
     /// (the last batch of an epoch may be short), at least 1 and at most 2⁵³ (so an absurd epoch count cannot trap
     /// converting to `Int`).
     public func totalSteps(trainExamples n: Int) -> Int {
         switch length {
         case .steps(let s): return s
-        case .epochs(let e): return max(1, Int(min((e * Double(n) / Double(batchSize)).rounded(.up), 0x1p53)))
+        case .epochs(let e): return max(1, Int(min((e * Double(n) / Double(effectiveBatchSize)).rounded(.up), 0x1p53)))
         }
     }
 

@@ -46,14 +46,17 @@ public final class TrainingStep {
         if n > plannedTokens { dhidden = FloatBuffer(capacity: n * d); plannedTokens = n }
     }
 
-    /// Forward pass and loss; when `backward`, also accumulates gradients (after zeroing them), otherwise the forward
-    /// pass runs in `inferenceWorkspace`. Returns the mean loss of the batch. `outputs` then holds the head outputs (B × K).
+    /// Forward pass and loss; when `backward`, also accumulates gradients (after zeroing them when `zeroGradients`),
+    /// scaled by `gradientScale` (the gradient of `gradientScale`·loss), otherwise the forward pass runs in
+    /// `inferenceWorkspace`. Returns the mean loss of the batch. `outputs` then holds the head outputs (B × K).
     @discardableResult
-    public func lossAndGradients(_ batch: Batch, targets: BatchTargets, backward: Bool) throws -> Double {
+    public func lossAndGradients(_ batch: Batch, targets: BatchTargets, backward: Bool, zeroGradients: Bool = true,
+                                 gradientScale: Float = 1) throws -> Double {
         let bsz = batch.batchSize
         let n = batch.rows, d = model.config.hiddenSize
         plan(batch: bsz, tokens: backward ? n : 0)
-        if backward { optimizer.zeroGrad() }
+        if backward && zeroGradients { optimizer.zeroGrad() }
+        let scale = gradientScale
         let hidden = try model.forward(batch, workspace: backward ? workspace : inferenceWorkspace)
         var loss = 0.0
         switch (objective, targets) {
@@ -63,7 +66,7 @@ public final class TrainingStep {
             let k = head.outFeatures
             head.forward(pooled.view(bsz, d).readOnly, into: outputs.view(bsz, k))
             loss = Loss.crossEntropy(logits: outputs.view(bsz, k).readOnly, labels: labels, dlogits: doutputs.view(bsz, k))
-            if backward { backThroughHead(head, pooling: pooling, batch: batch) }
+            if backward { scaleGradient(doutputs, count: bsz * k, by: scale); backThroughHead(head, pooling: pooling, batch: batch) }
         case let (.regression(head, pooling), .vectors(targetVectors)):
             guard targetVectors.rows == bsz && targetVectors.cols == head.outFeatures else {
                 throw TrainingError.targetsDoNotMatchObjective("targets \(targetVectors.rows)×\(targetVectors.cols), expected \(bsz)×\(head.outFeatures)")
@@ -74,7 +77,7 @@ public final class TrainingStep {
             loss = targetVectors.withView { tv in
                 Loss.meanSquaredError(outputs: outputs.view(bsz, k).readOnly, targets: tv, doutputs: doutputs.view(bsz, k))
             }
-            if backward { backThroughHead(head, pooling: pooling, batch: batch) }
+            if backward { scaleGradient(doutputs, count: bsz * k, by: scale); backThroughHead(head, pooling: pooling, batch: batch) }
         case let (.hiddenStates, .hiddenStates(target)):
             guard target.count == n * d else { throw TrainingError.targetsDoNotMatchObjective("\(target.count) target values, expected \(n * d)") }
             if !backward { plan(batch: bsz, tokens: n) }
@@ -82,7 +85,10 @@ public final class TrainingStep {
                 Loss.meanSquaredError(outputs: hidden, targets: MatrixView(tp.baseAddress!, rows: n, cols: d),
                                       rowWeights: batch.mask, doutputs: dhidden.view(n, d))
             }
-            if backward { model.backward(dHidden: dhidden.view(n, d).readOnly, workspace: workspace) }
+            if backward {
+                scaleGradient(dhidden, count: n * d, by: scale)
+                model.backward(dHidden: dhidden.view(n, d).readOnly, workspace: workspace)
+            }
         default:
             throw TrainingError.targetsDoNotMatchObjective("objective and targets are of different kinds")
         }
@@ -99,10 +105,35 @@ public final class TrainingStep {
 
     /// One optimizer step on `batch` at `learningRate`, clipping the global gradient norm to `clipNorm` when given.
     public func step(_ batch: Batch, targets: BatchTargets, learningRate: Double, clipNorm: Double?) throws -> Result {
-        let loss = try lossAndGradients(batch, targets: targets, backward: true)
+        try step(microBatches: [(batch, targets)], learningRate: learningRate, clipNorm: clipNorm)
+    }
+
+    /// One optimizer step on the effective batch made of `microBatches` (gradient accumulation): the loss and gradient
+    /// of the concatenated batch, computed one micro-batch at a time. The objectives' losses are means over examples
+    /// (classification, regression) or over real tokens (hidden states), so micro-batch m contributes its loss and
+    /// gradient weighted by wₘ = (its examples or real tokens) / (those of all micro-batches): Σₘ wₘ·Lₘ is exactly the
+    /// concatenated batch's loss, and the gradients agree to round-off (summation order).
+    public func step(microBatches: [(Batch, BatchTargets)], learningRate: Double, clipNorm: Double?) throws -> Result {
+        precondition(!microBatches.isEmpty, "a step needs at least one micro-batch")
+        let counts = microBatches.map { batch, _ -> Double in
+            if case .hiddenStates = objective { return Double(batch.realTokenCount) }
+            return Double(batch.batchSize)
+        }
+        let total = max(counts.reduce(0, +), 1e-12)
+        var loss = 0.0
+        for (m, (batch, targets)) in microBatches.enumerated() {
+            let w = counts[m] / total
+            loss += w * (try lossAndGradients(batch, targets: targets, backward: true, zeroGradients: m == 0, gradientScale: Float(w)))
+        }
         let norm = clipGradientNorm(optimizer.parameters, maxNorm: clipNorm)
         optimizer.step(learningRate: learningRate)
         return Result(loss: loss, gradientNorm: norm)
+    }
+
+    /// g ← scale·g over `count` entries (skipped when scale is 1, so a single batch's step is unchanged bit for bit).
+    private func scaleGradient(_ g: FloatBuffer, count: Int, by scale: Float) {
+        guard scale != 1 else { return }
+        for i in 0..<count { g.p[i] *= scale }
     }
 
     /// Head outputs (B × K) of the last `lossAndGradients` call, as a matrix.
