@@ -21,8 +21,8 @@ public struct SlurmSubmission: Sendable {
     public let reportScript: String
     public let table: String
 
-    /// Plans the submission of `runner`'s selected, unfinished runs; `specFile` and `binary` are made absolute against
-    /// `runner.repositoryRoot`. Writes nothing.
+    /// Plans the submission of `runner`'s selected, unfinished runs; the scripts name `specFile` and `binary` (file URLs,
+    /// absolute as `URL(fileURLWithPath:)` makes them) by their standardized paths. Writes nothing.
     /// - Throws: `SlurmError.invalidOption` for a bad option, `SlurmError.unsafeRunID` for a run id outside
     ///   letters, digits and `+ - _ .`.
     public init(runner: ExperimentRunner, specFile: URL, binary: URL, options: SlurmJobOptions) throws {
@@ -37,8 +37,7 @@ public struct SlurmSubmission: Sendable {
         folder = runner.slurmDirectory
         let root = runner.repositoryRoot.standardizedFileURL
         let scripts = SlurmScripts(specName: specName, runIDs: ids, repositoryRoot: root,
-                                   binary: URL(fileURLWithPath: binary.path, relativeTo: root).standardizedFileURL,
-                                   specFile: URL(fileURLWithPath: specFile.path, relativeTo: root).standardizedFileURL,
+                                   binary: binary.standardizedFileURL, specFile: specFile.standardizedFileURL,
                                    resultsRoot: runner.options.resultsRoot.standardizedFileURL, options: options)
         arrayScript = scripts.array
         reportScript = scripts.report
