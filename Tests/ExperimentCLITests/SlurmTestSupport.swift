@@ -94,9 +94,16 @@ enum ResultsComparison {
         return out.sorted()
     }
 
+    /// report.md's lines that sum wall-clock times ("- Training time (sum over finished runs): 0.6 min").
+    static let timingLinePrefixes = ["- Training time ", "- Evaluation time "]
+
     /// `text` with timing fields blanked: JSON objects (one per line for .jsonl) lose the timing keys, CSV files get
-    /// empty timing columns; other text is returned unchanged.
+    /// empty timing columns, Markdown loses its timing lines; other text is returned unchanged.
     static func withoutTimings(_ text: String, name: String) throws -> String {
+        if name.hasSuffix(".md") {
+            return text.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { line in !timingLinePrefixes.contains { line.hasPrefix($0) } }.joined(separator: "\n")
+        }
         if name.hasSuffix(".json") || name.hasSuffix(".jsonl") {
             let docs = name.hasSuffix(".jsonl") ? text.split(separator: "\n").map(String.init) : [text]
             return try docs.map { try canonicalJSON(Data($0.utf8)) }.joined(separator: "\n")
