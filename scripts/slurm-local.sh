@@ -42,8 +42,15 @@ install_packages() {
     && command -v munged >/dev/null && return 0
   [ "$(id -u)" -eq 0 ] || die "slurm-wlm and munge are not installed and this is not root: apt-get install slurm-wlm munge"
   say "installing slurm-wlm and munge with apt-get"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null
+  # The packages' scripts would start the system's daemons (without a slurm.conf, failing the install): a policy-rc.d
+  # that denies every start, as container images ship, is put in place for the install when there is none.
+  local policy=/usr/sbin/policy-rc.d own_policy=0
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod 0755 "$policy"; own_policy=1; fi
+  local status=0
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurm-wlm munge >/dev/null \
+    || status=$?
+  [ $own_policy -eq 1 ] && rm -f "$policy"
+  [ $status -eq 0 ] || die "apt-get could not install slurm-wlm and munge (exit status $status)"
 }
 
 write_config() {

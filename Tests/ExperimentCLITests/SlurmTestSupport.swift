@@ -1,6 +1,12 @@
 import Foundation
 import XCTest
 
+/// A failed precondition of a Slurm test: thrown, so the test stops and fails with this message.
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// Talks to the Slurm the integration tests run against (scripts/slurm-local.sh, or any cluster SLURM_CONF names) with
 /// its stock commands.
 enum SlurmProbe {
@@ -19,16 +25,15 @@ enum SlurmProbe {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// Skips when LORA_SKIP_SLURM_TESTS=1; otherwise fails unless `sinfo` answers (a Slurm controller is reachable).
+    /// Skips when LORA_SKIP_SLURM_TESTS=1; otherwise throws `Failure` unless `sinfo` answers (a Slurm controller is reachable).
     static func requireSlurm() throws {
         if ProcessInfo.processInfo.environment["LORA_SKIP_SLURM_TESTS"] == "1" {
             throw XCTSkip("LORA_SKIP_SLURM_TESTS=1: the Slurm integration tests are skipped")
         }
         let r = try? run(["sinfo", "-h", "-o", "%T"])
         guard let r, r.status == 0, !r.output.isEmpty else {
-            XCTFail("no Slurm answers (sinfo: \(r?.output ?? "not found")). Start one with `scripts/slurm-local.sh start` and "
-                    + "export the SLURM_CONF it prints (scripts/test.sh does both), or set LORA_SKIP_SLURM_TESTS=1 to skip")
-            throw XCTSkip("no Slurm")
+            throw Failure("no Slurm answers (sinfo: \(r?.output ?? "not found")). Start one with `scripts/slurm-local.sh start` and "
+                          + "export the SLURM_CONF it prints (scripts/test.sh does both), or set LORA_SKIP_SLURM_TESTS=1 to skip")
         }
     }
 
@@ -40,7 +45,7 @@ enum SlurmProbe {
 
     static let activeStates: Set<String> = ["PENDING", "CONFIGURING", "RUNNING", "COMPLETING", "REQUEUED", "RESIZING", "SUSPENDED"]
 
-    /// Polls `job` until it has ended (or squeue forgot it) and returns its last state; fails after `timeout` seconds
+    /// Polls `job` until it has ended (or squeue forgot it) and returns its last state; throws `Failure` after `timeout` seconds
     /// (a bound against a hung cluster, not a measurement).
     static func waitUntilEnded(_ job: String, timeout: TimeInterval = 300) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
@@ -49,19 +54,17 @@ enum SlurmProbe {
             if !activeStates.contains(s) { return s }
             Thread.sleep(forTimeInterval: 0.5)
         }
-        XCTFail("Slurm job \(job) still \(try state(job)) after \(Int(timeout)) s")
-        return "TIMEOUT"
+        throw Failure("Slurm job \(job) still \(try state(job)) after \(Int(timeout)) s")
     }
 
-    /// Polls until `condition` holds; fails after `timeout` seconds.
+    /// Polls until `condition` holds; throws `Failure` after `timeout` seconds.
     static func wait(_ what: String, timeout: TimeInterval = 300, until condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try condition() { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        XCTFail("timed out after \(Int(timeout)) s waiting for \(what)")
-        throw XCTSkip("timed out")
+        throw Failure("timed out after \(Int(timeout)) s waiting for \(what)")
     }
 }
 
