@@ -14,7 +14,8 @@
 # Ports: $LORA_SLURM_PORT (slurmctld, default 6817) and the next one (slurmd).
 # Made for a container without systemd or cgroup delegation, as root: proctrack/linuxproc, task/none, no accounting
 # daemon (AccountingStorageType=accounting_storage/none, so `sacct` is unavailable: squeue/scontrol show job states;
-# MinJobAge keeps finished jobs visible to them for an hour).
+# MinJobAge keeps finished jobs visible to them for an hour). Job ids start from the clock (FirstJobId), so a restarted
+# cluster does not hand out the ids that results folders recorded before.
 set -euo pipefail
 
 BASE="${LORA_SLURM_DIR:-/tmp/lora-slurm}"
@@ -86,6 +87,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core_Memory
 ReturnToService=2
 MinJobAge=3600
+FirstJobId=$(( $(date +%s) % 60000000 + 1 ))
 DefMemPerCPU=$((mem_mb / cpus))
 KillWait=10
 InactiveLimit=0
