@@ -10,7 +10,8 @@ export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(nproc)}"
 if [ "${LORA_SKIP_SLURM_TESTS:-0}" != 1 ]; then
   if ! scripts/slurm-local.sh status >/dev/null 2>&1; then
     scripts/slurm-local.sh start >/dev/null
-    trap 'scripts/slurm-local.sh stop' EXIT
+    # Quietly, so swift test's summary stays the last lines of the output.
+    trap 'scripts/slurm-local.sh stop >/dev/null 2>&1 || true' EXIT
   fi
   export SLURM_CONF="${LORA_SLURM_DIR:-/tmp/lora-slurm}/etc/slurm.conf"
 fi
