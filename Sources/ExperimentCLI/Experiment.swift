@@ -10,7 +10,8 @@ struct Experiment: ParsableCommand {
         abstract: "Reproduce the LoRA paper's Section 7 analyses (arXiv:2106.09685) on a small pre-trained transformer.",
         discussion: "Write a JSON spec (see experiments/specs/), then `experiment qv-rank` (or `experiment specs/qv-rank.json`) trains every run of its grid with real LoRA fine-tuning on CPU (OpenBLAS), caches the runs under results/<spec>/, and writes the Section 7 analyses (subspace similarity, projection and amplification, spectra) as CSV, Markdown and SVG.",
         version: harnessVersion,
-        subcommands: [Run.self, Report.self, Evaluate.self, Analyze.self, Inspect.self, Predict.self, Bench.self, Tasks.self],
+        subcommands: [Run.self, Report.self, Evaluate.self, Submit.self, Status.self, Analyze.self, Inspect.self, Predict.self,
+                      Bench.self, Tasks.self],
         defaultSubcommand: Run.self)
 }
 

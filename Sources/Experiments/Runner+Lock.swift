@@ -10,12 +10,15 @@ final class RunLock {
     private let fd: Int32
     let url: URL
 
-    /// Takes the lock, or returns nil when another process holds it.
-    init?(url: URL) throws {
+    /// Takes the lock, or returns nil when another process holds it; with `wait`, waits until the holder releases it
+    /// instead (never nil then).
+    init?(url: URL, wait: Bool = false) throws {
         try Folder.create(url.deletingLastPathComponent())
-        let fd = open(url.path, O_CREAT | O_RDWR, 0o644)
+        let fd = open(url.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw RunnerError.io(path: url.path, reason: String(cString: strerror(errno))) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        var status = flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB)
+        while status != 0 && wait && errno == EINTR { status = flock(fd, LOCK_EX) }
+        if status != 0 {
             close(fd)
             return nil
         }

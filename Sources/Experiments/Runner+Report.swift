@@ -69,7 +69,11 @@ extension ExperimentRunner {
 
     /// Writes the spec's analyses, report and figures from cached run folders (never trains), using the frozen weights of
     /// `model`, after removing temporary files that killed writers left in the spec folder; then regenerates the marked sections of the notebooks in `notebooks`.
+    /// One writer at a time: the build holds `results/<spec>/report.lock` (waiting for another process's build to end),
+    /// so array tasks of a Slurm grid finishing together never remove each other's files mid-build.
     public func buildReport(records: [RunRecord], model: LoadedModel, notebooks: URL?) throws -> (ReportSummary, [URL]) {
+        let lock = try RunLock(url: specDirectory.appendingPathComponent("report.lock"), wait: true)
+        defer { withExtendedLifetime(lock) {} }
         let bert = model.model
         AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
         let planted = specDirectory.appendingPathComponent("planted-adapter")

@@ -72,3 +72,19 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: other.path))
     }
 }
+
+extension AtomicFileTests {
+    /// Temporary names carry the host; a dead writer's file is removed only when this host wrote it, so runners on
+    /// other cluster nodes keep their live files.
+    func testOtherHostsTemporaryFilesAreKept() throws {
+        let dead = pid_t(Int32.max - 7)
+        XCTAssertEqual(AtomicFile.temporaryURL(for: root.appendingPathComponent("a.json")).lastPathComponent,
+                       ".a.json.\(getpid())@\(AtomicFile.hostName).tmp")
+        XCTAssertFalse(AtomicFile.hostName.contains("."))
+        let mine = root.appendingPathComponent(".final.json.\(dead)@\(AtomicFile.hostName).tmp")
+        let other = root.appendingPathComponent(".final.json.\(dead)@node-\(AtomicFile.hostName)-2.tmp")
+        for f in [mine, other] { try AtomicFile.write("t", to: f) }
+        XCTAssertEqual(AtomicFile.removeStaleTemporaryFiles(under: root).map(\.lastPathComponent), [mine.lastPathComponent])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: other.path))
+    }
+}
