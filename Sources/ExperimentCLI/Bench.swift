@@ -21,6 +21,8 @@ struct Bench: ParsableCommand {
     @Option(help: "With --task: the data-order seed whose batches are timed.") var dataSeed: UInt64 = 1
     @Option(help: "With --task: write the timed batches (warm-up first) as JSON Lines {batch, text, text_pair, label} to this file.")
     var dumpBatches: String?
+    @Flag(help: "Time forward passes instead (batch 1 and 32, --seq tokens each): the base model, LoRA unmerged and merged on --targets at --rank, and Houlsby bottleneck adapters of the same trainable-parameter count.")
+    var inference = false
     @Option(help: "With --task: the WordNet database folder (default: $WNSEARCHDIR, then the wordnet-base package's folder).")
     var wordnet: String?
     @Option(help: "Comma-separated adapted matrices: q,k,v,o,ffn_up,ffn_down.") var targets: String = "q,v"
@@ -39,6 +41,7 @@ struct Bench: ParsableCommand {
             return t
         }
         guard batch > 0, seq > 0, steps > 0, warmup >= 0, rank > 0 else { throw ValidationError("--batch, --seq, --steps and --rank must be positive") }
+        if inference { return try runInference(targets: parsedTargets) }
         if let task {
             guard let layout = Batching.Layout(rawValue: layout) else { throw ValidationError("--layout: expected packed or padded, got '\(layout)'") }
             return try runTask(task, layout: layout, targets: parsedTargets)

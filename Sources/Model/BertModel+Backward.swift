@@ -10,6 +10,8 @@ extension BertModel {
     public func backward(dHidden: MatrixView<Float>, workspace ws: EncoderWorkspace) {
         guard let lowest = layers.firstIndex(where: { layer in layer.hasAdapter }) else { return }
         precondition(!ws.forInference, "backward needs a training workspace")
+        precondition(layers.allSatisfy { $0.attentionBottleneck == nil && $0.ffnBottleneck == nil },
+                     "bottleneck adapters are for inference benchmarks; the backward pass does not train them")
         let n = ws.rows
         let d = config.hiddenSize, f = config.intermediateSize
         precondition(dHidden.rows == n && dHidden.cols == d, "dHidden must be (\(n), \(d))")

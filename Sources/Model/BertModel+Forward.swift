@@ -81,6 +81,7 @@ extension BertModel {
             Attention.forward(ctx: act.ctx.p, probs: act.probs.p, q: act.q.p, k: act.k.p, v: act.v.p, mask: ws.mask.p, shape: ws.shape)
         }
         layer.attentionOutput.forward(act.ctx.view(n, d).readOnly, into: act.h1.view(n, d)) // (N, d)
+        layer.attentionBottleneck?.forward(act.h1.view(n, d))                              // Houlsby adapter (benchmarks)
         if dropout && config.hiddenDropout > 0, let m = act.attnOutMask {
             Dropout.forward(act.h1.p, mask: m.p, count: n * d, p: config.hiddenDropout, rng: &dropoutRNG)
         }
@@ -94,6 +95,7 @@ extension BertModel {
         layer.ffnUp.forward(act.a1.view(n, d).readOnly, into: ws.ffnPre.view(n, f))        // (N, F) u
         GELU.forward(out: act.g.p, derivative: act.geluDerivative.p, inp: ws.ffnPre.p, count: n * f) // (N, F)
         layer.ffnDown.forward(act.g.view(n, f).readOnly, into: act.h2.view(n, d))          // (N, d)
+        layer.ffnBottleneck?.forward(act.h2.view(n, d))                                    // Houlsby adapter (benchmarks)
         if dropout && config.hiddenDropout > 0, let m = act.ffnOutMask {
             Dropout.forward(act.h2.p, mask: m.p, count: n * d, p: config.hiddenDropout, rng: &dropoutRNG)
         }

@@ -7,6 +7,9 @@ public final class BertLayer {
     public let attentionNorm: LayerNormWeights
     public let ffnUp: Linear, ffnDown: Linear
     public let outputNorm: LayerNormWeights
+    /// Houlsby-style adapters on the attention and feed-forward outputs (inference benchmarks only; nil otherwise).
+    public var attentionBottleneck: BottleneckAdapter?
+    public var ffnBottleneck: BottleneckAdapter?
 
     public init(query: Linear, key: Linear, value: Linear, attentionOutput: Linear, attentionNorm: LayerNormWeights,
                 ffnUp: Linear, ffnDown: Linear, outputNorm: LayerNormWeights) {
