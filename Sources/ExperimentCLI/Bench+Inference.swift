@@ -14,9 +14,7 @@ extension Bench {
             options.threads = compute.threads ?? options.threads
             let result = try Benchmark.runInference(model: model, modelName: checkpoint, options: options) { Console.info("bench: \($0)…") }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+                try Self.printJSON(result)
                 return
             }
             print("model \(result.model); \(result.tokens) tokens per sequence, \(result.threads) threads; LoRA on \(result.targets) at r = \(result.rank); Houlsby bottleneck m = \(result.bottleneck)")

@@ -30,9 +30,7 @@ extension Bench {
                                                progress: progressPrinter())
             Console.endStatus()
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+                try Self.printJSON(result)
             } else {
                 print(Self.describe(result))
             }
@@ -82,6 +80,13 @@ extension Bench {
                 }
             }
         }
+    }
+
+    /// One JSON object (sorted keys) on stdout: what `--json` promises.
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
     static func describe(_ r: Benchmark.TaskResult) -> String {

@@ -54,9 +54,7 @@ struct Bench: ParsableCommand {
             let result = try Benchmark.run(model: model, modelName: checkpoint, options: options, progress: progressPrinter())
             Console.endStatus()
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+                try Self.printJSON(result)
             } else {
                 print("""
                 model        \(result.model)

@@ -55,16 +55,7 @@ extension ExperimentRunner {
         }
         let objective = Objective.classification(head: LinearHead(weight: head.weight, bias: head.bias), pooling: .mean)
         let step = TrainingStep(model: bert, objective: objective, optimizer: AdamW(parameters: []))
-        var predictions: [Int] = [], labels: [Int] = [], lossSum = 0.0
-        for start in stride(from: 0, to: examples.count, by: 64) {
-            let chunk = Array(examples[start..<min(examples.count, start + 64)])
-            let (batch, y) = Batching.batch(chunk, padId: model.tokenizer.padId)
-            lossSum += try step.lossAndGradients(batch, targets: .labels(y), backward: false) * Double(chunk.count)
-            let logits = step.lastOutputs(batchSize: chunk.count)
-            for b in 0..<chunk.count { let row = logits.row(b); predictions.append(row.indices.max { row[$0] < row[$1] }!) }
-            labels += y
-        }
-        return ClassificationMetrics(predictions: predictions, labels: labels, classes: classes, lossSum: lossSum)
+        return try step.classificationMetrics(examples, padId: model.tokenizer.padId, classes: classes)
     }
 
     /// `<run>/<split>.json` per run and `<split>_metrics.csv` in the spec folder.
@@ -92,4 +83,21 @@ struct SplitMetricsFile: Codable {
     let macroF1: Double
     let loss: Double
     enum CodingKeys: String, CodingKey { case split, examples, accuracy, loss, macroF1 = "macro_f1" }
+}
+
+extension TrainingStep {
+    /// Accuracy, macro-F1 and mean cross-entropy of the classification head over `examples`, in packed batches of 64
+    /// through the forward-only workspace (training's validation and `experiment evaluate` both use it).
+    func classificationMetrics(_ examples: [TokenizedExample], padId: Int32, classes: Int) throws -> ClassificationMetrics {
+        var predictions: [Int] = [], labels: [Int] = [], lossSum = 0.0
+        for start in stride(from: 0, to: examples.count, by: 64) {
+            let chunk = Array(examples[start..<min(examples.count, start + 64)])
+            let (batch, y) = Batching.batch(chunk, padId: padId)
+            lossSum += try lossAndGradients(batch, targets: .labels(y), backward: false) * Double(chunk.count)
+            let logits = lastOutputs(batchSize: chunk.count)
+            for b in 0..<chunk.count { let row = logits.row(b); predictions.append(row.indices.max { row[$0] < row[$1] }!) }
+            labels += y
+        }
+        return ClassificationMetrics(predictions: predictions, labels: labels, classes: classes, lossSum: lossSum)
+    }
 }

@@ -269,20 +269,7 @@ struct RunExecutor {
         let chunk = 64
         switch task {
         case .classification(let data):
-            var predictions: [Int] = [], labels: [Int] = []
-            var lossSum = 0.0
-            for start in stride(from: 0, to: count, by: chunk) {
-                let indices = Array(start..<min(count, start + chunk))
-                let (batch, targets) = makeBatch(indices, split: .validation)
-                lossSum += try step.lossAndGradients(batch, targets: targets, backward: false) * Double(indices.count)
-                let logits = step.lastOutputs(batchSize: indices.count)
-                for b in 0..<indices.count {
-                    let row = logits.row(b)
-                    predictions.append(row.indices.max { row[$0] < row[$1] }!)
-                }
-                if case .labels(let l) = targets { labels += l }
-            }
-            return ClassificationMetrics(predictions: predictions, labels: labels, classes: data.labels.count, lossSum: lossSum).asDictionary
+            return try step.classificationMetrics(data.validation, padId: model.tokenizer.padId, classes: data.labels.count).asDictionary
         case .planted:
             let d = bert.config.hiddenSize
             var sq = 0.0, cos = 0.0, tokens = 0
