@@ -31,28 +31,6 @@ struct ComputeOptions: ParsableArguments {
     }
 }
 
-/// Writes to standard error (progress, warnings, errors).
-enum Console {
-    static let isTerminal = isatty(STDERR_FILENO) != 0
-
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-
-    static func info(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-
-    /// Overwrites the current terminal line (terminals only).
-    static func status(_ message: String) {
-        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + message).utf8))
-    }
-
-    static func endStatus() {
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
-    }
-}
-
 /// A user-facing failure: message on stderr, exit status `code`.
 struct CLIFailure: Error, CustomStringConvertible {
     let message: String
