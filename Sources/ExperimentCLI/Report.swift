@@ -121,6 +121,7 @@ struct Analyze: ParsableCommand {
             options.maxI = maxI
             options.maxJ = maxJ
             let bert = model.model
+            AdapterNotes.printIgnoredTensors(adapters: adapters, model: bert)
             let summary = try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
                                                       baseWeights: { l, t in bert.layers[l].linear(t).weight },
                                                       layers: bert.config.layers, options: options,
