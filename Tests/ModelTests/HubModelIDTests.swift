@@ -8,7 +8,7 @@ final class HubModelIDTests: XCTestCase {
         let snapshot = URL(fileURLWithPath: "/home/u/.cache/huggingface/hub/models--sentence-transformers--all-MiniLM-L6-v2/snapshots/c9745ed1")
         XCTAssertEqual(HubModelID.cacheSnapshotID(snapshot), "sentence-transformers/all-MiniLM-L6-v2")
         XCTAssertEqual(HubModelID.cacheSnapshotID(URL(fileURLWithPath: "/c/models--bert-base-uncased/snapshots/abc")), "bert-base-uncased")
-        XCTAssertNil(HubModelID.cacheSnapshotID(URL(fileURLWithPath: "/work/models/all-MiniLM-L6-v2")))
+        XCTAssertNil(HubModelID.cacheSnapshotID(URL(fileURLWithPath: "/srv/models/all-MiniLM-L6-v2")))
         XCTAssertNil(HubModelID.cacheSnapshotID(URL(fileURLWithPath: "/c/datasets--x--y/snapshots/abc")))
     }
 
