@@ -3,7 +3,7 @@ import Support
 
 /// A CSV file built row by row (RFC 4180): fields containing a comma, double quote, CR or LF are wrapped in
 /// double quotes with inner quotes doubled; lines end with "\n", including the last. pandas.read_csv reads it.
-/// Analysis CSVs (CONTRACTS: subspace_similarity.csv, weight_projection.csv, accuracy.csv) are written with it.
+/// Analysis CSVs (docs/conventions.md: subspace_similarity.csv, weight_projection.csv, accuracy.csv) are written with it.
 public struct CSVTable: Equatable, Sendable {
     public let header: [String]
     public private(set) var rows: [[String]] = []

@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// The LoRA update as a matrix. Convention (paper Sec 4.1; project CONTRACTS):
+/// The LoRA update as a matrix. Convention (paper Sec 4.1; docs/conventions.md):
 /// ΔW = scaling·B·A with scaling = α/r (rsLoRA: α/√r), A is r × in, B is out × r, W the frozen weight in
 /// PyTorch's (out, in) layout. The `scale` argument below IS that scaling; callers pass it explicitly.
 public enum LowRank {

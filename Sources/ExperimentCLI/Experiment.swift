@@ -17,7 +17,7 @@ struct Experiment: ParsableCommand {
 
 /// What `experiment --version` prints. Raise the number with every change of the command line, spec schema or
 /// results layout.
-let harnessVersion = "experiment 0.2.0 (LoRA Section 7 harness)"
+let harnessVersion = "experiment 0.3.0 (LoRA Section 7 harness)"
 
 /// Options every compute-heavy subcommand shares.
 struct ComputeOptions: ParsableArguments {
@@ -29,28 +29,6 @@ struct ComputeOptions: ParsableArguments {
         let n = threads ?? BLAS.defaultThreads
         BLAS.threads = n
         Parallel.width = n
-    }
-}
-
-/// Writes to standard error (progress, warnings, errors).
-enum Console {
-    static let isTerminal = isatty(STDERR_FILENO) != 0
-
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-
-    static func info(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
-    }
-
-    /// Overwrites the current terminal line (terminals only).
-    static func status(_ message: String) {
-        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + message).utf8))
-    }
-
-    static func endStatus() {
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
 

@@ -27,10 +27,11 @@ struct Inspect: ParsableCommand {
             let model = try BertModel.load(checkpointDirectory: dir)
             var adapterConfig: PEFTAdapterConfig?
             if let adapter {
-                let (config, adapters) = try PEFTAdapterFile.read(URL(fileURLWithPath: adapter), dimensions: model.dimensions(of:),
-                                                                  layers: model.config.layers)
-                try model.attach(adapters)
-                adapterConfig = config
+                let contents = try PEFTAdapterFile.load(URL(fileURLWithPath: adapter), dimensions: model.dimensions(of:),
+                                                        layers: model.config.layers)
+                if let note = AdapterNotes.ignoredTensors(contents, directory: adapter) { Console.info(note) }
+                try model.attach(contents.adapters)
+                adapterConfig = contents.config
             }
             guard let text else {
                 if json { throw CLIFailure(message: "--json needs --text", code: 2) }

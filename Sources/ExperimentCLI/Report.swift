@@ -3,10 +3,19 @@ import Experiments
 import Foundation
 import LinearAlgebra
 
+extension ReportSummary {
+    /// What the command prints about a report it wrote: `lines` without the seconds per analysis phase unless asked.
+    func terminalLines(timings: Bool) -> [String] {
+        var shown = self
+        if !timings { shown.phases = [] }
+        return shown.lines
+    }
+}
+
 /// Writes the analyses and report of a spec from every finished run in its results folder (whatever `--only` selected
 /// and whichever process trained them), says on stderr which planned runs are still missing, and prints what was written
-/// and the claim verdicts.
-func buildReport(runner: ExperimentRunner) throws {
+/// and the claim verdicts (the seconds per analysis phase only when `timings`).
+func buildReport(runner: ExperimentRunner, timings: Bool) throws {
     let records = try runner.cachedRecords()
     let plan = runner.plan
     guard !records.isEmpty else {
@@ -22,7 +31,7 @@ func buildReport(runner: ExperimentRunner) throws {
     let root = runner.repositoryRoot
     let (summary, notebooks) = try runner.buildReport(records: records, model: loaded,
                                                       notebooks: root.appendingPathComponent("notebooks-md"))
-    for line in summary.lines { print(line) }
+    for line in summary.terminalLines(timings: timings) { print(line) }
     for n in notebooks { print("updated \(n.path.replacingOccurrences(of: root.path + "/", with: ""))") }
     print("report: \(runner.specDirectory.appendingPathComponent("report.md").path.replacingOccurrences(of: root.path + "/", with: ""))")
 }
@@ -36,6 +45,8 @@ struct Report: ParsableCommand {
     var specs: [String] = []
     @Option(help: "Folder holding the results.")
     var results: String = "results"
+    @Flag(help: "Also print how long each phase of the analyses took.")
+    var timings = false
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
@@ -69,7 +80,7 @@ struct Report: ParsableCommand {
         try reportingErrors {
             for plan in plans {
                 let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: resultsRoot))
-                try buildReport(runner: runner)
+                try buildReport(runner: runner, timings: timings)
             }
         }
     }
@@ -88,6 +99,7 @@ struct Analyze: ParsableCommand {
     var output: String = "results/analyze"
     @Option(help: "Largest i of the φ grids.") var maxI: Int = 8
     @Option(help: "Largest j of the φ grids.") var maxJ: Int = 64
+    @Flag(help: "Also print how long each phase of the analyses took.") var timings = false
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
@@ -104,11 +116,12 @@ struct Analyze: ParsableCommand {
             let model = try LoadedModel.load(.checkpoint(checkpoint), repositoryRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             let options = AdapterAnalysis.options(maxI: maxI, maxJ: maxJ)
             let bert = model.model
+            AdapterNotes.printIgnoredTensors(adapters: adapters, model: bert)
             let summary = try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
                                                       baseWeights: { l, t in bert.layers[l].linear(t).weight },
                                                       layers: bert.config.layers, options: options,
                                                       outputDirectory: URL(fileURLWithPath: output))
-            for line in summary.lines { print(line) }
+            for line in summary.terminalLines(timings: timings) { print(line) }
         }
     }
 }

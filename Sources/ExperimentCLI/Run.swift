@@ -18,6 +18,8 @@ struct Run: ParsableCommand {
     var only: String?
     @Option(help: "Folder for all outputs.")
     var results: String = "results"
+    @Flag(help: "Also print how long each phase of the analyses took.")
+    var timings = false
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
@@ -112,58 +114,7 @@ struct Run: ParsableCommand {
             Console.info("\(StopSignals.name): the selected runs have finished; the report was not rebuilt (run `experiment report`)")
             throw StopSignals.exitCode
         }
-        try buildReport(runner: runner)
-    }
-}
-
-/// Renders runner events: a live bar on a terminal, one plain line every few seconds otherwise.
-final class ProgressRenderer {
-    private var lastPlain = Date.distantPast
-    private var gridLine = ""
-
-    func handle(_ event: RunnerEvent) {
-        switch event {
-        case .taskReady(let s):
-            Console.endStatus()
-            for split in s.splits {
-                var text = "task \(s.task) \(split.split): \(split.examples) examples, mean \(String(format: "%.1f", split.meanTokens)) tokens"
-                if let label = split.majorityLabel, let share = split.majorityBaseline {
-                    text += ", \(split.labelCounts.count) labels, majority \(label) = \(String(format: "%.1f", share * 100)) %"
-                }
-                Console.info(text)
-                if let n = split.truncated, let max = split.maxTokens {
-                    Console.info("warning: \(n) of \(split.examples) \(split.split) examples are longer than maxTokens = \(max) tokens "
-                                 + "([CLS]/[SEP] included) and were truncated to \(max)")
-                }
-            }
-        case let .runCached(i, n, r):
-            Console.endStatus()
-            Console.info("[\(i)/\(n)] \(r.id): cached (\(r.outcome.status.rawValue), \(r.outcome.primaryMetric) \(r.outcome.primaryValue.map { String(format: "%.4f", $0) } ?? "-"))")
-        case let .runStarting(i, n, id, resume):
-            Console.endStatus()
-            gridLine = "[\(i)/\(n)] \(id)"
-            Console.info(gridLine + (resume.map { ": resuming from step \($0)" } ?? ": training"))
-        case let .runLocked(i, n, id):
-            Console.info("[\(i)/\(n)] \(id): skipped, another process holds its lock")
-        case .step(let p):
-            let eta = p.step > 0 ? p.elapsed / Double(p.step) * Double(p.totalSteps - p.step) : 0
-            let text = "\(gridLine) step \(p.step)/\(p.totalSteps)  " + String(format: "loss %.4f  lr %.2e  %.0f tok/s  ETA ", p.loss,
-                              p.learningRate, p.tokensPerSecond) + formatDuration(eta)
-            if Console.isTerminal {
-                let width = 24
-                let filled = Int(Double(width) * Double(p.step) / Double(max(1, p.totalSteps)))
-                Console.status("[" + String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled) + "] " + text)
-            } else if Date().timeIntervalSince(lastPlain) >= 5 || p.step == p.totalSteps {
-                Console.info(text)
-                lastPlain = Date()
-            }
-        case let .evaluation(id, step, metrics):
-            Console.endStatus()
-            Console.info("\(id) step \(step): validation " + metrics.keys.sorted().map { "\($0) \(String(format: "%.4f", metrics[$0]!))" }.joined(separator: ", "))
-        case let .runFinished(_, _, r):
-            Console.endStatus()
-            Console.info("\(r.id): \(r.outcome.status.rawValue) after \(r.outcome.steps) steps in \(formatDuration(r.outcome.trainSeconds))")
-        }
+        try buildReport(runner: runner, timings: timings)
     }
 }
 

@@ -7,7 +7,7 @@ import LoRA
 /// computed once per (layer, matrix) and each Monte-Carlo null once per (layer, matrix, rank) (`AnalysisEngine+Nulls`),
 /// so a spec's analyses cost a few dense SVDs, many small ones, and the null draws (in parallel).
 ///
-/// Conventions (CONTRACTS): ΔW = scaling·B·A (scaling α/r, rsLoRA α/√r); W is the frozen weight in (out, in) layout;
+/// Conventions (docs/conventions.md): ΔW = scaling·B·A (scaling α/r, rsLoRA α/√r); W is the frozen weight in (out, in) layout;
 /// φ on the RIGHT singular vectors of A; Table 7 value ‖UᵀWV‖_F with U, V the top-r singular vectors as columns.
 final class AnalysisEngine {
     let options: AnalysesSpec

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 
-/// The entries of `ReportAnalysis.all`. Conventions (CONTRACTS): ΔW = scaling·B·A (α/r, rsLoRA α/√r), W the frozen
+/// The entries of `ReportAnalysis.all`. Conventions (docs/conventions.md): ΔW = scaling·B·A (α/r, rsLoRA α/√r), W the frozen
 /// weight in (out, in) layout, φ on the RIGHT singular vectors of A (Sec 7.2, Eq. 4), Table 7 on the top-r singular
 /// vectors as columns (Sec 7.3).
 extension ReportAnalysis {

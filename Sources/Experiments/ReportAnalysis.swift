@@ -34,7 +34,7 @@ struct AnalysisInputs {
 struct ReportAnalysis {
     /// The `AnalysesSpec` key that switches it on; also the phase name in `ReportSummary.phases`.
     let key: String
-    /// Its CSV in the results folder (CONTRACTS "Files").
+    /// Its CSV in the results folder (docs/conventions.md, "Files").
     let file: String
     /// Report sections rendered from its rows, in report order.
     let sections: [ReportSection]

@@ -1,7 +1,7 @@
 import Analysis
 import Foundation
 
-/// File names inside a results folder `results/<spec>/` (CONTRACTS "Files").
+/// File names inside a results folder `results/<spec>/` (docs/conventions.md, "Files").
 public enum ReportFiles {
     public static let accuracy = "accuracy.csv"
     public static let similarity = "subspace_similarity.csv"

@@ -5,7 +5,7 @@ import Support
 /// Everything that affects the training of one run — and nothing else (no title, analyses, report or
 /// checkpoint cadence), so that a run's id changes exactly when its result could.
 ///
-/// Conventions (CONTRACTS): ΔW = (α/r)·B·A (rsLoRA: α/√r); `dataSeed` orders the training data and
+/// Conventions (docs/conventions.md): ΔW = (α/r)·B·A (rsLoRA: α/√r); `dataSeed` orders the training data and
 /// `initSeed` initialises the adapters (A; B starts at zero) — separate, both recorded. `training` is resolved
 /// (`headLearningRate` is never nil); epochs stay epochs until the runner knows the training-set size
 /// (`TrainingSpec.totalSteps(trainExamples:)`). Paths stay as written in the spec (relative to the repository

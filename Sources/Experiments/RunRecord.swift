@@ -3,7 +3,7 @@ import LoRA
 
 /// What a finished (or diverged) run leaves in its folder `results/<spec>/runs/<run-id>/`, as the report needs it.
 ///
-/// Folder layout (CONTRACTS.md "Files"):
+/// Folder layout (docs/conventions.md, "Results"):
 /// - `config.json`    — the resolved run configuration and resolved spec (`RunConfigFile`)
 /// - `metrics.jsonl`  — one JSON object per optimizer step: step, loss, lr, grad_norm, tokens_per_s
 /// - `eval.jsonl`     — one JSON object per validation pass: step, metrics

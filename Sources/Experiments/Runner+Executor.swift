@@ -175,10 +175,10 @@ struct RunExecutor {
         try AtomicFile.write(metricLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("metrics.jsonl"))
         try AtomicFile.write(evalLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("eval.jsonl"))
         if status == .finished {
-            try PEFTAdapterFile.write(adapters, to: directory.appendingPathComponent("adapter"), baseModel: model.name,
+            try PEFTAdapterFile.write(adapters, to: directory.appendingPathComponent("adapter"), baseModel: model.peftBaseModel,
                                       harness: .init(initSeed: config.initSeed, dataSeed: config.dataSeed,
                                                      gaussianStd: config.lora.initialization == .gaussian ? config.lora.effectiveGaussianStd : nil,
-                                                     runId: config.id))
+                                                     runId: config.id, baseModelPath: model.name))
             if let head = objective.head {
                 var writer = SafeTensorsWriter(metadata: ["format": "pt", "labels": labelsJSON()])
                 try writer.add("head.weight", shape: [head.outFeatures, head.inFeatures], floats: head.weight.value.storage)

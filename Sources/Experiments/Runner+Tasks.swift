@@ -11,17 +11,31 @@ public struct LoadedModel {
     public let tokenizer: BertTokenizer
     /// "models/all-MiniLM-L6-v2" or "builtin:tiny".
     public let name: String
+    /// The checkpoint folder (nil for the built-in model).
+    public var directory: URL?
 
     public static func load(_ source: ModelSource, repositoryRoot: URL) throws -> LoadedModel {
         switch source {
         case .checkpoint(let path):
             let dir = SpecPaths.resolve(path, against: repositoryRoot)
             return LoadedModel(model: try BertModel.load(checkpointDirectory: dir),
-                               tokenizer: try BertTokenizer(checkpointDirectory: dir), name: path)
+                               tokenizer: try BertTokenizer(checkpointDirectory: dir), name: path, directory: dir)
         case .builtin(.tiny):
             let (model, tokenizer) = try BuiltinTiny.make()
             return LoadedModel(model: model, tokenizer: tokenizer, name: "builtin:tiny")
         }
+    }
+
+    /// The checkpoint's Hugging Face Hub id (e.g. `sentence-transformers/all-MiniLM-L6-v2`), once `resolveHubID()`
+    /// found one.
+    public var hubID: String?
+
+    /// What adapters trained on this model write as `base_model_name_or_path`: `hubID`, else `name`.
+    public var peftBaseModel: String { hubID ?? name }
+
+    /// Sets `hubID` from `HubModelID` (reads the weights once to hash them).
+    public mutating func resolveHubID() throws {
+        if let directory { hubID = try HubModelID.resolve(checkpointDirectory: directory) }
     }
 
     /// The shape `RunPlan.resolve` needs.

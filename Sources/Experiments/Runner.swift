@@ -71,7 +71,7 @@ public struct ExperimentRunner {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try AtomicFile.write(try encoder.encode(summary) + Data("\n".utf8), to: specDirectory.appendingPathComponent("task.json"))
             if case .planted(let data) = task {
-                try PEFTAdapterFileWriter.writePlant(data, to: specDirectory.appendingPathComponent("planted-adapter"), baseModel: model.name)
+                try PEFTAdapterFileWriter.writePlant(data, to: specDirectory.appendingPathComponent("planted-adapter"), model: model)
             }
             progress(.taskReady(summary))
         }
@@ -110,7 +110,8 @@ public struct ExperimentRunner {
 
     /// The model and task data every pending run needs, loaded (and so validated) before anything is written.
     private func loadInputs() throws -> (LoadedModel, LoadedTask, TaskSummary) {
-        let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
+        var model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
+        try model.resolveHubID()
         let (task, summary) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot, dataDirectory: plan.dataDirectory)
         return (model, task, summary)
     }

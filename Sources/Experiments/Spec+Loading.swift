@@ -2,7 +2,7 @@ import Foundation
 import Support
 
 extension ExperimentSpec {
-    /// Where `experiment <spec.json>` looks for a relative spec path (CONTRACTS): as given from the repository
+    /// Where `experiment <spec.json>` looks for a relative spec path (docs/conventions.md): as given from the repository
     /// root (the current directory), then under `experiments/` — so `specs/qv-rank.json` finds
     /// `experiments/specs/qv-rank.json`.
     public static func defaultLookupRoots(repositoryRoot: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) -> [URL] {

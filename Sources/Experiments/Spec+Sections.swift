@@ -70,7 +70,7 @@ public enum LoRAAlpha: Equatable, Sendable {
 /// Optimisation of one run: AdamW on the LoRA parameters and the task head.
 ///
 /// JSON: exactly one of `steps` (integer ≥ 1) or `epochs` (number > 0), then, with defaults from
-/// `/work/shared/calibration.md`: `batchSize` 32, `learningRate` 0.001 (peak), `headLearningRate` null (= the
+/// `docs/calibration.md`: `batchSize` 32, `learningRate` 0.001 (peak), `headLearningRate` null (= the
 /// learning rate), `schedule` "linear" (warm-up then linear decay to 0) | "cosine" (warm-up then cosine decay
 /// to 0) | "constant" (warm-up then flat), `warmupFraction` 0.1 (of all steps, in [0, 1]), `weightDecay` 0.0
 /// (≥ 0), `clipNorm` null (no clipping; else the max global gradient norm, > 0), `evalEvery` null (evaluate
@@ -140,7 +140,7 @@ public enum LearningRateSchedule: String, CaseIterable, Codable, Sendable {
     case linear, cosine, constant
 }
 
-/// The seeds of the grid. Data-order and adapter-initialisation seeds are separate (CONTRACTS) and both
+/// The seeds of the grid. Data-order and adapter-initialisation seeds are separate (docs/conventions.md) and both
 /// recorded in every run.
 ///
 /// JSON: `{"data": [1], "init": [1], "extra": [{"targets": ["q","v"], "ranks": [64], "data": [1], "init": [2]}]}`.

@@ -57,7 +57,7 @@ public enum WordNetPart: String, CaseIterable, Codable, Sendable {
 }
 
 /// Classify a WordNet synset's gloss into its lexicographer file (supersense: 26 classes for nouns), the
-/// default task (`/work/shared/calibration.md`).
+/// default task (`docs/calibration.md`).
 ///
 /// Keys (defaults): `parts` ["noun"] (non-empty, distinct), `includeLemmas` false (prefix the gloss with the
 /// synset's lemmas), `maxTrain` null, `maxValidation` 2000, `classBalanced` false (share the caps equally between

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Selection rules (PEFT's, for the modules this harness supports — `encoder.layer.L.<module>` of a BERT encoder):
 /// - a list entry selects a module whose name equals it or ends with `.` + it (`query`, `attention.output.dense`,
-///   `encoder.layer.3.output.dense`);
+///   `encoder.layer.3.output.dense`, or a task model's `bert.encoder.layer.3.output.dense`);
 /// - a string selects a module whose whole name it matches as a regular expression (PEFT's `re.fullmatch`), tried on
 ///   both `encoder.layer.L.<module>` and a task model's `bert.encoder.layer.L.<module>`; a string that is a plain name
 ///   (`"query"`) also selects as a one-entry list would.
@@ -50,7 +50,10 @@ public enum PEFTTargetModules: Equatable, Sendable {
     static let supportedText = "encoder.layer.<L>. followed by attention.self.query, attention.self.key, attention.self.value, "
         + "attention.output.dense, intermediate.dense or output.dense"
 
-    static func entry(_ e: String, selects name: String) -> Bool { name == e || name.hasSuffix("." + e) }
+    /// A list entry against `encoder.layer.L.<module>`, also as a SEQ_CLS model names it (`bert.` in front).
+    static func entry(_ e: String, selects name: String) -> Bool {
+        [name, "bert." + name].contains { $0 == e || $0.hasSuffix("." + e) }
+    }
 
     static func fullMatch(_ pattern: String, _ name: String) -> Bool {
         guard let re = try? NSRegularExpression(pattern: "^(?:" + pattern + ")$") else { return false }

@@ -1,6 +1,7 @@
 /// Errors from loading or using a model. Each description names the file and the offending field or tensor.
 public enum ModelError: Error, Equatable, CustomStringConvertible {
     case missingFile(path: String)
+    case unreadable(path: String, reason: String)
     case invalidConfig(file: String, field: String, reason: String)
     case missingTensor(file: String, tensor: String)
     case tensorShape(file: String, tensor: String, shape: [Int], expected: [Int])
@@ -12,6 +13,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .missingFile(path): return "\(path): file not found"
+        case let .unreadable(path, reason): return "\(path): cannot read: \(reason)"
         case let .invalidConfig(file, field, reason): return "\(file): field '\(field)': \(reason)"
         case let .missingTensor(file, tensor): return "\(file): tensor '\(tensor)' is missing"
         case let .tensorShape(file, tensor, shape, expected):

@@ -262,8 +262,8 @@ final class ReportFixtureTests: XCTestCase {
         XCTAssertTrue(filesA.keys.contains("figures/planted-recovery.svg"))
     }
 
-    /// Header rows: CONTRACTS.md's columns first, in order.
-    func testCSVHeadersFollowContracts() throws {
+    /// Header rows: the columns of docs/conventions.md first, in order.
+    func testCSVHeadersFollowTheConventions() throws {
         let root = try ReportFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let (results, _) = try ReportFixture.build(in: root)

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import Experiments
 
-/// CONTRACTS: a spec path is looked up as given, then under `experiments/`.
+/// docs/conventions.md: a spec path is looked up as given, then under `experiments/`.
 final class SpecLookupTests: XCTestCase {
     let minimal = #"{"name": "m", "model": {"builtin": "tiny"}, "task": {"kind": "wordnet-supersense"}, "adapters": [{"targets": ["q"], "ranks": [1]}], "training": {"steps": 1}}"#
 

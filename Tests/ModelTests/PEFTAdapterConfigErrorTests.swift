@@ -49,6 +49,10 @@ final class PEFTAdapterConfigErrorTests: XCTestCase {
             (#""lora_alpha": -8"#, "field 'lora_alpha': must be a number > 0, got -8.0"),
             (#""bias": "all""#, "field 'bias': only \"none\" is supported (an adapter with bias \"all\" also trains biases, which this harness neither reads nor applies), got \"all\""),
             (#""r": "2""#, "field 'r': expected an integer, got a string"),
+            (#""use_dora": true"#, "field 'use_dora': DoRA adapters (a learned magnitude beside B·A) are not supported"),
+            (#""use_dora": false, "rank_pattern": {}, "alpha_pattern": {}"#, "ok"),
+            (#""rank_pattern": {"query": 4}"#, "field 'rank_pattern': per-module ranks or α are not supported (every module must use r and lora_alpha)"),
+            (#""alpha_pattern": {"value": 16}"#, "field 'alpha_pattern': per-module ranks or α are not supported (every module must use r and lora_alpha)"),
         ]
         for (fields, expected) in cases {
             let got = read(fields)
