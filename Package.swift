@@ -3,7 +3,7 @@
 // (OpenBLAS + LAPACKE), then the analyses of Hu et al., arXiv:2106.09685 v2, Section 7 and App. H.
 //
 // Pipeline, one module per concept, in reading order:
-//   Support, LinearAlgebra → SafeTensors, Tokenization → Model → LoRA → Training → Tasks → Analysis → Experiments → ExperimentCLI
+//   Support, LinearAlgebra → SafeTensors, GGUF, Tokenization → Model → LoRA → Training → Tasks → Analysis → Experiments → ExperimentCLI
 import PackageDescription
 
 let package = Package(
@@ -11,7 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "experiment", targets: ["ExperimentCLI"]),
-        .library(name: "LoRAHarness", targets: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
+        .library(name: "LoRAHarness", targets: ["Support", "LinearAlgebra", "SafeTensors", "GGUF", "Tokenization", "Model", "LoRA",
                                                 "Training", "Tasks", "Analysis", "Experiments"]),
     ],
     dependencies: [
@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CVectorMath"]),
         .target(name: "Support"),
         .target(name: "SafeTensors", dependencies: ["Support"]),
+        .target(name: "GGUF", dependencies: ["Support"]),
         .target(name: "Tokenization", dependencies: ["Support"]),
         .target(name: "LoRA", dependencies: ["Support", "LinearAlgebra", "SafeTensors"]),
         .target(name: "Model", dependencies: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "LoRA"]),
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "LoRA", "LinearAlgebra", "SafeTensors", "Tokenization"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "LoRA", "LinearAlgebra"]),
