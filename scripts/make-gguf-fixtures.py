@@ -90,6 +90,8 @@ def texts():
         "non\u00a0breaking\u2003em\u3000ideographic\u2028line\u2029para",
         "zero\u200bwidth\u200cnon\u200djoiner\ufeffbom\u00adsoft",
         "abc\u0000def\u0007ghi\u001bjkl\u007fmno",
+        "a\u0004b x\u0013\u0014y \u001d",  # bytes without a token in SmolLM2's vocabulary: dropped
+        "plane 15 \U000F0000 private",  # 0xF3 lead byte
         "def add(a, b):\n    return a + b\n",
         "for (int i = 0; i < n; ++i) { sum += x[i]; }",
         "if x != None and y >= 3:\n\tprint(f\"{x=} {y!r}\")",
