@@ -77,8 +77,9 @@ public struct GGUFMetadata: Equatable, Sendable {
     public func strings(_ key: String) throws -> [String] {
         let v = try value(key)
         guard case let .array(.string, elements) = v else { throw wrongType(key, v, expected: "array of string") }
-        return elements.map { element -> String in
-            guard case let .string(s) = element else { preconditionFailure("array of string holds \(element.type.name)") }
+        return try elements.map { element -> String in
+            // Only metadata built in memory can hold a mistyped element; a file's arrays are homogeneous.
+            guard case let .string(s) = element else { throw wrongType(key, element, expected: "string elements") }
             return s
         }
     }

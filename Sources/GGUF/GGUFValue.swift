@@ -40,7 +40,7 @@ public enum GGUFValueType: UInt32, CaseIterable, Sendable {
 
 /// One metadata value, exactly as stored (no widening: a `uint32` stays a `uint32`, so a file's types can be
 /// reported). Arrays keep their element type, so an empty array is still typed; nested arrays are arrays of
-/// `.array` values.
+/// `.array` values. Every element of an array read from a file has the array's element type.
 public enum GGUFValue: Equatable, Sendable {
     case uint8(UInt8)
     case int8(Int8)

@@ -101,6 +101,10 @@ final class MetadataTests: XCTestCase {
         XCTAssertEqual(m.keys, ["a", "b"])
         XCTAssertEqual(try m.string("a"), "x")
         assertThrows(.missingKey(file: "memory", key: "c")) { try m.value("c") }
+        let mistyped = GGUFMetadata(["s": .array(elementType: .string, values: [.string("x"), .uint8(1)])], label: "memory")
+        assertThrows(.wrongValueType(file: "memory", key: "s", found: "uint8", expected: "string elements")) {
+            try mistyped.strings("s")
+        }
     }
 
     func testAlignmentFromMetadataMovesTheDataSection() throws {

@@ -128,4 +128,38 @@ final class RealSmolLM2Tests: XCTestCase {
         XCTAssertEqual(fast.prefix(count).map(\.bitPattern), reference.map(\.bitPattern))
         XCTAssertTrue(fast.allSatisfy(\.isFinite))
     }
+
+    /// The q rows are in llama.cpp's RoPE order, not Hugging Face's. llama.cpp's converter permutes each head's rows so
+    /// that the pairs RoPE rotates together are adjacent rows (2i, 2i + 1) instead of HF's (i, i + 32) (`rotate_half`);
+    /// transformers undoes it on load (`LlamaTensorProcessor._reverse_permute_weights`). Rotated pairs share a
+    /// frequency, and their row norms correlate: in every layer the norms of rows 2i and 2i + 1 correlate more than
+    /// those of rows i and i + 32 of the same head. A Llama model reading these weights must either rotate adjacent
+    /// pairs or un-permute q and k (the k rows are permuted the same way, per KV head).
+    func testQueryRowsAreInLlamaCppRopeOrder() throws {
+        let file = try smolLM2()
+        for layer in 0..<30 {
+            let w = try file.floats("blk.\(layer).attn_q.weight", shape: [576, 576])
+            let norms = (0..<576).map { r in w[(r * 576)..<((r + 1) * 576)].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
+            var adjacent: ([Double], [Double]) = ([], []), halves: ([Double], [Double]) = ([], [])
+            for head in 0..<9 {
+                let h = Array(norms[(head * 64)..<((head + 1) * 64)])
+                for i in 0..<32 {
+                    adjacent.0.append(h[2 * i]); adjacent.1.append(h[2 * i + 1])
+                    halves.0.append(h[i]); halves.1.append(h[i + 32])
+                }
+            }
+            XCTAssertGreaterThan(pearson(adjacent.0, adjacent.1), pearson(halves.0, halves.1), "layer \(layer)")
+        }
+    }
+
+    private func pearson(_ x: [Double], _ y: [Double]) -> Double {
+        let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (a, b) in zip(x, y) {
+            sxy += (a - mx) * (b - my)
+            sxx += (a - mx) * (a - mx)
+            syy += (b - my) * (b - my)
+        }
+        return sxy / (sxx * syy).squareRoot()
+    }
 }
