@@ -3,7 +3,7 @@
 // (OpenBLAS + LAPACKE), then the analyses of Hu et al., arXiv:2106.09685 v2, Section 7 and App. H.
 //
 // Pipeline, one module per concept, in reading order:
-//   Support, LinearAlgebra → SafeTensors, Tokenization → Model → LoRA → Training → Tasks → Analysis → Experiments → ExperimentCLI
+//   Support, LinearAlgebra → SafeTensors, GGUF, Tokenization → Model → LoRA → Training → Tasks → Analysis → Experiments → ExperimentCLI
 import PackageDescription
 
 /// The modules a training step runs through are compiled optimised (`-O`) in debug builds too, so the command
@@ -18,7 +18,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "experiment", targets: ["ExperimentCLI"]),
-        .library(name: "LoRAHarness", targets: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
+        .library(name: "LoRAHarness", targets: ["Support", "LinearAlgebra", "SafeTensors", "GGUF", "Tokenization", "Model", "LoRA",
                                                 "Training", "Tasks", "Analysis", "Experiments"]),
     ],
     dependencies: [
@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", "CVectorMath"], swiftSettings: optimisedInDebug),
         .target(name: "Support", swiftSettings: optimisedInDebug),
         .target(name: "SafeTensors", dependencies: ["Support"], swiftSettings: optimisedInDebug),
-        .target(name: "Tokenization", dependencies: ["Support"], swiftSettings: optimisedInDebug),
+        .target(name: "GGUF", dependencies: ["Support"], swiftSettings: optimisedInDebug),
+        .target(name: "Tokenization", dependencies: ["Support", "GGUF"], swiftSettings: optimisedInDebug),
         .target(name: "LoRA", dependencies: ["Support", "LinearAlgebra", "SafeTensors"], swiftSettings: optimisedInDebug),
         .target(name: "Model", dependencies: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "LoRA"], swiftSettings: optimisedInDebug),
         .target(name: "Training", dependencies: ["Support", "LinearAlgebra", "Model", "LoRA"], swiftSettings: optimisedInDebug),
@@ -50,7 +51,8 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
-        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization"]),
+        .testTarget(name: "GGUFTests", dependencies: ["GGUF"]),
+        .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "LoRA", "LinearAlgebra", "SafeTensors", "Tokenization"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "LoRA", "LinearAlgebra"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenization", "Model", "LoRA", "LinearAlgebra", "Training"]),
