@@ -35,13 +35,15 @@ extension SVG {
     /// maps `range` (default 0…1, φ's range) through `colorMap` (default viridis: dark = 0, yellow = 1); values
     /// outside `range` are clamped. Grids of at most 12 × 12 cells of readable size also print each value.
     /// Cells are at most 40 px; a panel is at most 448 × 320 px, cells square unless the grid's aspect
-    /// exceeds 2:1.
-    public static func heatmaps(_ panels: [HeatmapPanel], title: String, range: ClosedRange<Double> = 0...1,
-                                colorMap: ColorMap = .viridis, colorBarLabel: String = "φ") -> String {
+    /// exceeds 2:1. `caption` lines (size 11) sit under the title and define the panel labels; `colorBarNote`, when
+    /// given, is printed under the colour bar (e.g. the scale when `range` is not φ's 0…1).
+    public static func heatmaps(_ panels: [HeatmapPanel], title: String, caption: [String] = [], range: ClosedRange<Double> = 0...1,
+                                colorMap: ColorMap = .viridis, colorBarLabel: String = "φ", colorBarNote: String? = nil) -> String {
         precondition(!panels.isEmpty, "a heatmap figure needs at least one panel")
         let margin = 16.0
-        let plotTop = 76.0
+        let plotTop = 76.0 + 14 * Double(caption.count)
         var body = text(title, x: margin, y: 28, size: 16, bold: true)
+        for (k, c) in caption.enumerated() { body += text(c, x: margin, y: 48 + 14 * Double(k), size: 11, fill: "#444444") }
         var x = margin
         var maxPlotHeight = 0.0
         for panel in panels {
@@ -123,8 +125,13 @@ extension SVG {
             body += text(label, x: barX + barW + 5, y: y + 3.5, size: 10)
         }
         body += text(colorBarLabel, x: barX + barW / 2, y: plotTop - 12, size: 13, anchor: .middle, italic: true)
+        if let note = colorBarNote {
+            body += text(note, x: barX, y: plotTop + barH + 16, size: 10, fill: "#444444")
+            labelW = Swift.max(labelW, textWidth(note, size: 10) - barW - 5)
+        }
         body += "</g>\n"
-        let width = Swift.max(barX + barW + 5 + Swift.max(labelW, 20) + margin, textWidth(title, size: 16) * 1.1 + 2 * margin)
+        let captionW = caption.map { textWidth($0, size: 11) * 1.05 + 2 * margin }.max() ?? 0
+        let width = Swift.max(barX + barW + 5 + Swift.max(labelW, 20) + margin, textWidth(title, size: 16) * 1.1 + 2 * margin, captionW)
         let height = plotTop + Swift.max(maxPlotHeight, barH) + 40 + margin
         return document(width: width, height: height, title: title, body: body)
     }

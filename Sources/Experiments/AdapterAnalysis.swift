@@ -7,7 +7,8 @@ import Support
 /// `experiment analyze`: the Section 7 analyses of PEFT LoRA adapters from anywhere (not only this harness's runs),
 /// against the frozen weights of their base model. Loops over the same `ReportAnalysis.all` as a spec report, in
 /// scope `.adapters`: `subspace_similarity.csv` (φ between every pair of adapters, comparison "adapters"),
-/// `weight_projection.csv`, `direction_overlap.csv`, `spectra.csv`, `null_distributions.csv` as the options ask, the
+/// `weight_projection.csv`, `direction_overlap.csv`, `spectra.csv`, `null_distributions.csv`,
+/// `null_projection_growth.csv` as the options ask, the
 /// verdict of every claim the adapters support (`claims.csv`; claims 1–2 need accuracies and are not tested), a
 /// `report.md` and `figures/`. So any adapters — ours, PEFT's, random ones — are put to the same test as a spec's.
 ///

@@ -109,7 +109,8 @@ extension AnalysisEngine {
                 rows.append(SimilarityRow(layer: key.layer, matrix: key.target.rawValue, runA: p.x.label, runB: p.y.label, i: i, j: j,
                                           phi: csvRounded(phi), expectedRandom: expectedRandom(i, j, ambient: k),
                                           comparison: p.comparison, targets: p.x.targets, rankA: p.x.rank, rankB: p.y.rank,
-                                          ambient: k, null: CellNull(null, i, j, observed: phi), basis: basis))
+                                          ambient: k, null: CellNull(null, i, j, observed: phi), basis: basis, runAId: p.x.id,
+                                          runBId: p.y.id))
             }
         }
         return rows

@@ -2,7 +2,7 @@ import Analysis
 import Foundation
 
 /// Claims 5, 6 and 7: ΔW against W (Table 7, App. H.3–H.4), read from `weight_projection.csv`,
-/// `direction_overlap.csv` and `null_distributions.csv`.
+/// `direction_overlap.csv` and `null_projection_growth.csv`.
 extension Claims {
     static let claim5Paper = "layer 48, W_q: r=4: ΔW 0.32, random 0.02, W 21.67; r=64: ΔW 1.90, random 0.33, W 37.71"
 

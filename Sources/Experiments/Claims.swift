@@ -10,7 +10,7 @@ enum Claims {
 
     /// The same with the grids already grouped (`PhiPanel.panels`, `OverlapPanel.panels` of `data`).
     static func evaluate(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], options: AnalysesSpec) -> [ClaimResult] {
-        let nulls = data.nulls ?? []
+        let nulls = (data.nulls ?? []) + (data.growthNulls ?? [])
         return [
             claim1(data.accuracy ?? []),
             claim2(data.accuracy ?? []),

@@ -29,19 +29,29 @@ extension ReportAnalysis {
         encode: ReportCSVEncoder.similarity, decode: ReportCSVDecoder.similarity,
         figures: { env in ReportFigures.fig3(env.phi) + ReportFigures.fig4(env.phi) })
 
-    /// Nulls of statistics that are not one CSV cell (`NullRow`): D of Fig 4 (claim 4) and the projection growth of
-    /// Table 7 (claim 6). Runs after the analyses whose draws it summarises (their nulls are cached in the engine).
+    /// The null of D of Fig 4 (claim 4), a statistic that is not one CSV cell (`NullRow`). Runs after the analyses whose
+    /// draws it summarises (their nulls are cached in the engine).
     static let nullDistributions = make(
-        key: "nullDistributions", file: ReportFiles.nulls, rows: \.nulls, sections: [], claims: [4, 6],
-        isOn: { o, scope in o.projectionOn || o.seedRank != nil || scope == .adapters },
+        key: "nullDistributions", file: ReportFiles.nulls, rows: \.nulls, sections: [], claims: [4],
+        isOn: { o, scope in o.seedRank != nil || scope == .adapters },
         compute: { inputs in
             let e = inputs.engine
             let seeds = inputs.scope == .spec ? (inputs.options.seedRank != nil ? e.seedPairs(inputs.subjects) : [])
                 : e.adapterPairs(inputs.subjects).filter { $0.comparison == .seed }
-            let rows = try e.nullRows(seedPairs: seeds, projectionSubjects: inputs.options.projectionOn ? inputs.subjects : [])
+            let rows = try e.diagonalNullRows(seedPairs: seeds)
             return rows.isEmpty && inputs.scope == .adapters ? nil : rows
         },
-        encode: ReportCSVEncoder.nulls, decode: ReportCSVDecoder.nulls)
+        encode: { ReportCSVEncoder.nulls($0) }, decode: ReportCSVDecoder.nulls)
+
+    /// The null of Table 7's projection growth between ranks (claim 6; `NullRow` without `k`), after `projection`.
+    static let growthNulls = make(
+        key: "growthNulls", file: ReportFiles.growthNulls, rows: \.growthNulls, sections: [], claims: [6],
+        isOn: { o, _ in o.projectionOn },
+        compute: { inputs in
+            let rows = try inputs.engine.growthNullRows(projectionSubjects: inputs.subjects)
+            return rows.isEmpty && inputs.scope == .adapters ? nil : rows
+        },
+        encode: ReportCSVEncoder.growthNulls, decode: ReportCSVDecoder.nulls)
 
     /// Table 7 (Sec 7.3): ‖UᵀWV‖_F for U, V from ΔW, W and random directions, and the amplification (claims 5, 6).
     static let projection = make(

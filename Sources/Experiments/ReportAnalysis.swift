@@ -59,7 +59,7 @@ struct ReportAnalysis {
 
     /// Every analysis, in report order.
     static let all: [ReportAnalysis] = [.accuracy, .subspaceSimilarity, .projection, .directionOverlap, .spectra,
-                                        .learningDiagnostics, .plantedRecovery, .nullDistributions]
+                                        .learningDiagnostics, .plantedRecovery, .nullDistributions, .growthNulls]
 
     /// An analysis whose rows live in `data[keyPath: rows]`, written by `encode` and read back by `decode`.
     static func make<Row>(key: String, file: String, rows: WritableKeyPath<ReportData, [Row]?>, sections: [ReportSection],

@@ -17,7 +17,7 @@ extension ReportBuilder {
         - App. H.3: φ between the top-i right singular vectors of W and the top-j of ΔW.
         - Random baselines are Monte-Carlo nulls of \(options.nullDraws) draws, fresh for each (layer, matrix, rank), each from \
         its own stream of seed \(options.randomSeed) named by analysis, layer, matrix and rank(s) (e.g. `null/table7/L3/q/r64`, \
-        listed in `null_distributions.csv`). Random directions are Haar-distributed frames, drawn as the Cholesky-QR factor of \
+        listed in `null_distributions.csv` and `null_projection_growth.csv`). Random directions are Haar-distributed frames, drawn as the Cholesky-QR factor of \
         a Gaussian matrix (as the top singular vectors of a Gaussian matrix are distributed). Table 7's random U, V are drawn \
         against W's singular values (‖UᵀWV‖_F has the same law for Haar U, V, by rotation invariance); φ nulls compare one \
         random frame with fixed axes (same law as two random frames). A null is reported by its mean and central 95 % band \

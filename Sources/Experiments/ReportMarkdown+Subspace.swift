@@ -80,8 +80,11 @@ extension ReportMarkdown {
             + "null (\(env.analyses.nullDraws) draws per layer and matrix). D = mean of φ(k, k) over k ≤ \(K); for random subspaces "
             + "E[D] = \(f3(expected)), and the D columns give the null's mean and 95 % band (`\(ReportFiles.nulls)`). The figures "
             + "show the middle layer (\(middle)); every layer is in `\(ReportFiles.similarity)`.\n\n"
+        if let f = figure(ReportFigures.fig4Name(layer: middle), alt: "Fig 4, layer \(middle)", env) { out += f }
         for m in matrices {
-            if let f = figure(ReportFigures.fig4Name(matrix: m, layer: middle), alt: "Fig 4, ΔW_\(m), layer \(middle)", env) { out += f }
+            if let f = figure(ReportFigures.fig4Name(matrix: m, layer: middle), alt: "Fig 4 on A − A₀ and ΔW, ΔW_\(m), layer \(middle)", env) {
+                out += f
+            }
         }
         var table = MarkdownTable(header: ["Layer"] + matrices.flatMap { ["\($0): φ(1,1)", "\($0): D", "\($0): D, random"] },
                                   alignments: [.left] + matrices.flatMap { _ in [MarkdownTable.Alignment.right, .right, .right] })

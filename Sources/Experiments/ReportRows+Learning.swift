@@ -3,7 +3,8 @@ import Foundation
 
 /// One adapter's learning-versus-initialisation diagnostics (`InitialisationDiagnostics`) at one (layer, matrix),
 /// `learning_diagnostics.csv`:
-/// `run,layer,matrix,rank,seed,init,relative_change,cosine,phi11,top_singular_value,init_edge,above_edge,targets,data_seed`
+/// `run,layer,matrix,rank,seed,init,relative_change,cosine,phi11,top_singular_value,init_edge,above_edge,targets,data_seed,`
+/// `init_seed` (`init_seed` repeats `seed`, the adapter-initialisation seed, under `accuracy.csv`'s name)
 /// with A₀ regenerated from the adapter's recorded init seed and scheme (`init` = gaussian or kaiming-uniform):
 /// relative_change = ‖A − A₀‖_F/‖A₀‖_F, cosine = cos(A, A₀), phi11 = φ(A, A₀, 1, 1), init_edge = s₁(A₀), above_edge =
 /// the number of singular values of A above it.
@@ -24,7 +25,7 @@ struct LearningRow: Equatable, Sendable {
     var dataSeed: UInt64?
 
     static let header = ["run", "layer", "matrix", "rank", "seed", "init", "relative_change", "cosine", "phi11", "top_singular_value",
-                         "init_edge", "above_edge", "targets", "data_seed"]
+                         "init_edge", "above_edge", "targets", "data_seed", "init_seed"]
 }
 
 extension ReportCSVEncoder {
@@ -34,7 +35,7 @@ extension ReportCSVEncoder {
             out.append([r.run, String(r.layer), r.matrix, String(r.rank), r.seed.map(String.init) ?? "", r.initialization,
                         ReportNumber.csv(r.relativeChange), ReportNumber.csv(r.cosine), ReportNumber.csv(r.phi11),
                         ReportNumber.csv(r.topSingularValue), ReportNumber.csv(r.initEdge), String(r.aboveEdge), r.targets,
-                        r.dataSeed.map(String.init) ?? ""])
+                        seedCell(r.dataSeed), seedCell(r.seed)])
         }
         return out.text
     }
@@ -42,7 +43,7 @@ extension ReportCSVEncoder {
 
 extension ReportCSVDecoder {
     static func learning(_ d: CSVDocument) throws -> [LearningRow] {
-        try d.require(LearningRow.header)
+        try d.require(LearningRow.header.filter { $0 != "init_seed" })
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
             func seed(_ c: String) throws -> UInt64? {

@@ -80,8 +80,9 @@ struct ProjectionNull: Equatable, Sendable {
         (self.ratio, self.ratioLower, self.ratioUpper) = (ratio, ratioLower, ratioUpper)
     }
 
+    /// The cells of `n`; without a null, every cell empty but null_draws = 0.
     static func cells(_ n: ProjectionNull?) -> [String] {
-        guard let n else { return header.map { _ in "" } }
+        guard let n else { return header.map { $0 == "null_draws" ? "0" : "" } }
         return [ReportNumber.csv(n.mean), ReportNumber.csv(n.standardDeviation), ReportNumber.csv(n.lower), ReportNumber.csv(n.upper),
                 String(n.draws), ReportNumber.csv(n.z), ReportNumber.csv(n.quantile), ReportNumber.csv(n.randomAmplification),
                 ReportNumber.csv(n.ratio), ReportNumber.csv(n.ratioLower), ReportNumber.csv(n.ratioUpper)]
@@ -98,12 +99,14 @@ struct ProjectionNull: Equatable, Sendable {
     }
 }
 
-/// A Monte-Carlo null of a statistic that is not one CSV cell, `null_distributions.csv`:
-/// `statistic,layer,matrix,rank_a,rank_b,k,draws,mean,sd,lo,hi,stream`.
-/// - `diagonal_mean` (claim 4): D = (1/K)·Σ_{k≤K} φ(k, k) between random subspaces, K = `k`, for the seed pairs at
-///   rank_a = rank_b (the Fig 4 null of that layer and matrix).
-/// - `projection_growth` (claim 6): x_high / x_low for random directions, x = ‖UᵀWV‖_F at rank_b (high) and rank_a
-///   (low), the two Table 7 nulls paired draw by draw (independent streams, so pairs are independent draws).
+/// A Monte-Carlo null of a statistic that is not one CSV cell, one of two kinds in two files:
+/// - `diagonal_mean` (claim 4), `null_distributions.csv`: `statistic,layer,matrix,rank_a,rank_b,k,draws,mean,sd,lo,hi,stream`;
+///   D = (1/K)·Σ_{k≤K} φ(k, k) between random subspaces, K = `k`, for the seed pairs at rank_a = rank_b (the Fig 4 null
+///   of that layer and matrix).
+/// - `projection_growth` (claim 6), `null_projection_growth.csv`: the same columns without `k` (the statistic has none,
+///   and a blank would turn pandas' integer column into floats); x_high / x_low for random directions, x = ‖UᵀWV‖_F at
+///   rank_b (high) and rank_a (low), the two Table 7 nulls paired draw by draw (independent streams, so pairs are
+///   independent draws).
 /// `stream` names the `SeededGenerator` stream(s) of the draws.
 struct NullRow: Equatable, Sendable {
     enum Statistic: String, Sendable { case diagonalMean = "diagonal_mean", projectionGrowth = "projection_growth" }
@@ -121,6 +124,7 @@ struct NullRow: Equatable, Sendable {
     var stream: String
 
     static let header = ["statistic", "layer", "matrix", "rank_a", "rank_b", "k", "draws", "mean", "sd", "lo", "hi", "stream"]
+    static let growthHeader = header.filter { $0 != "k" }
 
     init(_ statistic: Statistic, layer: Int, matrix: String, rankA: Int, rankB: Int, k: Int?, null: NullDistribution, stream: String) {
         self.init(statistic: statistic, layer: layer, matrix: matrix, rankA: rankA, rankB: rankB, k: k, draws: null.count,
@@ -136,27 +140,31 @@ struct NullRow: Equatable, Sendable {
 }
 
 extension ReportCSVEncoder {
-    static func nulls(_ rows: [NullRow]) -> String {
-        var out = CSVText(header: NullRow.header)
+    /// `null_distributions.csv` (rows with a `k`) or, with `withK` false, `null_projection_growth.csv`.
+    static func nulls(_ rows: [NullRow], withK: Bool = true) -> String {
+        var out = CSVText(header: withK ? NullRow.header : NullRow.growthHeader)
         for r in rows {
-            out.append([r.statistic.rawValue, String(r.layer), r.matrix, String(r.rankA), String(r.rankB), ReportNumber.int(r.k),
-                        String(r.draws), ReportNumber.csv(r.mean), ReportNumber.csv(r.standardDeviation), ReportNumber.csv(r.lower),
-                        ReportNumber.csv(r.upper), r.stream])
+            let k = withK ? [ReportNumber.int(r.k)] : []
+            out.append([r.statistic.rawValue, String(r.layer), r.matrix, String(r.rankA), String(r.rankB)] + k
+                       + [String(r.draws), ReportNumber.csv(r.mean), ReportNumber.csv(r.standardDeviation), ReportNumber.csv(r.lower),
+                          ReportNumber.csv(r.upper), r.stream])
         }
         return out.text
     }
+
+    static func growthNulls(_ rows: [NullRow]) -> String { nulls(rows, withK: false) }
 }
 
 extension ReportCSVDecoder {
     static func nulls(_ d: CSVDocument) throws -> [NullRow] {
-        try d.require(NullRow.header)
+        try d.require(NullRow.growthHeader)
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
             guard let statistic = NullRow.Statistic(rawValue: r.string("statistic")) else {
                 throw r.error("statistic", "'\(r.string("statistic"))' is not diagonal_mean or projection_growth")
             }
             return NullRow(statistic: statistic, layer: try r.int("layer"), matrix: r.string("matrix"), rankA: try r.int("rank_a"),
-                           rankB: try r.int("rank_b"), k: try r.optionalInt("k"), draws: try r.int("draws"), mean: try r.double("mean"),
+                           rankB: try r.int("rank_b"), k: d.has("k") ? try r.int("k") : nil, draws: try r.int("draws"), mean: try r.double("mean"),
                            standardDeviation: try r.double("sd"), lower: try r.double("lo"), upper: try r.double("hi"),
                            stream: r.string("stream"))
         }

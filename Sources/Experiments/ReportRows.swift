@@ -10,6 +10,7 @@ public enum ReportFiles {
     public static let spectra = "spectra.csv"
     public static let planted = "planted_recovery.csv"
     public static let nulls = "null_distributions.csv"
+    public static let growthNulls = "null_projection_growth.csv"
     public static let learning = "learning_diagnostics.csv"
     public static let claims = "claims.csv"
     public static let report = "report.md"
@@ -48,12 +49,14 @@ enum SimilarityBasis: String, CaseIterable, Sendable {
 
 /// One cell of a φ grid (Sec 7.2, Eq. 4), `subspace_similarity.csv`:
 /// `layer,matrix,run_a,run_b,i,j,phi,expected_random,comparison,targets,rank_a,rank_b,ambient_dim,`
-/// `null_mean,null_lo,null_hi,null_quantile,basis`.
-/// i indexes the top directions of run_a's A, j those of run_b's A; expected_random = max(i, j)/ambient_dim; the null
+/// `null_mean,null_lo,null_hi,null_quantile,basis,run_a_id,run_b_id`.
+/// run_a and run_b are short labels (`r8-s1`: rank and init seed); run_a_id and run_b_id are the run ids, the key of
+/// `accuracy.csv`'s `run` and of the `run` column of the other per-run CSVs (for `experiment analyze`: the adapter's
+/// directory label, equal to run_a/run_b). i indexes the top directions of run_a's A, j those of run_b's A; expected_random = max(i, j)/ambient_dim; the null
 /// columns describe φ(i, j) between random subspaces (the mean, the central 95 % band and the mid-rank quantile of
 /// `phi` among `nullDraws` draws for this layer, matrix and ranks — Fig 4's random panel is their mean).
 struct SimilarityRow: Equatable, Sendable {
-    var layer: Int?
+    var layer: Int
     var matrix: String
     var runA: String
     var runB: String
@@ -68,19 +71,24 @@ struct SimilarityRow: Equatable, Sendable {
     var ambient: Int
     var null: CellNull?
     var basis: SimilarityBasis = .a
+    var runAId: String
+    var runBId: String
 
-    static let header = ["layer", "matrix", "run_a", "run_b", "i", "j", "phi", "expected_random", "comparison", "targets",
-                         "rank_a", "rank_b", "ambient_dim"] + CellNull.header + ["basis"]
+    /// The columns a reader requires (files written before run_a_id and run_b_id existed still read).
+    static let requiredHeader = ["layer", "matrix", "run_a", "run_b", "i", "j", "phi", "expected_random", "comparison", "targets",
+                                 "rank_a", "rank_b", "ambient_dim"] + CellNull.header + ["basis"]
+    static let header = requiredHeader + ["run_a_id", "run_b_id"]
 }
 
 /// One row of Table 7 (Sec 7.3), `weight_projection.csv`:
 /// `layer,matrix,rank,seed,directions_from,projection_norm,weight_norm,delta_norm,amplification,random_expectation,targets,data_seed,run,`
-/// `null_mean,null_sd,null_lo,null_hi,null_draws,null_z,null_quantile,random_amplification,amplification_ratio,ratio_lo,ratio_hi`.
-/// `seed` is the adapter-initialisation seed; `random_expectation` = r·‖W‖_F/√(out·in) on `random` rows. The null
+/// `null_mean,null_sd,null_lo,null_hi,null_draws,null_z,null_quantile,random_amplification,amplification_ratio,ratio_lo,ratio_hi,`
+/// `init_seed`. `seed` is the adapter-initialisation seed, repeated as `init_seed` (the name `accuracy.csv` uses); `random_expectation` = r·‖W‖_F/√(out·in) on `random` rows. The null
 /// columns describe ‖UᵀWV‖_F for Haar-random U, V (`nullDraws` draws for this layer, matrix and r): on `random` rows
 /// projection_norm is their mean; on `delta_w` rows null_z and null_quantile place ΔW's value among them,
 /// random_amplification = ‖ΔW‖_F / null_mean, amplification_ratio = amplification / random_amplification
 /// = null_mean / projection_norm, and [ratio_lo, ratio_hi] = [null_lo, null_hi] / projection_norm (the ratio's band).
+/// `w` rows have no null: null_draws is 0 there (so the column stays integer) and the other null columns are empty.
 struct ProjectionRow: Equatable, Sendable {
     var layer: Int
     var matrix: String
@@ -98,11 +106,12 @@ struct ProjectionRow: Equatable, Sendable {
     var null: ProjectionNull?
 
     static let header = ["layer", "matrix", "rank", "seed", "directions_from", "projection_norm", "weight_norm", "delta_norm",
-                         "amplification", "random_expectation", "targets", "data_seed", "run"] + ProjectionNull.header
+                         "amplification", "random_expectation", "targets", "data_seed", "run"] + ProjectionNull.header + ["init_seed"]
 }
 
 /// One cell of the App. H.3 / Fig 8 grid, `direction_overlap.csv`:
-/// `layer,matrix,run,rank,seed,i,j,phi,expected_random,targets,data_seed,null_mean,null_lo,null_hi,null_quantile` with
+/// `layer,matrix,run,rank,seed,i,j,phi,expected_random,targets,data_seed,null_mean,null_lo,null_hi,null_quantile,init_seed`
+/// (`init_seed` repeats `seed`, the adapter-initialisation seed, under `accuracy.csv`'s name) with
 /// φ(top-i right singular vectors of W, top-j of ΔW); the null columns describe φ(top-i of W, a random j-dimensional
 /// subspace) from `nullDraws` draws for this layer, matrix and rank (Fig 8's random panel is their mean).
 struct OverlapRow: Equatable, Sendable {
@@ -120,11 +129,12 @@ struct OverlapRow: Equatable, Sendable {
     var null: CellNull?
 
     static let header = ["layer", "matrix", "run", "rank", "seed", "i", "j", "phi", "expected_random", "targets", "data_seed"]
-        + CellNull.header
+        + CellNull.header + ["init_seed"]
 }
 
 /// One singular value of ΔW = scaling·B·A, `spectra.csv`:
-/// `run,layer,matrix,index,singular_value,stable_rank,energy_rank_90,cumulative_energy,targets,rank,seed,data_seed`;
+/// `run,layer,matrix,index,singular_value,stable_rank,energy_rank_90,cumulative_energy,targets,rank,seed,data_seed,init_seed`
+/// (`init_seed` repeats `seed`, the adapter-initialisation seed, under `accuracy.csv`'s name);
 /// stable rank and energy rank (90 % of ‖ΔW‖²_F) are per matrix, repeated on its rows.
 struct SpectrumRow: Equatable, Sendable {
     var run: String
@@ -141,11 +151,12 @@ struct SpectrumRow: Equatable, Sendable {
     var dataSeed: UInt64?
 
     static let header = ["run", "layer", "matrix", "index", "singular_value", "stable_rank", "energy_rank_90", "cumulative_energy",
-                         "targets", "rank", "seed", "data_seed"]
+                         "targets", "rank", "seed", "data_seed", "init_seed"]
 }
 
 /// recovery(k) = φ(top-k of the learned ΔW, top-k of the planted ΔW*, k, k), `planted_recovery.csv`:
-/// `run,layer,matrix,rank,seed,k,recovery,expected_random,targets,planted_rank,data_seed`.
+/// `run,layer,matrix,rank,seed,k,recovery,expected_random,targets,planted_rank,data_seed,init_seed` (`init_seed` repeats
+/// `seed`, the adapter-initialisation seed, under `accuracy.csv`'s name).
 struct PlantedRow: Equatable, Sendable {
     var run: String
     var layer: Int
@@ -159,7 +170,7 @@ struct PlantedRow: Equatable, Sendable {
     var plantedRank: Int
     var dataSeed: UInt64?
 
-    static let header = ["run", "layer", "matrix", "rank", "seed", "k", "recovery", "expected_random", "targets", "planted_rank", "data_seed"]
+    static let header = ["run", "layer", "matrix", "rank", "seed", "k", "recovery", "expected_random", "targets", "planted_rank", "data_seed", "init_seed"]
 }
 
 /// One run's validation result, `accuracy.csv`:
@@ -201,7 +212,10 @@ struct ReportData: Equatable, Sendable {
     var overlap: [OverlapRow]?
     var spectra: [SpectrumRow]?
     var planted: [PlantedRow]?
+    /// `diagonal_mean` rows (`null_distributions.csv`).
     var nulls: [NullRow]?
+    /// `projection_growth` rows (`null_projection_growth.csv`).
+    var growthNulls: [NullRow]?
     var learning: [LearningRow]?
     var claims: [ClaimResult]?
 }
@@ -239,7 +253,7 @@ struct CSVText {
     }
 }
 
-private func seedCell(_ s: UInt64?) -> String { s.map { String($0) } ?? "" }
+func seedCell(_ s: UInt64?) -> String { s.map { String($0) } ?? "" }
 
 /// Formats a column with few distinct values (the random expectations) once per value.
 struct RepeatedNumbers {
@@ -257,9 +271,9 @@ enum ReportCSVEncoder {
         var out = CSVText(header: SimilarityRow.header)
         var expected = RepeatedNumbers()
         for r in rows {
-            out.append([ReportNumber.int(r.layer), r.matrix, r.runA, r.runB, String(r.i), String(r.j), ReportNumber.csv(r.phi),
+            out.append([String(r.layer), r.matrix, r.runA, r.runB, String(r.i), String(r.j), ReportNumber.csv(r.phi),
                         expected.csv(r.expectedRandom), r.comparison.rawValue, r.targets, String(r.rankA), String(r.rankB),
-                        String(r.ambient)] + CellNull.cells(r.null) + [r.basis.rawValue])
+                        String(r.ambient)] + CellNull.cells(r.null) + [r.basis.rawValue, r.runAId, r.runBId])
         }
         return out.text
     }
@@ -270,7 +284,7 @@ enum ReportCSVEncoder {
             out.append([String(r.layer), r.matrix, String(r.rank), seedCell(r.seed), r.directionsFrom.rawValue,
                         ReportNumber.csv(r.projectionNorm), ReportNumber.csv(r.weightNorm), ReportNumber.csv(r.deltaNorm),
                         ReportNumber.csv(r.amplification), ReportNumber.csv(r.randomExpectation), r.targets, seedCell(r.dataSeed), r.run]
-                       + ProjectionNull.cells(r.null))
+                       + ProjectionNull.cells(r.null) + [seedCell(r.seed)])
         }
         return out.text
     }
@@ -280,7 +294,8 @@ enum ReportCSVEncoder {
         var expected = RepeatedNumbers()
         for r in rows {
             out.append([String(r.layer), r.matrix, r.run, String(r.rank), seedCell(r.seed), String(r.i), String(r.j),
-                        ReportNumber.csv(r.phi), expected.csv(r.expectedRandom), r.targets, seedCell(r.dataSeed)] + CellNull.cells(r.null))
+                        ReportNumber.csv(r.phi), expected.csv(r.expectedRandom), r.targets, seedCell(r.dataSeed)] + CellNull.cells(r.null)
+                       + [seedCell(r.seed)])
         }
         return out.text
     }
@@ -290,7 +305,7 @@ enum ReportCSVEncoder {
         for r in rows {
             out.append([r.run, String(r.layer), r.matrix, String(r.index), ReportNumber.csv(r.singularValue),
                         ReportNumber.csv(r.stableRank), String(r.energyRank90), ReportNumber.csv(r.cumulativeEnergy), r.targets,
-                        String(r.rank), seedCell(r.seed), seedCell(r.dataSeed)])
+                        String(r.rank), seedCell(r.seed), seedCell(r.dataSeed), seedCell(r.seed)])
         }
         return out.text
     }
@@ -299,7 +314,7 @@ enum ReportCSVEncoder {
         var out = CSVText(header: PlantedRow.header)
         for r in rows {
             out.append([r.run, String(r.layer), r.matrix, String(r.rank), seedCell(r.seed), String(r.k), ReportNumber.csv(r.recovery),
-                        ReportNumber.csv(r.expectedRandom), r.targets, String(r.plantedRank), seedCell(r.dataSeed)])
+                        ReportNumber.csv(r.expectedRandom), r.targets, String(r.plantedRank), seedCell(r.dataSeed), seedCell(r.seed)])
         }
         return out.text
     }
@@ -363,22 +378,24 @@ enum ReportCSVDecoder {
     }
 
     static func similarity(_ d: CSVDocument) throws -> [SimilarityRow] {
-        try d.require(SimilarityRow.header)
+        try d.require(SimilarityRow.requiredHeader)
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
             guard let comparison = SimilarityComparison(rawValue: r.string("comparison")) else {
                 throw r.error("comparison", "'\(r.string("comparison"))' is not rank or seed")
             }
-            return SimilarityRow(layer: try r.optionalInt("layer"), matrix: r.string("matrix"), runA: r.string("run_a"),
+            return SimilarityRow(layer: try r.int("layer"), matrix: r.string("matrix"), runA: r.string("run_a"),
                                  runB: r.string("run_b"), i: try r.int("i"), j: try r.int("j"), phi: try r.double("phi"),
                                  expectedRandom: try r.double("expected_random"), comparison: comparison, targets: r.string("targets"),
                                  rankA: try r.int("rank_a"), rankB: try r.int("rank_b"), ambient: try r.int("ambient_dim"),
-                                 null: try CellNull.read(r), basis: try basis(r))
+                                 null: try CellNull.read(r), basis: try basis(r),
+                                 runAId: r.optionalString("run_a_id") ?? r.string("run_a"),
+                                 runBId: r.optionalString("run_b_id") ?? r.string("run_b"))
         }
     }
 
     static func projection(_ d: CSVDocument) throws -> [ProjectionRow] {
-        try d.require(ProjectionRow.header)
+        try d.require(ProjectionRow.header.filter { $0 != "init_seed" })
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
             guard let source = DirectionSource(rawValue: r.string("directions_from")) else {
@@ -394,7 +411,7 @@ enum ReportCSVDecoder {
     }
 
     static func overlap(_ d: CSVDocument) throws -> [OverlapRow] {
-        try d.require(OverlapRow.header)
+        try d.require(OverlapRow.header.filter { $0 != "init_seed" })
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
             return OverlapRow(layer: try r.int("layer"), matrix: r.string("matrix"), run: r.string("run"), rank: try r.int("rank"),
@@ -405,7 +422,7 @@ enum ReportCSVDecoder {
     }
 
     static func spectra(_ d: CSVDocument) throws -> [SpectrumRow] {
-        try d.require(SpectrumRow.header)
+        try d.require(SpectrumRow.header.filter { $0 != "init_seed" })
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
             return SpectrumRow(run: r.string("run"), layer: try r.int("layer"), matrix: r.string("matrix"), index: try r.int("index"),
@@ -417,7 +434,7 @@ enum ReportCSVDecoder {
     }
 
     static func planted(_ d: CSVDocument) throws -> [PlantedRow] {
-        try d.require(PlantedRow.header)
+        try d.require(PlantedRow.header.filter { $0 != "init_seed" })
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
             return PlantedRow(run: r.string("run"), layer: try r.int("layer"), matrix: r.string("matrix"), rank: try r.int("rank"),

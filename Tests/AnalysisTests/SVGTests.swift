@@ -109,10 +109,32 @@ final class SVGTests: XCTestCase {
         XCTAssertEqual(census.elements[".marker"], 5 + 2)
         XCTAssertEqual(census.elements[".error-bar"], 2)
         XCTAssertEqual(census.insideGroup["series/polyline"], 1)  // "q" is broken by its NaN into two single points
-        XCTAssertEqual(census.insideGroup["reference-lines/line"], 1)
+        // The y range fits the data (0.79–0.839), not the majority line at 0.15: the legend names it instead.
+        XCTAssertNil(census.insideGroup["reference-lines/line"])
+        XCTAssertTrue(census.texts.contains("majority class 0.15 (below the axis)"))
+        XCTAssertFalse(census.texts.contains("0.2"))
         for tick in ["1", "2", "4", "8", "16", "32", "64"] { XCTAssertTrue(census.texts.contains(tick), tick) }
-        XCTAssertTrue(census.texts.contains("majority class"))
         XCTAssertTrue(census.texts.contains("q,v"))
+    }
+
+    /// Integer x axes get whole-number ticks only; a reference line inside the range is drawn with its label.
+    func testIntegerTicksAndReferenceLineInRange() {
+        let chart = LineChart(title: "recovery", xLabel: "k", yLabel: "φ", series: [.init(name: "q", points: [.init(x: 1, y: 0.2),
+                              .init(x: 2, y: 0.9)])], referenceLines: [.init(y: 0.5, label: "half")], integerX: true)
+        let census = SVGCensus.parse(SVG.lineChart(chart))
+        XCTAssertEqual(census.insideGroup["reference-lines/line"], 1)
+        XCTAssertTrue(census.texts.contains("half"))
+        XCTAssertTrue(census.texts.contains("1") && census.texts.contains("2"))
+        XCTAssertFalse(census.texts.contains { $0.hasPrefix("1.") }, "a fractional tick on an integer axis")
+    }
+
+    /// Panels side by side: one title, each panel headed by its chart's title, caption lines under the title.
+    func testLineChartsSideBySide() {
+        let svg = SVG.lineCharts([rankChart(), rankChart()], title: "two", caption: ["left: ours", "right: paper"])
+        let census = SVGCensus.parse(svg)
+        XCTAssertEqual(census.elements[".marker"], 2 * (5 + 2))
+        XCTAssertEqual(census.texts.filter { $0 == "Accuracy vs rank" }.count, 2)
+        XCTAssertTrue(census.texts.contains("left: ours") && census.texts.contains("right: paper"))
     }
 
     func testColorMap() {

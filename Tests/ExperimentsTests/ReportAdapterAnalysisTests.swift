@@ -20,8 +20,9 @@ final class ReportAdapterAnalysisTests: XCTestCase {
                                                   outputDirectory: out)
         XCTAssertEqual(summary.runsAnalysed, 3)
         XCTAssertEqual(summary.filesWritten, ["claims.csv", "direction_overlap.csv", "figures/fig3-q-layer1.svg", "figures/fig3-v-layer1.svg",
-                                              "figures/fig4-q-layer1.svg", "figures/fig4-v-layer1.svg", "figures/fig8-q.svg",
-                                              "figures/fig8-v.svg", "learning_diagnostics.csv", "null_distributions.csv", "report.md",
+                                              "figures/fig4-layer1.svg", "figures/fig4-q-layer1.svg", "figures/fig4-v-layer1.svg", "figures/fig8-q.svg",
+                                              "figures/fig8-v.svg", "learning_diagnostics.csv", "null_distributions.csv",
+                                              "null_projection_growth.csv", "report.md",
                                               "spectra.csv",
                                               "subspace_similarity.csv", "weight_projection.csv"])
         let data = try ReportData.load(from: out)

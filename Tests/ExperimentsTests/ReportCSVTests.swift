@@ -42,11 +42,13 @@ final class ReportCSVTests: XCTestCase {
 
     /// Every CSV the builder writes reads back to the same rows.
     func testEncodeDecodeRoundTrip() throws {
-        let sim = [SimilarityRow(layer: nil, matrix: "", runA: "a", runB: "b", i: 1, j: 2, phi: 0.25, expectedRandom: 0.125,
-                                 comparison: .seed, targets: "", rankA: 8, rankB: 8, ambient: 16, null: nil, basis: .learned),
+        let sim = [SimilarityRow(layer: 0, matrix: "", runA: "a", runB: "b", i: 1, j: 2, phi: 0.25, expectedRandom: 0.125,
+                                 comparison: .seed, targets: "", rankA: 8, rankB: 8, ambient: 16, null: nil, basis: .learned,
+                                 runAId: "a", runBId: "b"),
                    SimilarityRow(layer: 3, matrix: "q", runA: "r8-s1", runB: "r64-s1", i: 1, j: 1, phi: csvRounded(1 / 3.0),
                                  expectedRandom: csvRounded(1 / 384.0), comparison: .rank, targets: "q+v", rankA: 8, rankB: 64, ambient: 384,
-                                 null: CellNull(mean: 0.0026, lower: 0, upper: 0.0125, quantile: 1))]
+                                 null: CellNull(mean: 0.0026, lower: 0, upper: 0.0125, quantile: 1), runAId: "qv-r8-d1-i1-67cbfe90a3",
+                                 runBId: "qv-r64-d1-i1-9059c92cf0")]
         XCTAssertEqual(try ReportCSVDecoder.similarity(CSVDocument.parse(Data(ReportCSVEncoder.similarity(sim).utf8), file: "s")), sim)
         let proj = [ProjectionRow(layer: 0, matrix: "v", rank: 4, seed: 1, directionsFrom: .deltaW, projectionNorm: 0.32, weightNorm: 61.95,
                                   deltaNorm: 6.91, amplification: .infinity, randomExpectation: nil, targets: "q+v", dataSeed: 2, run: "x,y",
@@ -64,7 +66,10 @@ final class ReportCSVTests: XCTestCase {
                                   paper: "p", rule: "r", uncertainty: "u")]
         let nulls = [NullRow(statistic: .projectionGrowth, layer: 3, matrix: "q", rankA: 4, rankB: 64, k: nil, draws: 200, mean: 16.5,
                              standardDeviation: 4, lower: 10, upper: 25, stream: "null/table7/L3/q/r64 ÷ null/table7/L3/q/r4")]
-        XCTAssertEqual(try ReportCSVDecoder.nulls(CSVDocument.parse(Data(ReportCSVEncoder.nulls(nulls).utf8), file: "n")), nulls)
+        XCTAssertEqual(try ReportCSVDecoder.nulls(CSVDocument.parse(Data(ReportCSVEncoder.growthNulls(nulls).utf8), file: "n")), nulls)
+        let diagonal = [NullRow(statistic: .diagonalMean, layer: 3, matrix: "q", rankA: 8, rankB: 8, k: 8, draws: 200, mean: 0.01,
+                                standardDeviation: 0.002, lower: 0.007, upper: 0.017, stream: "null/similarity/L3/q/r8/8x8")]
+        XCTAssertEqual(try ReportCSVDecoder.nulls(CSVDocument.parse(Data(ReportCSVEncoder.nulls(diagonal).utf8), file: "n")), diagonal)
         let overlap = [OverlapRow(layer: 1, matrix: "q", run: "r", rank: 8, seed: 1, i: 2, j: 3, phi: 0.5, expectedRandom: 0.1875,
                                   targets: "q", dataSeed: 1, null: CellNull(mean: 0.19, lower: 0.05, upper: 0.4, quantile: 0.995))]
         XCTAssertEqual(try ReportCSVDecoder.overlap(CSVDocument.parse(Data(ReportCSVEncoder.overlap(overlap).utf8), file: "o")), overlap)

@@ -313,8 +313,8 @@ final class ReportFixtureTests: XCTestCase {
         // Every grid exists on A, on A − A₀ (the fixture's adapters record their init seeds) and on ΔW, cell for cell.
         let onA = data.similarity!.filter { $0.basis == .a }
         for basis in SimilarityBasis.allCases {
-            XCTAssertEqual(data.similarity!.filter { $0.basis == basis }.map { "\($0.comparison) \($0.layer ?? -1) \($0.matrix) \($0.runA) \($0.i) \($0.j)" },
-                           onA.map { "\($0.comparison) \($0.layer ?? -1) \($0.matrix) \($0.runA) \($0.i) \($0.j)" }, "\(basis)")
+            XCTAssertEqual(data.similarity!.filter { $0.basis == basis }.map { "\($0.comparison) \($0.layer) \($0.matrix) \($0.runA) \($0.i) \($0.j)" },
+                           onA.map { "\($0.comparison) \($0.layer) \($0.matrix) \($0.runA) \($0.i) \($0.j)" }, "\(basis)")
         }
         // Fig 3 rows: r2 vs r8 for seed 1, q+v and q, 2 layers, i ≤ 2, j ≤ 8.
         let rank = onA.filter { $0.comparison == .rank }
@@ -336,11 +336,14 @@ final class ReportFixtureTests: XCTestCase {
             if row.directionsFrom == .random { XCTAssertEqual(row.projectionNorm, n.mean) }
             if row.directionsFrom == .deltaW { XCTAssertEqual(n.ratio!, n.mean / row.projectionNorm, accuracy: 1e-8 * n.ratio!) }
         }
-        // null_distributions.csv: D per (layer, matrix) of the seed pairs, growth per (layer, matrix, lower rank) of Table 7.
+        // null_distributions.csv: D per (layer, matrix) of the seed pairs; null_projection_growth.csv: growth per
+        // (layer, matrix, lower rank) of Table 7.
         let nulls = try XCTUnwrap(data.nulls)
-        XCTAssertEqual(nulls.filter { $0.statistic == .diagonalMean }.count, 2 * 2)
-        XCTAssertTrue(nulls.filter { $0.statistic == .diagonalMean }.allSatisfy { $0.k == 2 && $0.rankA == 8 })
-        XCTAssertEqual(nulls.filter { $0.statistic == .projectionGrowth }.count, 2 * 2 * 2)   // r = 1, 2 against 8
+        XCTAssertEqual(nulls.count, 2 * 2)
+        XCTAssertTrue(nulls.allSatisfy { $0.statistic == .diagonalMean && $0.k == 2 && $0.rankA == 8 })
+        let growth = try XCTUnwrap(data.growthNulls)
+        XCTAssertEqual(growth.count, 2 * 2 * 2)   // r = 1, 2 against 8
+        XCTAssertTrue(growth.allSatisfy { $0.statistic == .projectionGrowth && $0.k == nil })
         // Table 7: W-direction value = √(Σ_{k≤r} s_k²) of W's spectrum; amplification only on delta_w rows.
         let s: [Double] = [8, 6, 5, 4, 3]
         for row in data.projection! where row.directionsFrom == .w && row.rank <= 4 {
