@@ -89,12 +89,14 @@ public enum LoadedTask {
             return try WordNet(directory: location, parts: parts)
         }
         func parts(_ p: [WordNetPart]) -> [PartOfSpeech] { p.map { PartOfSpeech(rawValue: $0.rawValue)! } }
-        /// A user dataset through `loader`, capped to the first N examples.
+        /// A user dataset through `loader` (its validation split cut from the training file when `fraction` is set),
+        /// capped to the first N examples.
         func user(_ loader: (URL, URL, URL?, UserDatasetOptions) throws -> (TextDataset, skipped: Int), _ train: String,
                   _ validation: String, _ test: String?, skipInvalid: Bool, fields: UserDatasetOptions.Fields?,
-                  maxTrain: Int?, maxValidation: Int?) throws -> TextDataset {
-            let (data, _) = try loader(path(train), path(validation), test.map(path),
-                                       UserDatasetOptions(skipInvalid: skipInvalid, fields: fields))
+                  fraction: Double?, maxTrain: Int?, maxValidation: Int?) throws -> TextDataset {
+            let (loaded, _) = try loader(path(train), path(validation), test.map(path),
+                                         UserDatasetOptions(skipInvalid: skipInvalid, fields: fields))
+            let data = try fraction.map { try ValidationSplit.split(loaded, fraction: $0, file: path(train).path) } ?? loaded
             return cap(data, train: maxTrain, validation: maxValidation)
         }
         func classification(_ text: TextDataset, maxTokens: Int) -> (LoadedTask, TaskSummary) {
@@ -115,11 +117,13 @@ public enum LoadedTask {
             let custom = t.textField != "text" || t.textPairField != nil || t.labelField != "label"
             let fields = custom ? UserDatasetOptions.Fields(text: t.textField, textPair: t.textPairField, label: t.labelField) : nil
             return classification(try user(JSONLDataset.load, t.train, t.validation, t.test, skipInvalid: t.skipInvalid, fields: fields,
-                                           maxTrain: t.maxTrain, maxValidation: t.maxValidation), maxTokens: t.maxTokens)
+                                           fraction: t.validationFraction, maxTrain: t.maxTrain, maxValidation: t.maxValidation),
+                                  maxTokens: t.maxTokens)
         case .glueTSV(let t):
             let fields = UserDatasetOptions.Fields(text: t.textColumn, textPair: t.textPairColumn, label: t.labelColumn)
             return classification(try user(GLUETSVDataset.load, t.train, t.validation, t.test, skipInvalid: t.skipInvalid, fields: fields,
-                                           maxTrain: t.maxTrain, maxValidation: t.maxValidation), maxTokens: t.maxTokens)
+                                           fraction: t.validationFraction, maxTrain: t.maxTrain, maxValidation: t.maxValidation),
+                                  maxTokens: t.maxTokens)
         case .plantedRank(let t):
             let options = PlantedRankOptions(plantRank: t.plantRank, targets: t.targets, layers: t.layers, singularValues: t.singularValues,
                                              inputs: t.inputs == .wordnet ? .wordnet : .randomTokens, plantSeed: t.plantSeed,

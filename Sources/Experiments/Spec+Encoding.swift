@@ -175,7 +175,7 @@ extension TaskSpec {
             }
         case .jsonl(let t):
             m.append(JSONMember("train", .string(t.train)))
-            m.append(JSONMember("validation", .string(t.validation)))
+            m.append(t.validationFraction.map { JSONMember("validationFraction", .double($0)) } ?? JSONMember("validation", .string(t.validation)))
             path("test", t.test)
             m.append(JSONMember("textField", .string(t.textField)))
             path("textPairField", t.textPairField)
@@ -186,7 +186,7 @@ extension TaskSpec {
             m.append(JSONMember("maxTokens", .int(t.maxTokens)))
         case .glueTSV(let t):
             m.append(JSONMember("train", .string(t.train)))
-            m.append(JSONMember("validation", .string(t.validation)))
+            m.append(t.validationFraction.map { JSONMember("validationFraction", .double($0)) } ?? JSONMember("validation", .string(t.validation)))
             path("test", t.test)
             m.append(JSONMember("textColumn", .string(t.textColumn)))
             path("textPairColumn", t.textPairColumn)

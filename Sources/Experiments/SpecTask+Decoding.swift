@@ -13,10 +13,10 @@ extension TaskKind {
                     "directions", "principalDimensions",
                     "validationExamples", "wordnetDirectory"]
         case .jsonl:
-            return ["train", "validation", "test", "textField", "textPairField", "labelField", "skipInvalid", "maxTrain",
+            return ["train", "validation", "validationFraction", "test", "textField", "textPairField", "labelField", "skipInvalid", "maxTrain",
                     "maxValidation", "maxTokens"]
         case .glueTSV:
-            return ["train", "validation", "test", "textColumn", "textPairColumn", "labelColumn", "skipInvalid", "maxTrain",
+            return ["train", "validation", "validationFraction", "test", "textColumn", "textPairColumn", "labelColumn", "skipInvalid", "maxTrain",
                     "maxValidation", "maxTokens"]
         }
     }
@@ -130,7 +130,9 @@ extension PlantedRankTask {
 
 extension JSONLTask {
     init(reading o: JSONObjectReader) throws {
-        self.init(train: try o.required("train").nonEmptyString(), validation: try o.required("validation").nonEmptyString())
+        let (train, validation, fraction) = try ValidationSplit.read(o)
+        self.init(train: train, validation: validation)
+        validationFraction = fraction
         test = try TaskRead.path(o, "test")
         textField = try o.optional("textField", default: "text") { try $0.nonEmptyString() }
         textPairField = try o.nullable("textPairField", default: nil) { try $0.nonEmptyString() }
@@ -144,7 +146,9 @@ extension JSONLTask {
 
 extension GLUETSVTask {
     init(reading o: JSONObjectReader) throws {
-        self.init(train: try o.required("train").nonEmptyString(), validation: try o.required("validation").nonEmptyString())
+        let (train, validation, fraction) = try ValidationSplit.read(o)
+        self.init(train: train, validation: validation)
+        validationFraction = fraction
         test = try TaskRead.path(o, "test")
         textColumn = try o.optional("textColumn", default: "sentence1") { try $0.nonEmptyString() }
         textPairColumn = try o.nullable("textPairColumn", default: "sentence2") { try $0.nonEmptyString() }

@@ -130,14 +130,18 @@ public enum PlantedInputs: String, CaseIterable, Codable, Sendable {
 
 /// Your own data: one JSON object per line.
 ///
-/// Keys (defaults): `train`*, `validation`* (files), `test` null, `textField` "text", `textPairField` null (second
+/// Keys (defaults): `train`*, `validation`* (files; or instead `validationFraction`, see `ValidationSplit`), `test` null,
+/// `textField` "text", `textPairField` null (second
 /// segment for pair tasks), `labelField` "label", `skipInvalid` false (false: a bad line is an error), `maxTrain` null,
 /// `maxValidation` null, `maxTokens` 128. With the three field defaults a line may also give a pair as `text_a` and
 /// `text_b`; naming any other field reads exactly those keys (a Hugging Face export: `"textField": "sentence"`, integer
 /// labels in `label`).
 public struct JSONLTask: Equatable, Sendable {
     public var train: String
+    /// The validation file; equal to `train` when `validationFraction` is set.
     public var validation: String
+    /// When set, the validation split is this fraction of the training file (`ValidationSplit`).
+    public var validationFraction: Double?
     public var test: String?
     public var textField = "text"
     public var textPairField: String?
@@ -155,13 +159,17 @@ public struct JSONLTask: Equatable, Sendable {
 
 /// GLUE-style tab-separated files with a header row; columns are named by that header.
 ///
-/// Keys (defaults): `train`*, `validation`* (files), `test` null, `textColumn` "sentence1", `textPairColumn` "sentence2",
+/// Keys (defaults): `train`*, `validation`* (files; or instead `validationFraction`, see `ValidationSplit`), `test` null,
+/// `textColumn` "sentence1", `textPairColumn` "sentence2",
 /// `labelColumn` "gold_label" (MultiNLI's layout: train.tsv, dev_matched.tsv), `skipInvalid` false, `maxTrain` null,
 /// `maxValidation` null, `maxTokens` 128. Other column names read those columns; `textPairColumn` null makes a
 /// single-sentence task (e.g. SST-2's `sentence` / `label`).
 public struct GLUETSVTask: Equatable, Sendable {
     public var train: String
+    /// The validation file; equal to `train` when `validationFraction` is set.
     public var validation: String
+    /// When set, the validation split is this fraction of the training file (`ValidationSplit`).
+    public var validationFraction: Double?
     public var test: String?
     public var textColumn = "sentence1"
     public var textPairColumn: String? = "sentence2"
