@@ -1,3 +1,5 @@
+import Support
+
 /// The naive reference dequantiser: one element at a time, straight from the block layouts of ggml's
 /// `ggml-common.h` and `dequantize_row_*` in `ggml-quants.c`. Slow on purpose (every element re-reads its block's
 /// scales); the tests hold `GGMLDequantizer.dequantize` to bit-identical output.
@@ -21,15 +23,15 @@ enum GGMLReferenceDequantizer {
             let bits = UInt32(data[b]) | UInt32(data[b + 1]) << 8 | UInt32(data[b + 2]) << 16 | UInt32(data[b + 3]) << 24
             return Float(bitPattern: bits)
         case .f16:
-            return Half.float(fromBits: u16(2 * index))
+            return HalfPrecision.float(fromF16: u16(2 * index))
         case .q8_0:
             let block = (index / 32) * 34, j = index % 32
-            let d = Half.float(fromBits: u16(block))
+            let d = HalfPrecision.float(fromF16: u16(block))
             return Float(Int8(bitPattern: data[block + 2 + j])) * d
         case .q4_1:
             let block = (index / 32) * 20, j = index % 32
-            let d = Half.float(fromBits: u16(block))
-            let m = Half.float(fromBits: u16(block + 2))
+            let d = HalfPrecision.float(fromF16: u16(block))
+            let m = HalfPrecision.float(fromF16: u16(block + 2))
             let byte = data[block + 4 + j % 16]
             let nibble = j < 16 ? byte & 0x0F : byte >> 4
             return Float(nibble) * d + m

@@ -1,3 +1,5 @@
+import Support
+
 /// Conversion of tensor data to `Float`, block by block. Bit-identical to `GGMLReferenceDequantizer` (which documents
 /// the layouts), tested so; faster because each block's scales are converted once, Q4_1's 16 possible values
 /// `Float(n) × d + m` are computed once per block and looked up, and the loops run over raw pointers.
@@ -15,7 +17,7 @@ enum GGMLDequantizer {
         case .f32:
             for i in 0..<blocks { dst[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
         case .f16:
-            for i in 0..<blocks { dst[i] = Half.float(fromBits: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+            for i in 0..<blocks { dst[i] = HalfPrecision.float(fromF16: UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
         case .q8_0:
             for b in 0..<blocks { q8_0Block(src + 34 * b, dst + 32 * b) }
         case .q4_1:
@@ -27,15 +29,15 @@ enum GGMLDequantizer {
 
     @inline(__always)
     private static func q8_0Block(_ block: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>) {
-        let d = Half.float(fromBits: UInt16(littleEndian: block.loadUnaligned(as: UInt16.self)))
+        let d = HalfPrecision.float(fromF16: UInt16(littleEndian: block.loadUnaligned(as: UInt16.self)))
         let q = block + 2
         for j in 0..<32 { out[j] = Float(Int8(bitPattern: q.load(fromByteOffset: j, as: UInt8.self))) * d }
     }
 
     @inline(__always)
     private static func q4_1Block(_ block: UnsafeRawPointer, _ out: UnsafeMutablePointer<Float>) {
-        let d = Half.float(fromBits: UInt16(littleEndian: block.loadUnaligned(as: UInt16.self)))
-        let m = Half.float(fromBits: UInt16(littleEndian: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
+        let d = HalfPrecision.float(fromF16: UInt16(littleEndian: block.loadUnaligned(as: UInt16.self)))
+        let m = HalfPrecision.float(fromF16: UInt16(littleEndian: block.loadUnaligned(fromByteOffset: 2, as: UInt16.self)))
         // The 16 values a nibble can stand for, each rounded exactly as the reference rounds it.
         var table: (Float, Float, Float, Float, Float, Float, Float, Float,
                     Float, Float, Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)

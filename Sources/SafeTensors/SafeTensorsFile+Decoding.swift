@@ -1,3 +1,4 @@
+import Support
 /// Typed access to tensor data. The format stores elements little-endian and unaligned (the data section starts
 /// at 8 + N, and N need not be a multiple of 8), so elements are read with `loadUnaligned` from the raw buffer and
 /// byte-swapped from little-endian (a no-op on x86_64 and arm64).

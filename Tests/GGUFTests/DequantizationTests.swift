@@ -1,3 +1,4 @@
+import Support
 import Foundation
 import XCTest
 @testable import GGUF
@@ -31,7 +32,7 @@ final class DequantizationTests: XCTestCase {
     func testHalfConversionMatchesFloat16Exhaustively() {
         for bits in 0...UInt16.max {
             let expected = Float(Float16(bitPattern: bits))
-            let got = Half.float(fromBits: bits)
+            let got = HalfPrecision.float(fromF16: bits)
             if expected.isNaN {
                 XCTAssertTrue(got.isNaN, "0x\(String(bits, radix: 16))")
             } else {
@@ -75,7 +76,7 @@ final class DequantizationTests: XCTestCase {
     /// The products are exact in `Float` (an 11-bit half mantissa times at most 8 bits), so only Q4_1's `+ m` rounds and
     /// fused or unfused evaluation gives the same value: d = 1/3 (0x3555), m = 2^-24 (0x0001), nibble 7.
     func testQ4_1RoundsOnlyTheSum() throws {
-        let d = Half.float(fromBits: 0x3555), m = Half.float(fromBits: 0x0001)
+        let d = HalfPrecision.float(fromF16: 0x3555), m = HalfPrecision.float(fromF16: 0x0001)
         XCTAssertEqual(Double(7 * d), 7 * Double(d), "the product is exact")
         let exactSum = 7 * Double(d) + Double(m)
         XCTAssertNotEqual(Double(Float(exactSum)), exactSum, "the test needs a sum that rounds")

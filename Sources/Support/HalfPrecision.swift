@@ -1,4 +1,5 @@
-/// Widening of the two 16-bit float formats to `Float`, by bit manipulation.
+/// Widening of the two 16-bit float formats to `Float`, by bit manipulation (safetensors F16/BF16 tensors; GGUF F16
+/// tensors and the block scales of Q8_0 and Q4_1).
 ///
 /// Done by hand rather than through Swift's `Float16` because that type is unavailable on some platforms
 /// (macOS on x86_64); one portable code path is also one tested code path. Both conversions are exact: every
