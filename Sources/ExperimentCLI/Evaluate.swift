@@ -35,9 +35,11 @@ struct Evaluate: ParsableCommand {
         try reportingErrors {
             let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: resultsRoot))
             let results = try runner.evaluateFinishedRuns(split: Split(rawValue: split)!) { Console.info($0) }
-            print("run                                split  examples  accuracy  macro F1  loss")
+            let splitWidth = max(7, split.count + 2)
+            print("run".padding(toLength: 35, withPad: " ", startingAt: 0) + "split".padding(toLength: splitWidth, withPad: " ", startingAt: 0)
+                  + "examples  accuracy  macro F1  loss")
             for e in results {
-                print(e.run.padding(toLength: 35, withPad: " ", startingAt: 0) + split.padding(toLength: 7, withPad: " ", startingAt: 0)
+                print(e.run.padding(toLength: 35, withPad: " ", startingAt: 0) + split.padding(toLength: splitWidth, withPad: " ", startingAt: 0)
                       + String(e.metrics.count).padding(toLength: 10, withPad: " ", startingAt: 0)
                       + String(format: "%.4f    %.4f    %.4f", e.metrics.accuracy, e.metrics.macroF1, e.metrics.loss))
             }
