@@ -73,18 +73,9 @@ extension Benchmark {
     /// removed afterwards). Each batch is laid out inside the timed region, as the runner does.
     public static func runTask(model: BertModel, modelName: String, taskName: String, data: TokenizedDataset,
                                options o: TaskOptions, progress: (Event) -> Void = { _ in }) throws -> TaskResult {
-        BLAS.threads = o.threads
-        Parallel.width = o.threads
-        progress(.measuringSGEMM)
-        let sgemm = measureSquareSGEMM()
-        model.detachAdapters()
+        let sgemm = prepare(threads: o.threads, progress: progress)
         defer { model.detachAdapters() }
-        model.attachAdapters(targets: o.targets, parameters: LoRAParameters(rank: o.rank, alpha: 8), initSeed: 1)
-        model.setTraining(true)
-        let head = LinearHead(inFeatures: model.config.hiddenSize, outFeatures: data.labels.count, seed: 1)
-        let objective = Objective.classification(head: head, pooling: .mean)
-        let step = TrainingStep(model: model, objective: objective,
-                                optimizer: AdamW(parameters: TrainingStep.trainableParameters(model: model, objective: objective)))
+        let step = trainingStep(model, targets: o.targets, rank: o.rank, classes: data.labels.count)
         let total = o.steps + o.warmupSteps
         let batches = taskBatches(trainCount: data.train.count, batch: o.batch, dataSeed: o.dataSeed, count: total)
         var stepTimes: [Double] = [], realTokens = 0, paddedTokens = 0, flop = 0
@@ -113,11 +104,5 @@ extension Benchmark {
                           realTokensPerBatch: Double(realTokens) / steps, paddedTokensPerBatch: Double(paddedTokens) / steps,
                           realStepGflop: Double(flop) / steps / 1e9, realGflops: realGflops, sgemmGflops: sgemm,
                           realBoundShare: realGflops / sgemm, peakRssMib: peakResidentMiB(), blas: BLAS.configuration)
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 }

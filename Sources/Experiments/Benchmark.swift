@@ -60,18 +60,9 @@ public enum Benchmark {
 
     /// Runs the benchmark on `model` (adapters are attached here and removed afterwards).
     public static func run(model: BertModel, modelName: String, options o: Options, progress: (Event) -> Void = { _ in }) throws -> Result {
-        BLAS.threads = o.threads
-        Parallel.width = o.threads
-        progress(.measuringSGEMM)
-        let sgemm = measureSquareSGEMM()
-        model.detachAdapters()
+        let sgemm = prepare(threads: o.threads, progress: progress)
         defer { model.detachAdapters() }
-        model.attachAdapters(targets: o.targets, parameters: LoRAParameters(rank: o.rank, alpha: 8), initSeed: 1)
-        model.setTraining(true)
-        let head = LinearHead(inFeatures: model.config.hiddenSize, outFeatures: o.classes, seed: 1)
-        let objective = Objective.classification(head: head, pooling: .mean)
-        let optimizer = AdamW(parameters: TrainingStep.trainableParameters(model: model, objective: objective))
-        let step = TrainingStep(model: model, objective: objective, optimizer: optimizer)
+        let step = trainingStep(model, targets: o.targets, rank: o.rank, classes: o.classes)
         var rng = SeededGenerator(seed: 7, stream: "bench")
         let vocab = model.config.vocabularySize
         let low = min(1000, vocab / 2)
@@ -98,15 +89,12 @@ public enum Benchmark {
             progress(.step(index: i + 1, total: total, seconds: seconds))
         }
         let secPerStep = timed / Double(max(1, o.steps))
-        stepTimes.sort()
-        let median = stepTimes.isEmpty ? 0 : stepTimes.count % 2 == 1 ? stepTimes[stepTimes.count / 2]
-            : (stepTimes[stepTimes.count / 2 - 1] + stepTimes[stepTimes.count / 2]) / 2
         let flop = stepFLOPs(config: model.config, batch: o.batch, tokens: o.tokens, targets: o.targets, rank: o.rank, classes: o.classes)
         let gflops = Double(flop) / secPerStep / 1e9
         return Result(model: modelName, threads: o.threads, batch: o.batch, seq: o.tokens,
                       targets: o.targets.map(\.rawValue).joined(separator: ","), rank: o.rank, steps: o.steps,
                       tokensPerS: Double(o.batch * o.tokens) / secPerStep, secPerStep: secPerStep,
-                      secPerStepMin: stepTimes.first ?? 0, secPerStepMedian: median,
+                      secPerStepMin: stepTimes.min() ?? 0, secPerStepMedian: median(stepTimes),
                       stepGflop: Double(flop) / 1e9, gflops: gflops, sgemmGflops: sgemm,
                       sgemmShare: gflops / sgemm, peakRssMib: peakResidentMiB(), peakRssAfterWarmupMib: peakAfterWarmup,
                       blas: BLAS.configuration)
@@ -179,6 +167,33 @@ public enum Benchmark {
             } } }
         }
         return best
+    }
+
+    /// Sets the thread count and measures the square-sgemm rate the step is compared with.
+    static func prepare(threads: Int, progress: (Event) -> Void) -> Double {
+        BLAS.threads = threads
+        Parallel.width = threads
+        progress(.measuringSGEMM)
+        return measureSquareSGEMM()
+    }
+
+    /// The benchmarked step: fresh adapters (α = 8, init seed 1) on `targets` at `rank` (replacing any), a mean-pooled
+    /// linear head of `classes`, AdamW; the caller detaches the adapters afterwards.
+    static func trainingStep(_ model: BertModel, targets: [LoRATarget], rank: Int, classes: Int) -> TrainingStep {
+        model.detachAdapters()
+        model.attachAdapters(targets: targets, parameters: LoRAParameters(rank: rank, alpha: 8), initSeed: 1)
+        model.setTraining(true)
+        let objective = Objective.classification(head: LinearHead(inFeatures: model.config.hiddenSize, outFeatures: classes, seed: 1),
+                                                 pooling: .mean)
+        return TrainingStep(model: model, objective: objective,
+                            optimizer: AdamW(parameters: TrainingStep.trainableParameters(model: model, objective: objective)))
+    }
+
+    /// The median of `values` (the mean of the two middle ones for an even count), 0 for none.
+    static func median(_ values: [Double]) -> Double {
+        let s = values.sorted()
+        guard !s.isEmpty else { return 0 }
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     /// Peak resident set size of this process (VmHWM from /proc/self/status), in MiB; 0 when unavailable.
