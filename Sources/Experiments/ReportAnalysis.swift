@@ -58,7 +58,7 @@ struct ReportAnalysis {
     let figures: (SectionEnvironment) -> [(name: String, svg: String)]
 
     /// Every analysis, in report order.
-    static let all: [ReportAnalysis] = [.accuracy, .subspaceSimilarity, .projection, .directionOverlap, .spectra,
+    static let all: [ReportAnalysis] = [.accuracy, .convergence, .subspaceSimilarity, .projection, .directionOverlap, .spectra,
                                         .learningDiagnostics, .plantedRecovery, .nullDistributions, .growthNulls]
 
     /// An analysis whose rows live in `data[keyPath: rows]`, written by `encode` and read back by `decode`.
