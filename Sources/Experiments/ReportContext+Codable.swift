@@ -5,7 +5,7 @@
 /// nullDraws.
 extension ReportContext {
     enum CodingKeys: String, CodingKey {
-        case specName, title, modelDescription, taskDescription, gridDescription, reference, options, validationExamples
+        case specName, title, modelDescription, taskDescription, gridDescription, reference, options, validationExamples, quickLookOf
     }
 
     public init(from decoder: Decoder) throws {
@@ -17,6 +17,7 @@ extension ReportContext {
                   reference: try c.decodeIfPresent(PaperTable.self, forKey: .reference),
                   options: try c.decode(ResolvedAnalyses.self, forKey: .options).spec,
                   validationExamples: try c.decodeIfPresent(Int.self, forKey: .validationExamples))
+        quickLookOf = try c.decodeIfPresent(String.self, forKey: .quickLookOf)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -29,6 +30,7 @@ extension ReportContext {
         try c.encodeIfPresent(reference, forKey: .reference)
         try c.encode(ResolvedAnalyses(options), forKey: .options)
         try c.encodeIfPresent(validationExamples, forKey: .validationExamples)
+        try c.encodeIfPresent(quickLookOf, forKey: .quickLookOf)
     }
 }
 

@@ -20,6 +20,8 @@ public struct ReportContext: Codable, Equatable, Sendable {
     /// How report.md names the results folder it lives in (e.g. `results/qv-rank` or `/tmp/r/qv-rank`); nil means
     /// `results/<specName>`. Not written to report-context.json.
     public var resultsFolder: String? = nil
+    /// The spec this one is a quick look at (`ExperimentSpec.quickLookOf`): the report opens by saying so.
+    public var quickLookOf: String? = nil
 
     public init(specName: String, title: String, modelDescription: String, taskDescription: String,
                 gridDescription: String, reference: PaperTable?, options: AnalysesSpec = AnalysesSpec(),

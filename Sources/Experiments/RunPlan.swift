@@ -32,6 +32,7 @@ public struct RunPlan: Sendable {
         try resolver.checkExtraSeeds(sets)
         let (runs, indices) = try resolver.expand(sets)
         try resolver.checkAnalyses(sets, runs: runs, indices: indices)
+        try resolver.checkQuickLook()
         return RunPlan(spec: spec, modelShape: modelShape, adapterSets: sets, runs: runs, adapterSetIndices: indices,
                        dataDirectory: specDirectory)
     }

@@ -38,6 +38,7 @@ extension ExperimentRunner {
                                     gridDescription: grid, reference: spec.reference, options: spec.analyses,
                                     validationExamples: recordedValidationExamples())
         context.resultsFolder = resultsFolderName
+        context.quickLookOf = spec.quickLookOf
         return context
     }
 

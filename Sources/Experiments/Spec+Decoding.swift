@@ -2,7 +2,7 @@ import Foundation
 import LoRA
 
 extension ExperimentSpec {
-    static let topLevelKeys = ["name", "title", "notes", "model", "task", "adapters", "lora", "training", "seeds", "analyses", "reference"]
+    static let topLevelKeys = ["name", "title", "notes", "model", "task", "adapters", "lora", "training", "seeds", "analyses", "reference", "quickLookOf"]
 
     /// Decodes a spec strictly from JSON bytes; `file` names the spec in errors. Throws the first `SpecError`.
     public static func decode(data: Data, file: String) throws -> ExperimentSpec {
@@ -31,6 +31,13 @@ extension ExperimentSpec {
             try AnalysesSpec(reading: $0, taskKind: kind)
         }
         reference = try o.nullable("reference", default: nil) { try $0.enumeration(PaperTable.self, what: "reference table") }
+        let ownName = name
+        quickLookOf = try o.nullable("quickLookOf", default: nil) { v in
+            let s = try v.string()
+            guard Self.isValidName(s) else { throw v.error("must name a spec (1–64 characters of a–z, 0–9 and '-'), got \(v.shortDescription)") }
+            guard s != ownName else { throw v.error("names this spec itself; it must name the full spec this one is a quick look at") }
+            return s
+        }
         try checkCrossReferences(file: r.file)
     }
 

@@ -10,7 +10,7 @@ extension ExperimentSpec {
             members.append(JSONMember("checkpointEvery", .optional(checkpointEvery, JSONValue.int)))
             trainingJSON = .object(members)
         }
-        return .object([
+        var members = [
             JSONMember("name", .string(name)),
             JSONMember("title", .string(title)),
             JSONMember("notes", .optional(notes, JSONValue.string)),
@@ -22,7 +22,10 @@ extension ExperimentSpec {
             JSONMember("seeds", seeds.json),
             JSONMember("analyses", analyses.json),
             JSONMember("reference", .optional(reference) { .string($0.rawValue) }),
-        ])
+        ]
+        // Written only when set, so specs without it keep their resolved JSON byte for byte.
+        if let quickLookOf { members.append(JSONMember("quickLookOf", .string(quickLookOf))) }
+        return .object(members)
     }
 }
 

@@ -30,7 +30,8 @@ import LoRA
 ///                "directionOverlap": false, "spectra": false, "accuracy": true, "learningDiagnostics": true,
 ///                "plantedRecovery": <true for task kind planted-rank, else false>, "randomSeed": 0,
 ///                "nullDraws": 200},
-///   "reference": null                 // "table5" | "table6" | "table7"
+///   "reference": null,                // "table5" | "table6" | "table7"
+///   "quickLookOf": null               // name of the spec this one is a quick look at (its report says so and links it)
 /// }
 /// ```
 /// A relative checkpoint path is relative to the repository root, i.e. the directory `experiment` runs in. Relative
@@ -55,11 +56,14 @@ public struct ExperimentSpec: SpecSection {
     public var analyses: AnalysesSpec
     /// The paper table to set beside ours in reports.
     public var reference: PaperTable?
+    /// The spec (by name, in the same specs folder) that this spec is a quick look at — a short, few-seed version
+    /// of a reproduction: its report opens by saying so and links the reproduction's report (issue 11 part 7).
+    public var quickLookOf: String?
 
     public init(name: String, title: String? = nil, notes: String? = nil, model: ModelSource, task: TaskSpec,
                 adapters: [AdapterSetSpec], lora: LoRASpec = LoRASpec(), training: TrainingSpec,
                 checkpointEvery: Int? = nil, seeds: SeedSpec = SeedSpec(), analyses: AnalysesSpec? = nil,
-                reference: PaperTable? = nil) {
+                reference: PaperTable? = nil, quickLookOf: String? = nil) {
         self.name = name
         self.title = title ?? name
         self.notes = notes
@@ -72,6 +76,7 @@ public struct ExperimentSpec: SpecSection {
         self.seeds = seeds
         self.analyses = analyses ?? AnalysesSpec(gridDefaultsFor: task.kind, adapters: adapters, seeds: seeds)
         self.reference = reference
+        self.quickLookOf = quickLookOf
     }
 }
 

@@ -1,0 +1,57 @@
+import Foundation
+import Support
+import XCTest
+@testable import Experiments
+
+/// `quickLookOf` (issue 11 part 7): a quick-start spec names the reproduction it is a quick look at; the spec must name
+/// an existing spec other than itself, and the report opens by saying what it is and linking the full report.
+final class QuickLookSpecTests: XCTestCase {
+    var repo: TemporaryDirectory!
+
+    override func setUpWithError() throws { repo = try TemporaryDirectory.repository() }
+    override func tearDown() { repo = nil }
+
+    func spec(_ quickLookOf: String) throws -> ExperimentSpec {
+        try Fixtures.spec(json: """
+        {"name": "quick", "model": {"checkpoint": "models/all-MiniLM-L6-v2"}, "task": {"kind": "wordnet-supersense"},
+         "adapters": [{"targets": ["q"], "ranks": [1]}], "training": {"steps": 30}, "quickLookOf": \(quickLookOf)}
+        """)
+    }
+
+    func plan(_ s: ExperimentSpec) throws -> RunPlan {
+        try RunPlan.resolve(s, modelShape: .miniLML6, baseDirectory: repo.url, file: "quick.json")
+    }
+
+    func testNamesAnExistingSpecAndRoundTrips() throws {
+        _ = try repo.write("experiments/specs/full.json", "{}")
+        let s = try spec(#""full""#)
+        XCTAssertEqual(s.quickLookOf, "full")
+        XCTAssertNoThrow(try plan(s))
+        let again = try ExperimentSpec.decode(data: Data(CanonicalJSON.canonical(s.json).utf8), file: "again.json")
+        XCTAssertEqual(again, s)
+    }
+
+    func testWithoutItTheSpecJSONHasNoSuchKey() throws {
+        let s = try Fixtures.spec(json: """
+        {"name": "quick", "model": {"checkpoint": "models/all-MiniLM-L6-v2"}, "task": {"kind": "wordnet-supersense"},
+         "adapters": [{"targets": ["q"], "ranks": [1]}], "training": {"steps": 30}}
+        """)
+        XCTAssertFalse(CanonicalJSON.canonical(s.json).contains("quickLookOf"), "resolved specs of other specs stay byte for byte")
+    }
+
+    func testMalformedValuesNameTheField() throws {
+        for (value, message) in [(#""Full Spec""#, "quickLookOf: must name a spec"), (#""quick""#, "quickLookOf: names this spec itself"),
+                                 ("3", "quickLookOf: expected a string")] {
+            let e = specError { _ = try spec(value) }
+            XCTAssertTrue(e?.description.contains(message) == true, "\(value): \(e?.description ?? "no error")")
+        }
+        let e = specError { _ = try plan(spec(#""missing""#)) }
+        XCTAssertTrue(e?.description.contains("quick.json: quickLookOf: no spec 'missing.json'") == true, e?.description ?? "no error")
+    }
+
+    func testReportOpensWithTheQuickLookAndLinksTheFullReport() {
+        let text = ReportBuilder.quickLook(full: "section7")
+        XCTAssertTrue(text.contains("[`section7`'s report](../section7/report.md)"), text)
+        XCTAssertTrue(text.contains("not the reproduction's"), text)
+    }
+}
