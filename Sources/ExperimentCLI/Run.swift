@@ -55,11 +55,13 @@ struct Run: ParsableCommand {
 
     /// The plan as a table: for each selected run its settings, its steps (a cached run's from its final.json, else
     /// from the spec and the calibration's training-set size) and the estimated time of uncached runs, with the thread
-    /// count training uses (`Parallel.width`, as set by --threads).
+    /// count training uses (`Parallel.width`, as set by --threads). The head-only baseline shows as targets `head-only`,
+    /// no layers, r = 0, no α and "head only" trainable; the calibration times a LoRA run when there is one to train.
     private func printPlan(_ runner: ExperimentRunner) throws {
         let runs = runner.selectedRuns
         var estimate: (Double, Int)?
-        if let first = runs.first(where: { !runner.isCached($0) }) {
+        let uncached = runs.filter { !runner.isCached($0) }
+        if let first = uncached.first(where: { !$0.isHeadOnly }) ?? uncached.first {
             Console.info("calibrating: timing a few steps of \(first.id)…")
             estimate = try runner.calibrateSecondsPerStep(first)
         }
@@ -78,9 +80,11 @@ struct Run: ParsableCommand {
                 totalSeconds += seconds
                 est = formatDuration(seconds)
             }
-            rows.append([r.id, r.targets.map(\.rawValue).joined(separator: "+"), r.layers.count == runner.plan.modelShape.layers ? "all" : r.layers.map(String.init).joined(separator: ","),
-                         "\(r.lora.rank)", NumberFormatter.compact(r.lora.alpha), "\(r.dataSeed)", "\(r.initSeed)",
-                         "\(r.trainableParameters)", steps.map(String.init) ?? "?", cached ? "yes" : "no", est])
+            let head = r.isHeadOnly
+            let layers = head ? "-" : r.layers.count == runner.plan.modelShape.layers ? "all" : r.layers.map(String.init).joined(separator: ",")
+            rows.append([r.id, head ? RunRecord.headOnlyLabel : r.targets.map(\.rawValue).joined(separator: "+"), layers,
+                         "\(r.lora.rank)", head ? "-" : NumberFormatter.compact(r.lora.alpha), "\(r.dataSeed)", "\(r.initSeed)",
+                         head ? "head only" : "\(r.trainableParameters)", steps.map(String.init) ?? "?", cached ? "yes" : "no", est])
         }
         print(renderTable(rows))
         let threads = "\(Parallel.width) thread\(Parallel.width == 1 ? "" : "s")"

@@ -152,8 +152,10 @@ struct SeedKey: Hashable, Comparable, Sendable {
 
 extension AnalysisSubject {
     /// The adapters of finished runs, checked against their run records (rank, scaling, targets, layers; no two runs of
-    /// one target set may share a rank-and-seed label), in `ReportOrder.subjectLess` order.
-    static func load(runs finished: [RunRecord], engine: AnalysisEngine) throws -> [AnalysisSubject] {
+    /// one target set may share a rank-and-seed label), in `ReportOrder.subjectLess` order. Head-only runs have no
+    /// adapters and are left out, so every analysis of adapters skips them.
+    static func load(runs: [RunRecord], engine: AnalysisEngine) throws -> [AnalysisSubject] {
+        let finished = runs.filter { !$0.isHeadOnly }
         guard !finished.isEmpty else { return [] }
         let dims = engine.dimensions(layer: finished.flatMap(\.layers).min() ?? 0)
         var labels = Set<String>()

@@ -78,10 +78,13 @@ extension ReportBuilder {
         if !other.isEmpty { runLine += ", \(other.count) \(other.count == 1 ? "is" : "are") excluded from the analyses: "
             + other.map { "`\($0.id)` (\($0.outcome.status.rawValue) at step \($0.outcome.steps))" }.joined(separator: ", ") }
         lines.append(runLine + ")")
-        let targets = Array(Set(runs.map(\.targetLabel))).sorted(by: ReportOrder.targetSetLess)
-        let ranks = Array(Set(runs.map(\.rank))).sorted()
-        lines.append("- Target sets: \(targets.joined(separator: ", ")); ranks: \(ranks.map(String.init).joined(separator: ", "))")
-        let alphas = Array(Set(runs.map { NumberFormat.significant($0.alpha, digits: 6) + ($0.rsLoRA ? " (rsLoRA)" : "") })).sorted()
+        let lora = runs.filter { !$0.isHeadOnly }, headOnly = runs.count - lora.count
+        let targets = Array(Set(lora.map(\.targetLabel))).sorted(by: ReportOrder.targetSetLess)
+        let ranks = Array(Set(lora.map(\.rank))).sorted()
+        lines.append("- Target sets: \(targets.joined(separator: ", ")); ranks: \(ranks.map(String.init).joined(separator: ", "))"
+                     + (headOnly == 0 ? "" : "; and the head-only baseline (the task head alone on the frozen model, no adapters; "
+                        + "\(headOnly) run\(headOnly == 1 ? "" : "s"))"))
+        let alphas = Array(Set(lora.map { NumberFormat.significant($0.alpha, digits: 6) + ($0.rsLoRA ? " (rsLoRA)" : "") })).sorted()
         if !alphas.isEmpty { lines.append("- α: \(alphas.joined(separator: ", ")) (fixed while r varies; ΔW = (α/r)·B·A)") }
         let inits = Array(Set(runs.map(\.initSeed))).sorted(), datas = Array(Set(runs.map(\.dataSeed))).sorted()
         lines.append("- Seeds: adapter initialisation \(inits.map(String.init).joined(separator: ", ")); data order "
@@ -114,7 +117,8 @@ extension ReportBuilder {
         let inside = runs.allSatisfy { $0.directory.standardizedFileURL.path.hasPrefix(base + "/") }
         if inside, let first = runs.first {
             let rel = String(first.directory.standardizedFileURL.deletingLastPathComponent().path.dropFirst(base.count + 1))
-            lines.append("- Run folders: `\(rel)/<run id>/` (config, metrics, final.json, adapter)")
+            lines.append("- Run folders: `\(rel)/<run id>/` (config, metrics, final.json, adapter"
+                         + (headOnly == 0 ? ")" : "; head-only runs have none)"))
         }
         return lines.joined(separator: "\n") + "\n"
     }

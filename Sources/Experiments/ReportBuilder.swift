@@ -16,7 +16,7 @@ public enum ReportBuilder {
     /// Reads every run folder of `runs`, computes the analyses `context.options` switches on and writes into
     /// `resultsDirectory` (= results/<spec>/) their CSVs (`ReportAnalysis.all`), `claims.csv`, `report-context.json`,
     /// `report.md` and `figures/*.svg`. Files of an analysis switched off since an earlier build are removed.
-    /// Diverged runs appear in `accuracy.csv` only.
+    /// Diverged runs appear in `accuracy.csv` only, and so do head-only runs (they have no adapters to analyse).
     ///
     /// - Parameters:
     ///   - baseWeights: the frozen W (out × in) of (layer, target), e.g. `model.layers[l].linear(t).weight`.
@@ -61,7 +61,8 @@ public enum ReportBuilder {
 
     // MARK: accuracy rows
 
-    /// One row per run; `validationExamples` is the validation split's size (nil when unknown).
+    /// One row per run; `validationExamples` is the validation split's size (nil when unknown). A head-only run's row has
+    /// targets `head-only`, rank 0, no LoRA parameters and no α or scaling (empty cells).
     static func accuracyRows(_ runs: [RunRecord], validationExamples: Int?) -> [AccuracyRow] {
         let sorted = runs.sorted { a, b in
             if a.targetLabel != b.targetLabel { return ReportOrder.targetSetLess(a.targetLabel, b.targetLabel) }
@@ -78,7 +79,8 @@ public enum ReportBuilder {
             return AccuracyRow(run: run.id, targets: run.targetLabel, rank: run.rank, dataSeed: run.dataSeed, initSeed: run.initSeed,
                                trainableParams: run.trainableParameters, status: o.status.rawValue, steps: o.steps, metric: o.primaryMetric,
                                value: csvRoundedOptional(o.primaryValue), majorityBaseline: csvRoundedOptional(o.majorityBaseline),
-                               alpha: csvRounded(run.alpha), scaling: csvRounded(run.scaling), trainSeconds: csvRounded(o.trainSeconds),
+                               alpha: run.isHeadOnly ? nil : csvRounded(run.alpha), scaling: run.isHeadOnly ? nil : csvRounded(run.scaling),
+                               trainSeconds: csvRounded(o.trainSeconds),
                                validationExamples: o.status == .finished ? validationExamples : nil, extras: extras)
         }
     }

@@ -133,6 +133,8 @@ enum ReportMarkdown {
         var diverged: [AccuracyRow]
         var majority: Double?
         var rows: [AccuracyRow]
+        /// The head-only baseline (the task head on the frozen model, no adapters), in display units; nil without one.
+        var headOnly: SeedSummary?
 
         var unit: String { percent ? "\(metric) (%)" : metric }
     }
@@ -146,13 +148,18 @@ enum ReportMarkdown {
         let majorities = rows.filter(\.isFinished).compactMap(\.majorityBaseline)
         let majority = majorities.isEmpty ? nil : majorities.reduce(0, +) / Double(majorities.count)
         return AccuracyView(metric: metric, percent: ReportSelection.isPercent(metric), groups: groups, targetSets: targets, ranks: ranks,
-                            diverged: rows.filter { !$0.isFinished }, majority: majority, rows: rows)
+                            diverged: rows.filter { !$0.isFinished }, majority: majority, rows: rows,
+                            headOnly: ReportSelection.headOnlyBaseline(rows, metric: metric))
     }
 
     static func accuracyFootnotes(_ v: AccuracyView) -> String {
         var out = ""
         if let m = v.majority {
             out += "Majority-class baseline: \(v.percent ? NumberFormat.percent(m, digits: 1) + " %" : g4(m)).\n"
+        }
+        if let h = v.headOnly {
+            out += "Head-only baseline (the same task head trained on the frozen model, no adapters), validation \(v.unit): "
+                + "\(metric(h, percent: v.percent)); the Runs section gives each configuration's gain over it.\n"
         }
         if !v.diverged.isEmpty {
             out += "Excluded (\(v.diverged.count) run\(v.diverged.count == 1 ? "" : "s") not finished): "
@@ -230,6 +237,7 @@ enum ReportMarkdown {
             table.append([r.run, r.targets, String(r.rank), r.initSeed.map(String.init) ?? dash, r.dataSeed.map(String.init) ?? dash,
                           r.trainableParams.map(String.init) ?? dash, r.status, r.steps.map(String.init) ?? dash, r.metric, value])
         }
-        return "One row per run (`\(ReportFiles.accuracy)` has every validation metric).\n\n" + table.rendered()
+        return "One row per run (`\(ReportFiles.accuracy)` has every validation metric).\n\n"
+            + (accuracyView(env.data).flatMap { headOnlyBaseline($0) } ?? "") + table.rendered()
     }
 }

@@ -2,8 +2,11 @@ import LoRA
 
 /// Orderings shared by the engine, the tables and the figures.
 enum ReportOrder {
-    /// Target sets by size, then by matrix order q, k, v, o, ffn_up, ffn_down: q, k, v, o, q+k, q+v, …, q+k+v+o.
+    /// Target sets by size, then by matrix order q, k, v, o, ffn_up, ffn_down: q, k, v, o, q+k, q+v, …, q+k+v+o; the
+    /// head-only baseline (no adapters) before all of them.
     static func targetSetLess(_ a: String, _ b: String) -> Bool {
+        let headA = a == RunRecord.headOnlyLabel, headB = b == RunRecord.headOnlyLabel
+        if headA != headB { return headA }
         let ka = key(a), kb = key(b)
         if ka.count != kb.count { return ka.count < kb.count }
         if ka != kb { return ka.lexicographicallyPrecedes(kb) }

@@ -148,16 +148,28 @@ enum ReportSelection {
         return counts.keys.sorted().max { (counts[$0]!, $1) < (counts[$1]!, $0) }
     }
 
-    /// Finished runs with a value of `metric`, grouped by (targets, rank): values in display units (percent for
-    /// percent metrics).
+    /// Finished LoRA runs with a value of `metric`, grouped by (targets, rank): values in display units (percent for
+    /// percent metrics). The head-only baseline is not a LoRA configuration (`headOnlyBaseline` has it), so the tables
+    /// by rank and the accuracy claims never see it.
     static func accuracyGroups(_ rows: [AccuracyRow], metric: String) -> [String: [Int: SeedSummary]] {
-        let scale = isPercent(metric) ? 100.0 : 1.0
         var values: [String: [Int: [Double]]] = [:]
-        for r in rows where r.isFinished && r.metric == metric {
-            guard let v = r.value, v.isFinite else { continue }
-            values[r.targets, default: [:]][r.rank, default: []].append(v * scale)
+        for r in rows where r.targets != RunRecord.headOnlyLabel {
+            guard let v = displayValue(r, metric: metric) else { continue }
+            values[r.targets, default: [:]][r.rank, default: []].append(v)
         }
         return values.mapValues { $0.mapValues { SeedSummary($0) } }
+    }
+
+    /// The head-only baseline's `metric` over its finished runs, in display units; nil without such runs.
+    static func headOnlyBaseline(_ rows: [AccuracyRow], metric: String) -> SeedSummary? {
+        let values = rows.filter { $0.targets == RunRecord.headOnlyLabel }.compactMap { displayValue($0, metric: metric) }
+        return values.isEmpty ? nil : SeedSummary(values)
+    }
+
+    /// A finished row's finite value of `metric` in display units (percent for percent metrics), else nil.
+    private static func displayValue(_ r: AccuracyRow, metric: String) -> Double? {
+        guard r.isFinished, r.metric == metric, let v = r.value, v.isFinite else { return nil }
+        return v * (isPercent(metric) ? 100 : 1)
     }
 
     /// Among φ panels of one comparison: the target set with the most matrices, ties by first appearance.

@@ -14,10 +14,12 @@ import Support
 ///
 /// JSON (the run folder's resolved config): `{"id", "model", "task", "targets", "layers", "lora": {"rank",
 /// "alpha", "rsLoRA", "init", "gaussianStd", "dropout"}, "training", "dataSeed", "initSeed", "trainableParameters"}`.
+/// A head-only baseline run (`RunConfig.headOnly`) has no adapters: `"targets": []`, `"layers": []`, `"lora": null`,
+/// `"trainableParameters": 0`; its `initSeed` initialises the task head, as in every run.
 public struct RunConfig: SpecSection {
     public var model: ModelSource
     public var task: TaskSpec
-    /// Sorted (q, k, v, o, ffn_up, ffn_down order), distinct.
+    /// Sorted (q, k, v, o, ffn_up, ffn_down order), distinct; empty for a head-only run.
     public var targets: [LoRATarget]
     /// Sorted layer indices that carry adapters.
     public var layers: [Int]
@@ -29,24 +31,26 @@ public struct RunConfig: SpecSection {
     /// LoRA parameters: Σ over adapted matrices and layers of r·(in + out). The task head's parameters are
     /// counted separately by the runner.
     public var trainableParameters: Int
-    /// `<prefix>-<hash10>`, e.g. `qv-r8-d1-i1-3f9a0c1b2d`: the prefix is for people (targets, rank, data seed,
-    /// init seed); the hash is the first 10 hex digits of SHA-256 of `canonicalIdentity`. Set by the
-    /// initialiser; after changing a field call `refreshID()`.
+    /// `<prefix>-<hash10>`, e.g. `qv-r8-d1-i1-3f9a0c1b2d` (`head-d1-i1-…` for a head-only run): the prefix is for
+    /// people (targets, rank, data seed, init seed); the hash is the first 10 hex digits of SHA-256 of
+    /// `canonicalIdentity`. Set by the initialiser; after changing a field call `refreshID()`.
     public private(set) var id: String
 
+    /// With no targets the run is head-only: `layers`, `lora` and `trainableParameters` then take their no-adapter
+    /// values ([], `RunConfig.noAdapters`, 0) whatever is passed, so a head-only run has one identity.
     public init(model: ModelSource, task: TaskSpec, targets: [LoRATarget], layers: [Int], lora: LoRAParameters,
                 training: TrainingSpec, dataSeed: UInt64, initSeed: UInt64, trainableParameters: Int) {
         self.model = model
         self.task = task
         self.targets = Array(Set(targets)).sorted()
-        self.layers = Array(Set(layers)).sorted()
-        self.lora = lora
+        self.layers = targets.isEmpty ? [] : Array(Set(layers)).sorted()
+        self.lora = targets.isEmpty ? Self.noAdapters : lora
         var t = training
         t.headLearningRate = training.effectiveHeadLearningRate
         self.training = t
         self.dataSeed = dataSeed
         self.initSeed = initSeed
-        self.trainableParameters = trainableParameters
+        self.trainableParameters = targets.isEmpty ? 0 : trainableParameters
         self.id = ""
         self.id = computedID()
     }
@@ -64,17 +68,21 @@ public struct RunConfig: SpecSection {
         }.joined()
     }
 
-    /// `<targets>-r<rank>-d<data seed>-i<init seed>`, e.g. `qv-r8-d1-i1`.
-    public var prefix: String { "\(Self.targetCode(targets))-r\(lora.rank)-d\(dataSeed)-i\(initSeed)" }
+    /// `<targets>-r<rank>-d<data seed>-i<init seed>`, e.g. `qv-r8-d1-i1`; `head-d<data seed>-i<init seed>` for a
+    /// head-only run.
+    public var prefix: String {
+        isHeadOnly ? "head-d\(dataSeed)-i\(initSeed)" : "\(Self.targetCode(targets))-r\(lora.rank)-d\(dataSeed)-i\(initSeed)"
+    }
 
-    /// This config's JSON without `id`.
+    /// This config's JSON without `id` (`"lora": null` for a head-only run, whose identity the spec's LoRA settings,
+    /// which it does not use, must not change).
     public var identityJSON: JSONValue {
         .object([
             JSONMember("model", model.json),
             JSONMember("task", task.json),
             JSONMember("targets", .strings(targets.map(\.rawValue))),
             JSONMember("layers", .ints(layers)),
-            JSONMember("lora", .object([
+            JSONMember("lora", isHeadOnly ? .null : .object([
                 JSONMember("rank", .int(lora.rank)),
                 JSONMember("alpha", .double(lora.alpha)),
                 JSONMember("rsLoRA", .bool(lora.rsLoRA)),
@@ -111,11 +119,17 @@ public struct RunConfig: SpecSection {
     /// Pretty, sorted-key bytes for the run folder (identical for equal configs).
     public func jsonData() -> Data { Data(CanonicalJSON.pretty(json).utf8) }
 
-    /// Reads a run config strictly; the stored `id` is kept as written (check `hasCurrentID`).
+    /// Reads a run config strictly; the stored `id` is kept as written (check `hasCurrentID`). `"lora": null` reads a
+    /// head-only run (`readHeadOnly`).
     public init(reading r: JSONReader) throws {
         let o = try r.object(allowed: ["id", "model", "task", "targets", "layers", "lora", "training", "dataSeed", "initSeed",
                                        "trainableParameters"])
         let id = try o.required("id").nonEmptyString()
+        if try o.required("lora").isNull {
+            self = try Self.readHeadOnly(o)
+            self.id = id
+            return
+        }
         let l = try o.required("lora").object(allowed: ["rank", "alpha", "rsLoRA", "init", "gaussianStd", "dropout"])
         let lora = LoRAParameters(rank: try l.required("rank").positiveInt(), alpha: try l.required("alpha").positiveDouble(),
                                   rsLoRA: try l.required("rsLoRA").bool(),

@@ -89,8 +89,10 @@ struct Resolver {
 
     // MARK: adapters
 
+    /// Each set with its layers and ranks; the head-only baseline as no targets, no layers and the one rank 0.
     func resolveAdapterSets() throws -> [ResolvedAdapterSet] {
         try spec.adapters.enumerated().map { i, a in
+            if a.isHeadOnly { return .headOnly }
             let at: [JSONPath.Component] = [.key("adapters"), .index(i)]
             for (k, layer) in (a.layers ?? []).enumerated() where layer >= shape.layers {
                 throw error(at + [.key("layers"), .index(k)], missingLayerReason(layer))
@@ -112,6 +114,8 @@ struct Resolver {
                 }
                 if r > b.bound { throw error(at + [.key("budget")], "gives rank \(r) (= \(budget) ÷ \(unit)), which exceeds \(bindsText)") }
                 return ResolvedAdapterSet(targets: a.targets, layers: layers, ranks: [r], budget: budget, parametersPerRank: unit)
+            case .headOnly:
+                return .headOnly
             }
         }
     }
@@ -146,9 +150,12 @@ struct Resolver {
                     }
                 }
                 for p in pairs {
-                    let run = RunConfig(model: spec.model, task: spec.task, targets: set.targets, layers: set.layers,
-                                        lora: spec.lora.parameters(rank: r), training: spec.training, dataSeed: p.data,
-                                        initSeed: p.initialization, trainableParameters: r * set.parametersPerRank)
+                    let run = set.isHeadOnly
+                        ? RunConfig.headOnly(model: spec.model, task: spec.task, training: spec.training, dataSeed: p.data,
+                                             initSeed: p.initialization)
+                        : RunConfig(model: spec.model, task: spec.task, targets: set.targets, layers: set.layers,
+                                    lora: spec.lora.parameters(rank: r), training: spec.training, dataSeed: p.data,
+                                    initSeed: p.initialization, trainableParameters: r * set.parametersPerRank)
                     if let previous = firstSet[run.id] {
                         throw error([.key("adapters"), .index(i)],
                                     "repeats run \(run.prefix) of adapters[\(previous)] (same targets, layers, rank and seeds)")

@@ -52,7 +52,7 @@ public struct RunPlan: Sendable {
     public func run(id: String) -> RunConfig? { runs.first { $0.id == id } }
 }
 
-/// One `adapters` entry after resolution.
+/// One `adapters` entry after resolution (the head-only baseline as `ResolvedAdapterSet.headOnly`).
 public struct ResolvedAdapterSet: Codable, Equatable, Sendable {
     public var targets: [LoRATarget]
     /// Sorted; every layer of the model when the spec gave none.
@@ -63,6 +63,12 @@ public struct ResolvedAdapterSet: Codable, Equatable, Sendable {
     public var budget: Int?
     /// L · Σ (in + out): trainable LoRA parameters per unit of rank.
     public var parametersPerRank: Int
+
+    /// The head-only baseline: no targets, no layers, the one rank 0, no LoRA parameters.
+    public static let headOnly = ResolvedAdapterSet(targets: [], layers: [], ranks: [0], budget: nil, parametersPerRank: 0)
+
+    /// True for the head-only baseline.
+    public var isHeadOnly: Bool { targets.isEmpty }
 
     public init(targets: [LoRATarget], layers: [Int], ranks: [Int], budget: Int?, parametersPerRank: Int) {
         self.targets = targets

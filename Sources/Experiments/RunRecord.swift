@@ -8,18 +8,22 @@ import LoRA
 /// - `metrics.jsonl`  — one JSON object per optimizer step: step, loss, lr, grad_norm, tokens_per_s
 /// - `eval.jsonl`     — one JSON object per validation pass: step, metrics
 /// - `final.json`     — `RunOutcome` (status, final validation metrics, timing, machine facts)
-/// - `adapter/`       — PEFT LoRA directory (`adapter_config.json`, `adapter_model.safetensors`)
+/// - `adapter/`       — PEFT LoRA directory (`adapter_config.json`, `adapter_model.safetensors`); not written for a
+///                      head-only run, which has no adapters (`isHeadOnly`: every reader of adapters skips it)
 /// - `head.safetensors` — the task head (`head.weight`, `head.bias`), when the task has one
 /// - `checkpoint/`    — resumable training state; deleted when the run finishes, never committed
 public struct RunRecord: Codable, Equatable, Sendable {
-    /// Stable run id, e.g. `qv-r8-d1-i1-3fa9c0d2e1`.
+    /// Stable run id, e.g. `qv-r8-d1-i1-3fa9c0d2e1` (`head-d1-i1-…` for the head-only baseline).
     public var id: String
+    /// Empty for a head-only run.
     public var targets: [LoRATarget]
     public var layers: [Int]
+    /// 0 for a head-only run.
     public var rank: Int
+    /// 0 for a head-only run.
     public var alpha: Double
     public var rsLoRA: Bool
-    /// α/r, or α/√r with rsLoRA: ΔW = scaling·B·A.
+    /// α/r, or α/√r with rsLoRA: ΔW = scaling·B·A (0 for a head-only run).
     public var scaling: Double
     public var dataSeed: UInt64
     public var initSeed: UInt64
@@ -27,7 +31,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var outcome: RunOutcome
     /// The run folder.
     public var directory: URL
-    /// The PEFT adapter directory inside it.
+    /// The PEFT adapter directory inside it (absent for a head-only run).
     public var adapterDirectory: URL { directory.appendingPathComponent("adapter") }
 
     public init(id: String, targets: [LoRATarget], layers: [Int], rank: Int, alpha: Double, rsLoRA: Bool, scaling: Double,
@@ -37,8 +41,14 @@ public struct RunRecord: Codable, Equatable, Sendable {
         self.outcome = outcome; self.directory = directory
     }
 
-    /// Short label of the target set, e.g. "q+v".
-    public var targetLabel: String { targets.map(\.rawValue).joined(separator: "+") }
+    /// Short label of the target set, e.g. "q+v"; `headOnlyLabel` for the head-only baseline.
+    public var targetLabel: String { isHeadOnly ? Self.headOnlyLabel : targets.map(\.rawValue).joined(separator: "+") }
+
+    /// The target label of the head-only baseline in CSVs and reports (`accuracy.csv`'s `targets` column).
+    public static let headOnlyLabel = "head-only"
+
+    /// True for a head-only baseline run: the task head trained on the frozen model with no adapters.
+    public var isHeadOnly: Bool { targets.isEmpty }
     /// Label identifying rank and seeds, e.g. "r8-s1" (init seed; data seed added when it differs: "r8-s1-d2").
     public var rankSeedLabel: String { "r\(rank)-s\(initSeed)" + (dataSeed == initSeed ? "" : "-d\(dataSeed)") }
 }

@@ -15,10 +15,10 @@ public struct SplitEvaluation: Sendable, Equatable {
 }
 
 extension ExperimentRunner {
-    /// Evaluates every finished run of the plan on `split` of the task (never trains): the run's adapter and head from
-    /// its folder, packed batches of 64 through a forward-only workspace. Writes `<split>.json` into each run folder
-    /// (beside `final.json`'s validation metrics) and `<split>_metrics.csv` into the spec folder — only after every
-    /// run has been evaluated, so a failure leaves nothing half-written.
+    /// Evaluates every finished run of the plan on `split` of the task (never trains): the run's adapter (none for the
+    /// head-only baseline) and head from its folder, packed batches of 64 through a forward-only workspace. Writes
+    /// `<split>.json` into each run folder (beside `final.json`'s validation metrics) and `<split>_metrics.csv` into the
+    /// spec folder — only after every run has been evaluated, so a failure leaves nothing half-written.
     /// - Throws: `RunnerError.unsupported` when the task is not a classification task or the split is empty.
     public func evaluateFinishedRuns(split: Split, progress: (String) -> Void = { _ in }) throws -> [SplitEvaluation] {
         let records = try cachedRecords().filter { $0.outcome.status == .finished }
@@ -40,13 +40,15 @@ extension ExperimentRunner {
         return results
     }
 
-    /// Metrics of one run's adapter and head on `examples`.
+    /// Metrics of one run's adapter and head on `examples` (a head-only run: its head on the frozen model).
     func evaluate(_ r: RunRecord, examples: [TokenizedExample], classes: Int, model: LoadedModel) throws -> ClassificationMetrics {
         let bert = model.model
         bert.detachAdapters()
         defer { bert.detachAdapters() }
-        let read = try PEFTAdapterFile.read(r.adapterDirectory, dimensions: bert.dimensions(of:), layers: bert.config.layers)
-        try bert.attach(read.adapters)
+        if !r.isHeadOnly {
+            let read = try PEFTAdapterFile.read(r.adapterDirectory, dimensions: bert.dimensions(of:), layers: bert.config.layers)
+            try bert.attach(read.adapters)
+        }
         bert.setTraining(false)
         let head = try Prediction.Head.read(r.directory.appendingPathComponent("head.safetensors"), width: bert.config.hiddenSize)
         guard head.labels.count == classes else {

@@ -8,7 +8,8 @@ import Tasks
 import Training
 
 /// Trains one run of a grid (paper Sec 4.1 LoRA on the spec's targets), resuming from its checkpoint when one exists,
-/// and writes its folder: metrics.jsonl, eval.jsonl, adapter/ (PEFT), head.safetensors, final.json.
+/// and writes its folder: metrics.jsonl, eval.jsonl, adapter/ (PEFT), head.safetensors, final.json. A head-only run
+/// attaches no adapters (only the task head trains on the frozen model) and writes no adapter/.
 struct RunExecutor {
     /// A loss above this magnitude counts as divergence even while it is still finite. A blown-up float32 model need not
     /// produce NaN: LayerNorm of overflowing activations saturates (rstd → 0, output → β, as in PyTorch) and the head's
@@ -63,7 +64,8 @@ struct RunExecutor {
         let d = bert.config.hiddenSize
         bert.detachAdapters()
         defer { bert.detachAdapters() }
-        let adapters = bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
+        let adapters = config.isHeadOnly ? []
+            : bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
         bert.setTraining(true)
 
         let objective: Objective
@@ -171,20 +173,20 @@ struct RunExecutor {
             if stopping { throw RunnerError.interrupted(run: config.id, step: stepIndex) }
         }
 
-        // Outputs: metrics, adapter, head, then final.json last (its presence marks the run as finished).
+        // Outputs: metrics, adapter (none for head-only), head, then final.json last (its presence marks the run as finished).
         try AtomicFile.write(metricLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("metrics.jsonl"))
         try AtomicFile.write(evalLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("eval.jsonl"))
-        if status == .finished {
+        if status == .finished, !config.isHeadOnly {
             try PEFTAdapterFile.write(adapters, to: directory.appendingPathComponent("adapter"), baseModel: model.peftBaseModel,
                                       harness: .init(initSeed: config.initSeed, dataSeed: config.dataSeed,
                                                      gaussianStd: config.lora.initialization == .gaussian ? config.lora.effectiveGaussianStd : nil,
                                                      runId: config.id, baseModelPath: model.name))
-            if let head = objective.head {
-                var writer = SafeTensorsWriter(metadata: ["format": "pt", "labels": labelsJSON()])
-                try writer.add("head.weight", shape: [head.outFeatures, head.inFeatures], floats: head.weight.value.storage)
-                try writer.add("head.bias", shape: [head.outFeatures], floats: head.bias.value.storage)
-                try writer.write(to: directory.appendingPathComponent("head.safetensors"))
-            }
+        }
+        if status == .finished, let head = objective.head {
+            var writer = SafeTensorsWriter(metadata: ["format": "pt", "labels": labelsJSON()])
+            try writer.add("head.weight", shape: [head.outFeatures, head.inFeatures], floats: head.weight.value.storage)
+            try writer.add("head.bias", shape: [head.outFeatures], floats: head.bias.value.storage)
+            try writer.write(to: directory.appendingPathComponent("head.safetensors"))
         }
         var majority: Double?
         var primary = "mse"
@@ -209,7 +211,9 @@ struct RunExecutor {
         let bert = model.model
         bert.detachAdapters()
         defer { bert.detachAdapters() }
-        bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
+        if !config.isHeadOnly {
+            bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
+        }
         bert.setTraining(true)
         let objective: Objective
         if case .classification(let data) = task {

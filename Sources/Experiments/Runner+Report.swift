@@ -24,7 +24,8 @@ extension ExperimentRunner {
         case .epochs(let e): length = "\(e) epochs"
         }
         let sets = plan.adapterSets.map { s in
-            "\(s.targets.map(\.rawValue).joined(separator: "+")) at r = \(s.ranks.map(String.init).joined(separator: ", "))" + (s.budget.map { " (budget \($0))" } ?? "")
+            s.isHeadOnly ? "head only (the task head on the frozen model, no adapters)"
+                : "\(s.targets.map(\.rawValue).joined(separator: "+")) at r = \(s.ranks.map(String.init).joined(separator: ", "))" + (s.budget.map { " (budget \($0))" } ?? "")
         }.joined(separator: "; ")
         let alpha: String
         switch spec.lora.alpha {

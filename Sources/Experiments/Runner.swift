@@ -42,13 +42,13 @@ public struct ExperimentRunner {
     /// True when the run has finished before (and is not forced).
     public func isCached(_ run: RunConfig) -> Bool { !options.force && isFinished(run) }
 
-    /// The record of a finished run, read from its folder.
+    /// The record of a finished run, read from its folder (a head-only run's α and scaling are 0: it has no adapters).
     /// - Throws: `JSONFileError` naming `final.json`, the field and the reason when the file is not a valid outcome.
     public func record(_ run: RunConfig) throws -> RunRecord {
         let dir = runDirectory(run.id)
         let outcome = try JSONFile.read(RunOutcome.self, from: dir.appendingPathComponent("final.json"))
         return RunRecord(id: run.id, targets: run.targets, layers: run.layers, rank: run.lora.rank, alpha: run.lora.alpha,
-                         rsLoRA: run.lora.rsLoRA, scaling: run.lora.scaling, dataSeed: run.dataSeed, initSeed: run.initSeed,
+                         rsLoRA: run.lora.rsLoRA, scaling: run.isHeadOnly ? 0 : run.lora.scaling, dataSeed: run.dataSeed, initSeed: run.initSeed,
                          trainableParameters: run.trainableParameters, outcome: outcome, directory: dir)
     }
 

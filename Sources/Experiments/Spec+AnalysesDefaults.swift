@@ -8,7 +8,8 @@ extension AnalysesSpec {
     ///   `seeds.data` × `seeds.init` has two or more pairs, else the ranks an `extra` entry adds seeds to; off otherwise.
     /// - `projection` (Table 7, every layer), `directionOverlap` (App. H.3), `spectra` and `accuracy`: on.
     /// - `plantedRecovery`: on for task kind planted-rank.
-    /// Budget-derived ranks are not known before resolution, so only sets with explicit `ranks` count above.
+    /// Budget-derived ranks are not known before resolution, so only sets with explicit `ranks` count above (the head-only
+    /// baseline has none: it never turns an analysis on).
     public init(gridDefaultsFor kind: TaskKind, adapters: [AdapterSetSpec], seeds: SeedSpec) {
         self.init(projection: ProjectionSpec(), directionOverlap: true, spectra: true, accuracy: true,
                   plantedRecovery: kind == .plantedRank)

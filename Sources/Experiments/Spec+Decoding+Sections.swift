@@ -22,11 +22,31 @@ enum SpecRead {
     static func ranks(_ r: JSONReader) throws -> [Int] {
         try r.uniqueArray(what: "rank") { try $0.positiveInt() }
     }
+
+    /// Whether an adapter set or extra-seeds entry is the head-only baseline: `"headOnly": true` (absent: not). `false`
+    /// is refused, so there is one way to write each thing, and so is any key of `keys` beside `true` (a baseline has
+    /// no adapters, so no targets, ranks, budget or layers).
+    static func headOnly(_ o: JSONObjectReader, without keys: [String]) throws -> Bool {
+        guard let h = o["headOnly"] else { return false }
+        guard try h.bool() else { throw h.error("must be true (leave the key out for a set of LoRA adapters)") }
+        for key in keys {
+            if let k = o[key] {
+                throw k.error("not allowed with \"headOnly\": true (the head-only baseline trains the task head alone, "
+                              + "with no adapters)")
+            }
+        }
+        return true
+    }
 }
 
 extension AdapterSetSpec {
+    /// `{"headOnly": true}` alone, or a LoRA set with `targets` and exactly one of `ranks`/`budget`.
     public init(reading r: JSONReader) throws {
-        let o = try r.object(allowed: ["targets", "ranks", "budget", "layers"])
+        let o = try r.object(allowed: ["targets", "ranks", "budget", "layers", "headOnly"])
+        if try SpecRead.headOnly(o, without: ["targets", "ranks", "budget", "layers"]) {
+            self = .headOnly
+            return
+        }
         targets = try SpecRead.targets(o.required("targets"))
         switch (o["ranks"], o["budget"]) {
         case (let ranks?, nil): size = .ranks(try SpecRead.ranks(ranks))
@@ -107,10 +127,17 @@ extension SeedSpec {
 }
 
 extension ExtraSeeds {
+    /// `targets` (and optional `ranks`) for LoRA sets, or `"headOnly": true` (and no `targets` or `ranks`) for the
+    /// head-only baseline; then `data` and `init`.
     init(reading r: JSONReader, defaultData: [UInt64], defaultInit: [UInt64]) throws {
-        let o = try r.object(allowed: ["targets", "ranks", "data", "init"])
-        targets = try SpecRead.targets(o.required("targets"))
-        ranks = try o.nullable("ranks", default: nil) { try SpecRead.ranks($0) }
+        let o = try r.object(allowed: ["targets", "headOnly", "ranks", "data", "init"])
+        if try SpecRead.headOnly(o, without: ["targets", "ranks"]) {
+            targets = []
+            ranks = nil
+        } else {
+            targets = try SpecRead.targets(o.required("targets"))
+            ranks = try o.nullable("ranks", default: nil) { try SpecRead.ranks($0) }
+        }
         data = try o.optional("data", default: defaultData) { try SpecRead.seeds($0) }
         initialization = try o.optional("init", default: defaultInit) { try SpecRead.seeds($0) }
     }

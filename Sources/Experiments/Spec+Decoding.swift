@@ -47,11 +47,25 @@ extension ExperimentSpec {
             && s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
-    /// Checks between sections that need no model: extra seeds name an existing target set, and
-    /// plantedRecovery goes with a planted-rank task.
+    /// Checks between sections that need no model: at most one head-only set, and only on a task with a head; extra
+    /// seeds name an existing target set (or the head-only set); plantedRecovery goes with a planted-rank task.
     func checkCrossReferences(file: String) throws {
+        let headOnly = adapters.indices.filter { adapters[$0].isHeadOnly }
+        if headOnly.count > 1 {
+            throw SpecError(file: file, path: JSONPath([.key("adapters"), .index(headOnly[1])]),
+                            reason: "a second head-only set (adapters[\(headOnly[0])] is one); give one, and add seed pairs "
+                                + "to seeds or seeds.extra for more baseline runs")
+        }
+        if let k = headOnly.first, task.kind == .plantedRank {
+            throw SpecError(file: file, path: JSONPath([.key("adapters"), .index(k)]),
+                            reason: "a head-only baseline needs a task with a head (task kind 'planted-rank' trains none)")
+        }
         for (k, extra) in seeds.extra.enumerated() where !adapters.contains(where: { $0.targets == extra.targets }) {
-            let sets = adapters.map { $0.targets.map(\.rawValue).joined(separator: "+") }
+            if extra.isHeadOnly {
+                throw SpecError(file: file, path: JSONPath([.key("seeds"), .key("extra"), .index(k), .key("headOnly")]),
+                                reason: "no adapter set is head-only (add {\"headOnly\": true} to adapters)")
+            }
+            let sets = adapters.map { $0.isHeadOnly ? RunRecord.headOnlyLabel : $0.targets.map(\.rawValue).joined(separator: "+") }
             throw SpecError(file: file, path: JSONPath([.key("seeds"), .key("extra"), .index(k), .key("targets")]),
                             reason: "no adapter set has targets \(extra.targets.map(\.rawValue).joined(separator: "+")) "
                                 + "(adapters have \(sets.joined(separator: ", ")))")

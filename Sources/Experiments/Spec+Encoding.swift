@@ -39,11 +39,13 @@ extension ModelSource {
 }
 
 extension AdapterSetSpec {
+    /// `{"headOnly": true}` for the baseline, else targets, ranks or budget, and layers.
     public var json: JSONValue {
         var m = [JSONMember("targets", .strings(targets.map(\.rawValue)))]
         switch size {
         case .ranks(let r): m.append(JSONMember("ranks", .ints(r)))
         case .budget(let b): m.append(JSONMember("budget", .int(b)))
+        case .headOnly: return .object([JSONMember("headOnly", .bool(true))])
         }
         m.append(JSONMember("layers", .optional(layers, JSONValue.ints)))
         return .object(m)
@@ -100,10 +102,11 @@ extension SeedSpec {
 }
 
 extension ExtraSeeds {
+    /// `headOnly: true` in place of `targets` and `ranks` for an entry of the head-only baseline.
     public var json: JSONValue {
-        .object([
-            JSONMember("targets", .strings(targets.map(\.rawValue))),
-            JSONMember("ranks", .optional(ranks, JSONValue.ints)),
+        let which = isHeadOnly ? [JSONMember("headOnly", .bool(true))]
+            : [JSONMember("targets", .strings(targets.map(\.rawValue))), JSONMember("ranks", .optional(ranks, JSONValue.ints))]
+        return .object(which + [
             JSONMember("data", .array(data.map(JSONValue.uint))),
             JSONMember("init", .array(initialization.map(JSONValue.uint))),
         ])

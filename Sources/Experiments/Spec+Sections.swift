@@ -1,16 +1,22 @@
 import LoRA
 
-/// One target set of the grid: which matrices get adapters, in which layers, at which ranks.
+/// One target set of the grid: which matrices get adapters, in which layers, at which ranks — or the head-only
+/// baseline, which trains the task head alone on the frozen model so the gain LoRA adds over it is visible.
 ///
 /// JSON: `{"targets": ["q","v"], "ranks": [1, 2, 4, 8, 64]}` or `{"targets": ["q"], "budget": 18432}`,
 /// optionally with `"layers": [0, 1, 2]` (default `null` = every layer). Exactly one of `ranks`/`budget`.
 /// Targets are q, k, v, o, ffn_up, ffn_down (no repeats; stored sorted as a set). Ranks are positive and
 /// distinct, run in the order given. A budget is a number of trainable LoRA parameters from which the rank
 /// is derived as in the paper's Table 5 (see `RunPlan.rank(forBudget:…)`).
+///
+/// The head-only baseline is `{"headOnly": true}` with no other key (no targets, ranks, budget or layers); a spec has
+/// at most one. It is stored as `targets == []`, `size == .headOnly`, `layers == nil` (`AdapterSetSpec.headOnly`), and
+/// runs once per seed pair, at rank 0 with no LoRA parameters (`RunConfig.headOnly`).
 public struct AdapterSetSpec: SpecSection {
+    /// Empty for the head-only baseline only.
     public var targets: [LoRATarget]
     public var size: AdapterSize
-    /// Layer indices (distinct, as written), or nil for every layer of the model.
+    /// Layer indices (distinct, as written), or nil for every layer of the model (always nil for head-only).
     public var layers: [Int]?
 
     public init(targets: [LoRATarget], size: AdapterSize, layers: [Int]? = nil) {
@@ -18,12 +24,19 @@ public struct AdapterSetSpec: SpecSection {
         self.size = size
         self.layers = layers
     }
+
+    /// The head-only baseline set: `{"headOnly": true}`.
+    public static let headOnly = AdapterSetSpec(targets: [], size: .headOnly)
+
+    /// True for the head-only baseline (no adapters; the task head trains alone).
+    public var isHeadOnly: Bool { size == .headOnly }
 }
 
-/// Ranks given explicitly, or a parameter budget to derive one rank from.
+/// Ranks given explicitly, a parameter budget to derive one rank from, or no adapters at all (the head-only baseline).
 public enum AdapterSize: Equatable, Sendable {
     case ranks([Int])
     case budget(Int)
+    case headOnly
 }
 
 /// How the LoRA adapters are parameterised (paper Sec 4.1): ΔW = (α/r)·B·A, or α/√r with rsLoRA.
@@ -148,6 +161,8 @@ public enum LearningRateSchedule: String, CaseIterable, Codable, Sendable {
 /// adapter sets whose targets equal its `targets` (as a set), only at its `ranks` (default: every rank of those
 /// sets), for each pair in its `data × init` (defaults: the top-level lists) not already run — e.g. a second
 /// initialisation at r = 64 for Fig. 4 without doubling the whole grid. Seeds are integers ≥ 0, distinct per list.
+/// An entry for the head-only baseline is `{"headOnly": true, "data": […], "init": […]}`: `headOnly` in place of
+/// `targets`, and no `ranks` (the baseline has none); the init seed initialises its task head.
 public struct SeedSpec: SpecSection {
     public var data: [UInt64]
     public var initialization: [UInt64]
@@ -163,10 +178,11 @@ public struct SeedSpec: SpecSection {
     public var pairs: [SeedPair] { data.flatMap { d in initialization.map { SeedPair(data: d, initialization: $0) } } }
 }
 
-/// Extra seed pairs for some (targets, ranks) of the grid.
+/// Extra seed pairs for some (targets, ranks) of the grid, or for the head-only baseline (`targets == []`, `ranks == nil`).
 public struct ExtraSeeds: Equatable, Sendable {
+    /// Empty for an entry of the head-only baseline.
     public var targets: [LoRATarget]
-    /// nil = every rank of the matching adapter sets.
+    /// nil = every rank of the matching adapter sets (always nil for the head-only baseline).
     public var ranks: [Int]?
     public var data: [UInt64]
     public var initialization: [UInt64]
@@ -177,6 +193,14 @@ public struct ExtraSeeds: Equatable, Sendable {
         self.data = data
         self.initialization = initialization
     }
+
+    /// Extra seed pairs of the head-only baseline: `{"headOnly": true, "data": […], "init": […]}`.
+    public static func headOnly(data: [UInt64], initialization: [UInt64]) -> ExtraSeeds {
+        ExtraSeeds(targets: [], data: data, initialization: initialization)
+    }
+
+    /// True for an entry of the head-only baseline.
+    public var isHeadOnly: Bool { targets.isEmpty }
 
     public var pairs: [SeedPair] { data.flatMap { d in initialization.map { SeedPair(data: d, initialization: $0) } } }
 }

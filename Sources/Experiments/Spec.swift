@@ -19,12 +19,14 @@ import LoRA
 ///   "model"*:   {"checkpoint": "models/all-MiniLM-L6-v2"} | {"builtin": "tiny"},
 ///   "task"*:    {"kind": "wordnet-supersense", …}           // see TaskSpec
 ///   "adapters"*: [{"targets": ["q","v"], "ranks": [1,2,4,8,64], "layers": null}
-///                 | {"targets": ["q"], "budget": 18432}],    // see AdapterSetSpec
+///                 | {"targets": ["q"], "budget": 18432}
+///                 | {"headOnly": true}],                     // see AdapterSetSpec; headOnly: at most one, nothing else
 ///   "lora":     {"alpha": 8, "rsLoRA": false, "init": "gaussian", "gaussianStd": null, "dropout": 0.0},
 ///   "training"*: {"steps"* | "epochs"*, "batchSize": 32, "learningRate": 0.001, "headLearningRate": null,
 ///                "schedule": "linear", "warmupFraction": 0.1, "weightDecay": 0.0, "clipNorm": null,
 ///                "evalEvery": null, "checkpointEvery": null},
-///   "seeds":    {"data": [1], "init": [1], "extra": []},
+///   "seeds":    {"data": [1], "init": [1], "extra": []},    // an extra: {"targets": […], "ranks": …, "data": …,
+///                                                            // "init": …} or {"headOnly": true, "data": …, "init": …}
 ///   "analyses": <every analysis the grid supports, see AnalysesSpec(gridDefaultsFor:…)>; keys left out of a
 ///               given object: {"subspaceSimilarity": null, "seedSimilarity": null, "projection": null,
 ///                "directionOverlap": false, "spectra": false, "accuracy": true, "learningDiagnostics": true,
@@ -34,6 +36,10 @@ import LoRA
 ///   "quickLookOf": null               // name of the spec this one is a quick look at (its report says so and links it)
 /// }
 /// ```
+/// `{"headOnly": true}` adds the head-only baseline: the same task head trained on the frozen model with no adapters
+/// (run ids `head-d<data>-i<init>-<hash>`, rank 0, no LoRA parameters), so the gain LoRA adds is visible; analyses of
+/// adapters skip it. An `extra` seed entry targets it with `"headOnly": true` in place of `targets` (and no `ranks`).
+/// It needs a task with a head (not planted-rank).
 /// A relative checkpoint path is relative to the repository root, i.e. the directory `experiment` runs in. Relative
 /// task data paths (data files, WordNet directory) are looked up in the spec file's folder first, then under the
 /// repository root (`SpecPaths.resolveData`).

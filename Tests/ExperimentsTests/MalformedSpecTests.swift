@@ -57,6 +57,18 @@ final class MalformedSpecTests: XCTestCase {
         ("bad-gaussian-std-with-kaiming.json", .decode, "lora.gaussianStd: applies only to init 'gaussian' (init is 'kaiming-uniform')"),
         ("bad-planted-recovery-task.json", .decode, "analyses.plantedRecovery: needs task kind 'planted-rank' (the task is 'wordnet-supersense')"),
         ("bad-extra-seeds-targets.json", .decode, "seeds.extra[0].targets: no adapter set has targets q+k (adapters have q+v)"),
+        // The head-only baseline
+        ("bad-head-only-with-targets.json", .decode,
+         "adapters[1].targets: not allowed with \"headOnly\": true (the head-only baseline trains the task head alone, with no adapters)"),
+        ("bad-head-only-false.json", .decode, "adapters[1].headOnly: must be true (leave the key out for a set of LoRA adapters)"),
+        ("bad-head-only-twice.json", .decode,
+         "adapters[2]: a second head-only set (adapters[1] is one); give one, and add seed pairs to seeds or seeds.extra for more baseline runs"),
+        ("bad-head-only-planted-task.json", .decode,
+         "adapters[1]: a head-only baseline needs a task with a head (task kind 'planted-rank' trains none)"),
+        ("bad-extra-seeds-head-only-without-set.json", .decode,
+         "seeds.extra[0].headOnly: no adapter set is head-only (add {\"headOnly\": true} to adapters)"),
+        ("bad-extra-seeds-head-only-ranks.json", .decode,
+         "seeds.extra[0].ranks: not allowed with \"headOnly\": true (the head-only baseline trains the task head alone, with no adapters)"),
         // Resolution: the model's shape and the file system
         ("bad-budget-remainder.json", .resolve,
          "adapters[1].budget: 18000 is not a multiple of 4608 (= 6 layers × 1 matrix × (384 + 384)); nearest budgets 13824 (r = 3) and 18432 (r = 4)"),
