@@ -17,7 +17,7 @@ struct Experiment: ParsableCommand {
 
 /// What `experiment --version` prints. Raise the number with every change of the command line, spec schema or
 /// results layout.
-let harnessVersion = "experiment 0.3.0 (LoRA Section 7 harness)"
+let harnessVersion = "experiment 0.4.0 (LoRA Section 7 harness)"
 
 /// Options every compute-heavy subcommand shares.
 struct ComputeOptions: ParsableArguments {

@@ -20,6 +20,9 @@ public struct ReportContext: Codable, Equatable, Sendable {
     /// How report.md names the results folder it lives in (e.g. `results/qv-rank` or `/tmp/r/qv-rank`); nil means
     /// `results/<specName>`. Not written to report-context.json.
     public var resultsFolder: String? = nil
+    /// The spec's rank search, whose path the report recomputes from the runs (nil: none). Not written to
+    /// report-context.json: `rank_search.csv` holds everything its section shows.
+    public var rankSearch: RankSearchPlan? = nil
 
     public init(specName: String, title: String, modelDescription: String, taskDescription: String,
                 gridDescription: String, reference: PaperTable?, options: AnalysesSpec = AnalysesSpec(),

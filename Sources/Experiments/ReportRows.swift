@@ -12,6 +12,7 @@ public enum ReportFiles {
     public static let nulls = "null_distributions.csv"
     public static let growthNulls = "null_projection_growth.csv"
     public static let learning = "learning_diagnostics.csv"
+    public static let rankSearch = "rank_search.csv"
     public static let claims = "claims.csv"
     public static let report = "report.md"
     public static let context = "report-context.json"
@@ -217,6 +218,7 @@ struct ReportData: Equatable, Sendable {
     /// `projection_growth` rows (`null_projection_growth.csv`).
     var growthNulls: [NullRow]?
     var learning: [LearningRow]?
+    var rankSearch: [RankSearchRow]?
     var claims: [ClaimResult]?
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import LoRA
 
 extension ExperimentSpec {
-    static let topLevelKeys = ["name", "title", "notes", "model", "task", "adapters", "lora", "training", "seeds", "analyses", "reference"]
+    static let topLevelKeys = ["name", "title", "notes", "model", "task", "adapters", "rankSearch", "lora", "training", "seeds", "analyses", "reference"]
 
     /// Decodes a spec strictly from JSON bytes; `file` names the spec in errors. Throws the first `SpecError`.
     public static func decode(data: Data, file: String) throws -> ExperimentSpec {
@@ -22,7 +22,11 @@ extension ExperimentSpec {
         notes = try o.nullable("notes", default: nil) { try $0.string() }
         model = try ModelSource(reading: o.required("model"))
         task = try TaskSpec(reading: o.required("task"))
-        adapters = try o.required("adapters").nonEmptyArray().map { try AdapterSetSpec(reading: $0) }
+        // With a rank search, `adapters` may be left out (no grid); when given it is never empty.
+        let searches = o["rankSearch"].map { !$0.isNull } ?? false
+        adapters = searches && !o.has("adapters") ? []
+            : try o.required("adapters").nonEmptyArray().map { try AdapterSetSpec(reading: $0) }
+        rankSearch = try o.nullable("rankSearch", default: nil) { try RankSearchSpec(reading: $0) }
         lora = try o.optional("lora", default: LoRASpec()) { try LoRASpec(reading: $0) }
         (training, checkpointEvery) = try TrainingSpec.read(o.required("training"), allowCheckpointEvery: true)
         seeds = try o.optional("seeds", default: SeedSpec()) { try SeedSpec(reading: $0) }
@@ -40,8 +44,8 @@ extension ExperimentSpec {
             && s.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
-    /// Checks between sections that need no model: extra seeds name an existing target set, and
-    /// plantedRecovery goes with a planted-rank task.
+    /// Checks between sections that need no model: extra seeds name an existing target set,
+    /// plantedRecovery goes with a planted-rank task, and a rank search with a classification task.
     func checkCrossReferences(file: String) throws {
         for (k, extra) in seeds.extra.enumerated() where !adapters.contains(where: { $0.targets == extra.targets }) {
             let sets = adapters.map { $0.targets.map(\.rawValue).joined(separator: "+") }
@@ -52,6 +56,10 @@ extension ExperimentSpec {
         if analyses.plantedRecovery && task.kind != .plantedRank {
             throw SpecError(file: file, path: JSONPath([.key("analyses"), .key("plantedRecovery")]),
                             reason: "needs task kind 'planted-rank' (the task is '\(task.kind.rawValue)')")
+        }
+        if rankSearch != nil && task.kind == .plantedRank {
+            throw SpecError(file: file, path: JSONPath([.key("rankSearch")]),
+                            reason: "needs a classification task: it compares validation accuracies, and task kind 'planted-rank' reports mse")
         }
     }
 }

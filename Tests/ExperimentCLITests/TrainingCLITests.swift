@@ -77,7 +77,7 @@ final class FirstHourCLITests: XCTestCase {
     func testVersion() throws {
         let r = try CLISandbox().run("--version")
         XCTAssertEqual(r.status, 0)
-        XCTAssertEqual(r.stdout, "experiment 0.3.0 (LoRA Section 7 harness)\n")
+        XCTAssertEqual(r.stdout, "experiment 0.4.0 (LoRA Section 7 harness)\n")
     }
 
     func testSpecByName() throws {
