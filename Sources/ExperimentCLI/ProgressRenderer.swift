@@ -28,6 +28,16 @@ final class ProgressRenderer {
             Console.info("\(id) step \(step): validation " + values.joined(separator: ", "))
         case let .runFinished(_, _, r):
             Console.info("\(r.id): \(r.outcome.status.rawValue) after \(r.outcome.steps) steps in \(formatDuration(r.outcome.trainSeconds))")
+        case .rankSearchDecided(let step):
+            Console.info("rank search: \(step.candidate.label): \(step.decision.rawValue) — \(step.reason)")
+        case .rankSearchEnded(let path):
+            if let c = path.choice {
+                Console.info("rank search: choice \(c.label) (\(c.trainableParameters) trainable LoRA parameters)")
+            } else if let next = path.next {
+                Console.info("rank search: not finished: it waits for \(next.label) (its runs are not selected by --only, or another process holds them)")
+            } else {
+                Console.info("rank search: no choice: the candidate it ended with failed")
+            }
         }
     }
 

@@ -27,6 +27,11 @@ func buildReport(runner: ExperimentRunner, timings: Bool) throws {
         Console.info("\(plan.spec.name): \(missing.count) of \(plan.runs.count) planned runs have no results yet (\(missing.map(\.id).joined(separator: ", "))); "
                      + "the report covers the \(records.count) that do")
     }
+    let search = try runner.rankSearchPath()
+    if let next = search?.next {
+        Console.info("\(plan.spec.name): the rank search is not finished: it waits for \(next.label) (`experiment run` trains it); "
+                     + "the report shows the path so far")
+    }
     let loaded = try LoadedModel.load(plan.spec.model, repositoryRoot: runner.repositoryRoot)
     let root = runner.repositoryRoot
     let (summary, notebooks) = try runner.buildReport(records: records, model: loaded,
@@ -34,6 +39,7 @@ func buildReport(runner: ExperimentRunner, timings: Bool) throws {
     for line in summary.terminalLines(timings: timings) { print(line) }
     for n in notebooks { print("updated \(n.path.replacingOccurrences(of: root.path + "/", with: ""))") }
     print("report: \(runner.specDirectory.appendingPathComponent("report.md").path.replacingOccurrences(of: root.path + "/", with: ""))")
+    if let c = search?.choice { print("rank search: choice \(c.label) (\(c.trainableParameters) trainable LoRA parameters)") }
 }
 
 struct Report: ParsableCommand {

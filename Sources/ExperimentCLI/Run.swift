@@ -44,8 +44,8 @@ struct Run: ParsableCommand {
         options.only = only
         options.shouldStop = { StopSignals.requested }
         let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: options)
-        if runner.selectedRuns.isEmpty {
-            Console.error("error: --only '\(only ?? "")' matches none of the \(plan.runs.count) runs (\(plan.runs.map(\.id).joined(separator: ", ")))")
+        if runner.selectableRuns.isEmpty {
+            Console.error("error: --only '\(only ?? "")' matches none of the \(plan.allRuns.count) runs (\(plan.allRuns.map(\.id).joined(separator: ", ")))")
             throw ExitCode(2)
         }
         try reportingErrors {
@@ -56,18 +56,43 @@ struct Run: ParsableCommand {
     /// The plan as a table: for each selected run its settings, its steps (a cached run's from its final.json, else
     /// from the spec and the calibration's training-set size) and the estimated time of uncached runs, with the thread
     /// count training uses (`Parallel.width`, as set by --threads). The head-only baseline shows as targets `head-only`,
-    /// no layers, r = 0, no α and "head only" trainable; the calibration times a LoRA run when there is one to train.
+    /// no layers, r = 0, no α and "head only" trainable; the calibration times a LoRA run when there is one to train. With a rank search, its path as the finished runs
+    /// decide it (`RankSearchTable`), the runs of the candidate it trains next (estimated like the grid's) and what is
+    /// still open.
     private func printPlan(_ runner: ExperimentRunner) throws {
         let runs = runner.selectedRuns
+        let searchRuns = try runner.rankSearchRunsToSubmit()
         var estimate: (Double, Int)?
-        let uncached = runs.filter { !runner.isCached($0) }
+        let uncached = (runs + searchRuns).filter { !runner.isCached($0) }
         if let first = uncached.first(where: { !$0.isHeadOnly }) ?? uncached.first {
             Console.info("calibrating: timing a few steps of \(first.id)…")
             estimate = try runner.calibrateSecondsPerStep(first)
         }
         print("\(runner.plan.spec.name): \(runner.plan.spec.title)")
-        var rows = [["run", "targets", "layers", "r", "α", "data seed", "init seed", "trainable", "steps", "cached", "estimate"]]
         var totalSeconds = 0.0
+        if !runs.isEmpty { print(try planTable(runs, runner: runner, estimate: estimate, totalSeconds: &totalSeconds)) }
+        if let plan = runner.plan.rankSearch, let path = try runner.rankSearchPath() {
+            if !runs.isEmpty { print("") }
+            print(try RankSearchTable.render(path, plan: plan, validationExamples: runner.recordedValidationExamples()) { id in
+                guard let run = runner.plan.run(id: id) else { return "?" }
+                return try runner.state(of: run).name
+            }, terminator: "")
+            if !searchRuns.isEmpty {
+                print("runs of the next step (the steps after it depend on its result):")
+                print(try planTable(searchRuns, runner: runner, estimate: estimate, totalSeconds: &totalSeconds))
+            }
+        }
+        let threads = "\(Parallel.width) thread\(Parallel.width == 1 ? "" : "s")"
+        if estimate != nil {
+            let scope = runner.plan.rankSearch == nil ? "uncached runs" : "uncached runs and the rank search's next step"
+            print("estimated training time for \(scope): \(formatDuration(totalSeconds)) (\(threads); from a short calibration, evaluation not included)")
+        }
+        else { print("every selected run is cached; training would use \(threads)") }
+    }
+
+    /// One row per run: settings, steps, cached or not, estimated time (added to `totalSeconds` for uncached runs).
+    private func planTable(_ runs: [RunConfig], runner: ExperimentRunner, estimate: (Double, Int)?, totalSeconds: inout Double) throws -> String {
+        var rows = [["run", "targets", "layers", "r", "α", "data seed", "init seed", "trainable", "steps", "cached", "estimate"]]
         for r in runs {
             let cached = runner.isCached(r)
             var steps: Int?
@@ -86,10 +111,7 @@ struct Run: ParsableCommand {
                          "\(r.lora.rank)", head ? "-" : NumberFormatter.compact(r.lora.alpha), "\(r.dataSeed)", "\(r.initSeed)",
                          head ? "head only" : "\(r.trainableParameters)", steps.map(String.init) ?? "?", cached ? "yes" : "no", est])
         }
-        print(renderTable(rows))
-        let threads = "\(Parallel.width) thread\(Parallel.width == 1 ? "" : "s")"
-        if estimate != nil { print("estimated training time for uncached runs: \(formatDuration(totalSeconds)) (\(threads); from a short calibration, evaluation not included)") }
-        else { print("every selected run is cached; training would use \(threads)") }
+        return renderTable(rows)
     }
 
     private func train(_ runner: ExperimentRunner) throws {

@@ -9,7 +9,9 @@ struct Status: ParsableCommand {
             Per run: finished, diverged, running (a process holds its lock, or its Slurm task runs), interrupted \
             (a checkpoint and no lock holder: the next run or submit resumes it) or not started. Where the spec was \
             submitted (results/<spec>/slurm/submissions.jsonl), the states of its array tasks and report jobs from \
-            sacct, or from squeue when accounting is unavailable. Reads only; exit status 0 without Slurm too.
+            sacct, or from squeue when accounting is unavailable. For a spec with a rank search, its runs so far are listed \
+            after the grid's, then its path: each step's decision and why, the choice or the candidate it waits for, and \
+            what is still open. Reads only; exit status 0 without Slurm too.
             """)
 
     @Argument(help: "Experiment spec (JSON), e.g. specs/qv-rank.json, or a name under experiments/specs/, e.g. qv-rank.")
@@ -27,10 +29,24 @@ struct Status: ParsableCommand {
         let runner = ExperimentRunner(plan: plan, repositoryRoot: root,
                                       options: .init(resultsRoot: URL(fileURLWithPath: results, relativeTo: root).standardizedFileURL))
         try reportingErrors {
-            let states = try plan.runs.map { try runner.state(of: $0) }
+            // The grid's runs, then those of the rank search's candidates met so far (decided or waiting).
+            let path = try runner.rankSearchPath()
+            var runs = plan.runs
+            var listed = Set(runs.map(\.id))
+            for id in path?.visited.flatMap(\.runIDs) ?? [] where !listed.contains(id) {
+                if let run = plan.run(id: id) { runs.append(run); listed.insert(id) }
+            }
+            let states = try runs.map { try runner.state(of: $0) }
             let records = try SlurmSubmissionRecord.readAll(runner.slurmRecordsURL)
             let (snapshot, note) = querySlurm(records, recordsPath: displayPath(runner.slurmRecordsURL, root: root))
-            printRuns(plan: plan, states: states, records: records, snapshot: snapshot)
+            printRuns(plan: plan, runs: runs, states: states, records: records, snapshot: snapshot)
+            if let search = plan.rankSearch, let path {
+                print(try RankSearchTable.render(path, plan: search, validationExamples: runner.recordedValidationExamples()) { id in
+                    if let known = zip(runs, states).first(where: { $0.0.id == id }) { return known.1.name }
+                    guard let run = plan.run(id: id) else { return "?" }
+                    return try runner.state(of: run).name
+                }, terminator: "")
+            }
             print(note)
             if let snapshot { for r in records { print("  " + describe(r, snapshot)) } }
         }
@@ -56,10 +72,11 @@ struct Status: ParsableCommand {
         }
     }
 
-    private func printRuns(plan: RunPlan, states: [RunState], records: [SlurmSubmissionRecord], snapshot: SlurmQueueSnapshot?) {
+    private func printRuns(plan: RunPlan, runs: [RunConfig], states: [RunState], records: [SlurmSubmissionRecord],
+                           snapshot: SlurmQueueSnapshot?) {
         var rows = [["run", "state", "step", "slurm task"]]
         var counts: [String: Int] = [:]
-        for (run, local) in zip(plan.runs, states) {
+        for (run, local) in zip(runs, states) {
             let task = latestTask(of: run.id, in: records)
             let slurm = task.flatMap { snapshot?.task($0.job, $0.index) }
             var state = local.name
@@ -71,7 +88,8 @@ struct Status: ParsableCommand {
             rows.append([run.id, state, step(local), taskText])
         }
         let order = ["finished", "diverged", "running", "interrupted", "not started"]
-        print("\(plan.spec.name): \(plan.runs.count) runs — " + order.compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", "))
+        let what = plan.rankSearch == nil ? "runs" : "runs (grid and rank search so far)"
+        print("\(plan.spec.name): \(runs.count) \(what) — " + order.compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", "))
         print(renderTable(rows))
     }
 

@@ -12,7 +12,9 @@ struct Submit: ParsableCommand {
             every task has ended (--dependency=afterany) and runs `experiment report <spec>`. The scripts call this same \
             binary by absolute path from the current directory (the repository root). A preempted or requeued task \
             resumes from its checkpoint; a task whose run another runner holds exits 0 without training it. Submitting \
-            again hands over only the runs still unfinished. Watch with `experiment status <spec>`.
+            again hands over only the runs still unfinished. A rank search is submitted one step at a time: the runs of the \
+            candidate it needs next, since which candidate follows depends on their results; submit again once they have \
+            finished. Watch with `experiment status <spec>`.
             """)
 
     @Argument(help: "Experiment spec (JSON), e.g. specs/qv-rank.json, or a name under experiments/specs/, e.g. qv-rank.")
@@ -49,21 +51,31 @@ struct Submit: ParsableCommand {
         var options = ExperimentRunner.Options(resultsRoot: URL(fileURLWithPath: results, relativeTo: root).standardizedFileURL)
         options.only = only
         let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: options)
-        if runner.selectedRuns.isEmpty {
-            Console.error("error: --only '\(only ?? "")' matches none of the \(plan.runs.count) runs (\(plan.runs.map(\.id).joined(separator: ", ")))")
+        if runner.selectableRuns.isEmpty {
+            Console.error("error: --only '\(only ?? "")' matches none of the \(plan.allRuns.count) runs (\(plan.allRuns.map(\.id).joined(separator: ", ")))")
             throw ExitCode(2)
         }
+        var search: RankSearchPath?
+        try reportingErrors { search = try runner.rankSearchPath() }
         let submission: SlurmSubmission
         do { submission = try SlurmSubmission(runner: runner, specFile: specURL, binary: currentExecutable(), options: jobOptions) } catch {
             Console.error("error: \(error)")
             throw ExitCode(2)
         }
         if submission.runIDs.isEmpty {
-            print("\(plan.spec.name): every selected run has finished; nothing submitted (`experiment report \(spec)` rebuilds the report)")
+            if let next = search?.next {
+                print("\(plan.spec.name): nothing to submit: the rank search waits for \(next.label), whose runs --only does not select")
+            } else {
+                print("\(plan.spec.name): every selected run has finished; nothing submitted (`experiment report \(spec)` rebuilds the report)")
+            }
             return
         }
         try reportingErrors {
             if dryRun { printDryRun(submission, root: root) } else { try submitToSlurm(submission, root: root) }
+        }
+        if let next = search?.next {
+            print("rank search: this submission trains its next step, \(next.label); the steps after it depend on its result: "
+                  + "run `experiment submit \(spec)` again once it has finished (`experiment status \(spec)` shows the path)")
         }
     }
 

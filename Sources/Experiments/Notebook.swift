@@ -9,8 +9,8 @@ import Support
 ///     …regenerated…
 ///     <!-- END GENERATED: table6 -->
 ///
-/// The kind is a `ReportSection` raw value (table6, table5, accuracy, fig3, fig4, table7, overlap, spectra, planted,
-/// claims); `source` is a results folder relative to the repository root. `ReportBuilder.updateNotebook` replaces
+/// The kind is a `ReportSection` raw value (table6, table5, accuracy, rankSearch, fig3, fig4, table7, overlap, spectra,
+/// learning, planted, claims); `source` is a results folder relative to the repository root. `ReportBuilder.updateNotebook` replaces
 /// the text between the markers whose source is the given results folder with the same section body `report.md`
 /// has (tables from the CSVs, figure links relative to the notebook, claim verdicts from `claims.csv`); everything
 /// outside the markers, and markers of other sources, stay byte for byte. Running it twice changes nothing.

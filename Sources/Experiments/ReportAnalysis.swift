@@ -23,6 +23,8 @@ struct AnalysisInputs {
     /// The validation split's size (for the binomial error of accuracies), or nil.
     let validationExamples: Int?
     let engine: AnalysisEngine
+    /// The spec's rank search, whose path is recomputed from `runs` (nil: none).
+    var rankSearch: RankSearchPlan? = nil
 }
 
 /// One Section 7 / App. H analysis as one value: its key, when it runs, its computation and rows, its CSV (written
@@ -58,7 +60,7 @@ struct ReportAnalysis {
     let figures: (SectionEnvironment) -> [(name: String, svg: String)]
 
     /// Every analysis, in report order.
-    static let all: [ReportAnalysis] = [.accuracy, .convergence, .subspaceSimilarity, .projection, .directionOverlap, .spectra,
+    static let all: [ReportAnalysis] = [.accuracy, .convergence, .rankSearch, .subspaceSimilarity, .projection, .directionOverlap, .spectra,
                                         .learningDiagnostics, .plantedRecovery, .nullDistributions, .growthNulls]
 
     /// An analysis whose rows live in `data[keyPath: rows]`, written by `encode` and read back by `decode`.

@@ -33,7 +33,8 @@ public enum ReportBuilder {
         let subjects = analyses.contains(where: \.needsAdapters) ? try AnalysisSubject.load(runs: finished, engine: engine) : []
         clock.lap("read adapters")
         let inputs = AnalysisInputs(options: options, scope: .spec, runs: runs, subjects: subjects,
-                                    plantedDirectory: plantedAdapterDirectory, validationExamples: context.validationExamples, engine: engine)
+                                    plantedDirectory: plantedAdapterDirectory, validationExamples: context.validationExamples, engine: engine,
+                                    rankSearch: context.rankSearch)
         var data = try ReportAnalysis.compute(analyses, inputs, clock: &clock)
         let phi = PhiPanel.panels(data.similarity ?? []), overlap = OverlapPanel.panels(data.overlap ?? [])
         let claims = Claims.evaluate(data, phi: phi, overlap: overlap, options: options)

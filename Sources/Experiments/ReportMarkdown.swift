@@ -4,7 +4,7 @@ import Foundation
 /// The generated sections of `report.md`, also used for the marked sections of `notebooks-md/*.md`.
 /// Raw values are the marker names (`<!-- BEGIN GENERATED: table6 source=results/qv-rank -->`).
 public enum ReportSection: String, CaseIterable, Sendable {
-    case table6, table5, accuracy, convergence, fig3, fig4, table7, overlap, spectra, learning, planted, claims
+    case table6, table5, accuracy, convergence, rankSearch, fig3, fig4, table7, overlap, spectra, learning, planted, claims
 
     /// The heading report.md gives the section.
     var heading: String {
@@ -13,6 +13,7 @@ public enum ReportSection: String, CaseIterable, Sendable {
         case .table5: return "Table 5 shape: which weight types to adapt"
         case .accuracy: return "Runs"
         case .convergence: return "Convergence: validation curves"
+        case .rankSearch: return "Rank search: the path and the choice"
         case .fig3: return "Fig 3: subspace similarity between r = \(Self.pairPlaceholder)"
         case .fig4: return "Fig 4: subspace similarity between two seeds"
         case .table7: return "Table 7: how ΔW relates to W"
@@ -102,6 +103,7 @@ enum ReportMarkdown {
         case .table5: return table5(env)
         case .accuracy: return runs(env)
         case .convergence: return convergence(env)
+        case .rankSearch: return rankSearch(env)
         case .fig3: return fig3(env)
         case .fig4: return fig4(env)
         case .table7: return table7(env)

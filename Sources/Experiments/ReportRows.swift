@@ -13,6 +13,7 @@ public enum ReportFiles {
     public static let growthNulls = "null_projection_growth.csv"
     public static let learning = "learning_diagnostics.csv"
     public static let convergence = "convergence.csv"
+    public static let rankSearch = "rank_search.csv"
     public static let claims = "claims.csv"
     public static let report = "report.md"
     public static let context = "report-context.json"
@@ -220,6 +221,7 @@ struct ReportData: Equatable, Sendable {
     var learning: [LearningRow]?
     /// Validation passes of every run (`convergence.csv`).
     var convergence: [ConvergenceRow]?
+    var rankSearch: [RankSearchRow]?
     var claims: [ClaimResult]?
 }
 

@@ -17,6 +17,11 @@ public struct RunPlan: Sendable {
     public let adapterSetIndices: [Int]
     /// The spec file's folder, against which relative task data paths are resolved first (nil: repository root only).
     public internal(set) var dataDirectory: URL? = nil
+    /// The spec's rank search resolved: every candidate it may train (nil: the spec has none).
+    public internal(set) var rankSearch: RankSearchPlan? = nil
+    /// The runs of every rank-search candidate that are not grid runs, in candidate order. Which of them train is
+    /// decided step by step from finished results (`ExperimentRunner.rankSearchPath`).
+    public internal(set) var searchRuns: [RunConfig] = []
 
     /// Resolves `spec` against a model: derives ranks from budgets (Table 5 rule), fills in "every layer",
     /// checks ranks, layers, token lengths, seeds and analyses against the model, checks that the checkpoint
@@ -33,13 +38,23 @@ public struct RunPlan: Sendable {
         let (runs, indices) = try resolver.expand(sets)
         try resolver.checkAnalyses(sets, runs: runs, indices: indices)
         try resolver.checkQuickLook()
-        return RunPlan(spec: spec, modelShape: modelShape, adapterSets: sets, runs: runs, adapterSetIndices: indices,
-                       dataDirectory: specDirectory)
+        var plan = RunPlan(spec: spec, modelShape: modelShape, adapterSets: sets, runs: runs, adapterSetIndices: indices,
+                           dataDirectory: specDirectory)
+        if let (search, candidateRuns) = try resolver.resolveRankSearch() {
+            let grid = Set(runs.map(\.id))
+            plan.rankSearch = search
+            plan.searchRuns = candidateRuns.filter { !grid.contains($0.id) }
+        }
+        return plan
     }
 
-    /// The spec with every default filled in, the model's shape, the resolved sets and the run ids.
+    /// The grid's runs, then the rank search's that are not grid runs: every run this spec may train.
+    public var allRuns: [RunConfig] { runs + searchRuns }
+
+    /// The spec with every default filled in, the model's shape, the resolved sets, the grid's run ids and the rank
+    /// search's candidates.
     public var resolved: ResolvedSpec {
-        ResolvedSpec(spec: spec, modelShape: modelShape, adapters: adapterSets, runs: runs.map(\.id))
+        ResolvedSpec(spec: spec, modelShape: modelShape, adapters: adapterSets, runs: runs.map(\.id), rankSearch: rankSearch)
     }
 
     /// The runs of a target set (as a set) at a rank, in plan order.
@@ -48,8 +63,8 @@ public struct RunPlan: Sendable {
         return runs.filter { $0.targets == t && $0.lora.rank == rank }
     }
 
-    /// The run with this id.
-    public func run(id: String) -> RunConfig? { runs.first { $0.id == id } }
+    /// The run with this id (of the grid or of the rank search).
+    public func run(id: String) -> RunConfig? { allRuns.first { $0.id == id } }
 }
 
 /// One `adapters` entry after resolution (the head-only baseline as `ResolvedAdapterSet.headOnly`).

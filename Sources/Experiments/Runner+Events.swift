@@ -16,6 +16,10 @@ public enum RunnerEvent: Sendable {
     case runFinished(index: Int, total: Int, record: RunRecord)
     /// A run was skipped because another process holds its lock.
     case runLocked(index: Int, total: Int, id: String)
+    /// The rank search decided a step (every step once, in path order, as the finished runs decide it).
+    case rankSearchDecided(RankSearchStep)
+    /// The rank search stopped for this invocation: complete, or waiting for `path.next`.
+    case rankSearchEnded(RankSearchPath)
 }
 
 public struct StepProgress: Sendable {

@@ -32,19 +32,21 @@ extension ExperimentRunner {
         case .value(let v): alpha = "α = \(v == v.rounded() ? String(Int(v)) : String(v)) fixed across ranks"
         case .rank: alpha = "α = r"
         }
-        let seeds = Set(plan.runs.map { "data \($0.dataSeed) / init \($0.initSeed)" }).sorted().joined(separator: ", ")
-        let grid = "\(sets); \(alpha)\(spec.lora.rsLoRA ? " (rsLoRA: scaling α/√r)" : " (scaling α/r)"), \(spec.lora.initialization.rawValue) init; "
-            + "\(length), batch \(t.batchSize), AdamW lr \(t.learningRate) (\(t.schedule.rawValue), warm-up \(t.warmupFraction)), weight decay \(t.weightDecay); seeds: \(seeds); \(plan.runs.count) runs"
+        let seeds = Set(plan.allRuns.map { "data \($0.dataSeed) / init \($0.initSeed)" }).sorted().joined(separator: ", ")
+        let grid = (plan.rankSearch.map { $0.summary + (sets.isEmpty ? "" : "; grid: ") } ?? "") + "\(sets); \(alpha)\(spec.lora.rsLoRA ? " (rsLoRA: scaling α/√r)" : " (scaling α/r)"), \(spec.lora.initialization.rawValue) init; "
+            + "\(length), batch \(t.batchSize), AdamW lr \(t.learningRate) (\(t.schedule.rawValue), warm-up \(t.warmupFraction)), weight decay \(t.weightDecay); seeds: \(seeds); "
+            + (plan.rankSearch == nil ? "\(plan.runs.count) runs" : "\(plan.runs.count) grid runs, at most \(plan.searchRuns.count) more in the rank search")
         var context = ReportContext(specName: spec.name, title: spec.title, modelDescription: modelDescription, taskDescription: task,
                                     gridDescription: grid, reference: spec.reference, options: spec.analyses,
                                     validationExamples: recordedValidationExamples())
         context.resultsFolder = resultsFolderName
         context.quickLookOf = spec.quickLookOf
+        context.rankSearch = plan.rankSearch
         return context
     }
 
     /// The validation split's size from `task.json` (written when the task was built), or nil.
-    func recordedValidationExamples() -> Int? {
+    public func recordedValidationExamples() -> Int? {
         guard let data = FileManager.default.contents(atPath: specDirectory.appendingPathComponent("task.json").path),
               let summary = try? JSONDecoder().decode(TaskSummary.self, from: data) else { return nil }
         return summary.splits.first { $0.split == "validation" }?.examples
@@ -59,14 +61,15 @@ extension ExperimentRunner {
         return folder.hasPrefix(prefix) ? String(folder.dropFirst(prefix.count)) : folder
     }
 
-    /// Records of every run of the plan that has finished (its folder holds `final.json`), in plan order — whatever
-    /// `--only` selected and whichever process trained them, so a report always covers every finished run of the
-    /// results folder. Runs without results are left out (`missingRuns` lists them).
+    /// Records of every run of the plan that has finished (its folder holds `final.json`), grid runs in plan order, then
+    /// the rank search's in candidate order — whatever `--only` selected and whichever process trained them, so a report
+    /// always covers every finished run of the results folder. Runs without results are left out (`missingRuns` lists
+    /// the grid's; `rankSearchPath()` says what the search still needs).
     public func cachedRecords() throws -> [RunRecord] {
-        try plan.runs.filter(isFinished).map(record)
+        try plan.allRuns.filter(isFinished).map(record)
     }
 
-    /// The runs of the plan that have no `final.json` yet, in plan order.
+    /// The grid runs of the plan that have no `final.json` yet, in plan order.
     public var missingRuns: [RunConfig] { plan.runs.filter { !isFinished($0) } }
 
     /// Writes the spec's analyses, report and figures from cached run folders (never trains), using the frozen weights of

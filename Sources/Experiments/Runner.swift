@@ -33,11 +33,14 @@ public struct ExperimentRunner {
     /// Folder of one run.
     public func runDirectory(_ id: String) -> URL { specDirectory.appendingPathComponent("runs").appendingPathComponent(id) }
 
-    /// The runs selected by `--only`.
-    public var selectedRuns: [RunConfig] {
-        guard let pattern = options.only else { return plan.runs }
-        return plan.runs.filter { fnmatch(pattern, $0.id, 0) == 0 }
-    }
+    /// The grid's runs selected by `--only`.
+    public var selectedRuns: [RunConfig] { plan.runs.filter(isSelected) }
+
+    /// Every run of the spec, grid and rank search, that `--only` selects (all without it).
+    public var selectableRuns: [RunConfig] { plan.allRuns.filter(isSelected) }
+
+    /// Whether `--only` selects the run (true without it).
+    public func isSelected(_ run: RunConfig) -> Bool { options.only.map { fnmatch($0, run.id, 0) == 0 } ?? true }
 
     /// True when the run has finished before (and is not forced).
     public func isCached(_ run: RunConfig) -> Bool { !options.force && isFinished(run) }
@@ -52,7 +55,9 @@ public struct ExperimentRunner {
                          trainableParameters: run.trainableParameters, outcome: outcome, directory: dir)
     }
 
-    /// Trains every selected run that is not cached; returns the records of all selected runs in plan order.
+    /// Trains every selected run that is not cached, then walks the spec's rank search (if any) a step at a time,
+    /// training each candidate it names next (`trainRankSearch`); returns the records of all selected grid runs in plan
+    /// order, then those of the search's candidates on its path.
     ///
     /// Every input is validated before anything is written: the cached runs' `final.json` files are read, and when some
     /// run needs training the model checkpoint and the task data are loaded. Only then are the spec folder,
@@ -62,45 +67,76 @@ public struct ExperimentRunner {
         let runs = selectedRuns
         let pending = runs.filter { !isCached($0) }
         _ = try runs.filter(isCached).map(record)
-        let loaded = pending.isEmpty ? nil : try loadInputs()
+        let searchPending = try rankSearchRunsToTrain(trained: [])
+        var loaded = pending.isEmpty && searchPending.isEmpty ? nil : try loadInputs()
         try Folder.create(specDirectory)
         AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
         try AtomicFile.write(plan.resolved.jsonData(), to: specDirectory.appendingPathComponent("resolved-spec.json"))
-        if let (model, task, summary) = loaded {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(summary) + Data("\n".utf8), to: specDirectory.appendingPathComponent("task.json"))
-            if case .planted(let data) = task {
-                try PEFTAdapterFileWriter.writePlant(data, to: specDirectory.appendingPathComponent("planted-adapter"), model: model)
-            }
-            progress(.taskReady(summary))
+        if let loaded { try prepare(loaded, progress: progress) }
+        // Loaded at most once; lazily only when a rank-search step needs training that no run needed at the start (when
+        // another process finished runs meanwhile).
+        func inputs() throws -> (LoadedModel, LoadedTask, TaskSummary) {
+            if let loaded { return loaded }
+            let l = try loadInputs()
+            try prepare(l, progress: progress)
+            loaded = l
+            return l
         }
-        let machine = MachineFacts.current(repositoryRoot: repositoryRoot)
+        var session = TrainingSession(machine: MachineFacts.current(repositoryRoot: repositoryRoot), progress: progress)
         var records: [RunRecord] = []
         for (index, run) in runs.enumerated() {
-            let (position, total) = (index + 1, runs.count)
-            if isCached(run) {
-                let r = try record(run)
-                records.append(r)
-                progress(.runCached(index: position, total: total, record: r))
-                continue
-            }
-            guard let lock = try RunLock(url: runDirectory(run.id).deletingLastPathComponent().appendingPathComponent(run.id + ".lock")) else {
-                progress(.runLocked(index: position, total: total, id: run.id))
-                continue
-            }
-            if !options.force, isFinished(run) {   // another runner finished it while we waited
-                let r = try record(run)
-                records.append(r)
-                progress(.runCached(index: position, total: total, record: r))
-                continue
-            }
-            let r = try train(run, position: position, total: total, inputs: loaded!, machine: machine, progress: progress)
-            records.append(r)
-            progress(.runFinished(index: position, total: total, record: r))
-            withExtendedLifetime(lock) {}
+            if let r = try obtain(run, position: index + 1, total: runs.count, inputs: inputs, session: &session) { records.append(r) }
+        }
+        if plan.rankSearch != nil {
+            records += try trainRankSearch(after: records, session: &session, inputs: inputs)
         }
         return records
+    }
+
+    /// What one `run` call shares between its runs: the machine facts and event sink, and the ids of the runs it
+    /// trained (with `force`, only those count as finished for the rank search).
+    struct TrainingSession {
+        let machine: MachineFacts
+        let progress: (RunnerEvent) -> Void
+        var trained: Set<String> = []
+    }
+
+    /// Writes `task.json` (and the planted adapter of a planted-rank task) from freshly loaded inputs.
+    private func prepare(_ loaded: (LoadedModel, LoadedTask, TaskSummary), progress: (RunnerEvent) -> Void) throws {
+        let (model, task, summary) = loaded
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(summary) + Data("\n".utf8), to: specDirectory.appendingPathComponent("task.json"))
+        if case .planted(let data) = task {
+            try PEFTAdapterFileWriter.writePlant(data, to: specDirectory.appendingPathComponent("planted-adapter"), model: model)
+        }
+        progress(.taskReady(summary))
+    }
+
+    /// The record of `run`: reused when cached (or finished by another runner while this one waited for its lock), else
+    /// trained under its lock with the inputs `inputs` gives; nil when another process holds the lock.
+    func obtain(_ run: RunConfig, position: Int, total: Int, inputs: () throws -> (LoadedModel, LoadedTask, TaskSummary),
+                session: inout TrainingSession) throws -> RunRecord? {
+        let progress = session.progress
+        if isCached(run) {
+            let r = try record(run)
+            progress(.runCached(index: position, total: total, record: r))
+            return r
+        }
+        guard let lock = try RunLock(url: runDirectory(run.id).deletingLastPathComponent().appendingPathComponent(run.id + ".lock")) else {
+            progress(.runLocked(index: position, total: total, id: run.id))
+            return nil
+        }
+        if !options.force, isFinished(run) {   // another runner finished it while we waited
+            let r = try record(run)
+            progress(.runCached(index: position, total: total, record: r))
+            return r
+        }
+        let r = try train(run, position: position, total: total, inputs: try inputs(), machine: session.machine, progress: progress)
+        session.trained.insert(run.id)
+        progress(.runFinished(index: position, total: total, record: r))
+        withExtendedLifetime(lock) {}
+        return r
     }
 
     /// True when the run's folder holds a `final.json` (whatever `force` says).
@@ -109,7 +145,7 @@ public struct ExperimentRunner {
     }
 
     /// The model and task data every pending run needs, loaded (and so validated) before anything is written.
-    private func loadInputs() throws -> (LoadedModel, LoadedTask, TaskSummary) {
+    func loadInputs() throws -> (LoadedModel, LoadedTask, TaskSummary) {
         var model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
         try model.resolveHubID()
         let (task, summary) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot, dataDirectory: plan.dataDirectory)

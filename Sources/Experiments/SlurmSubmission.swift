@@ -12,7 +12,9 @@ import Support
 /// - `logs/` — `array-<job>_<index>.out` (every attempt of a task, appended) and `report-<job>.out`
 public struct SlurmSubmission: Sendable {
     public let specName: String
-    /// The runs of the array, by task index: the selected runs of the plan that have no `final.json`, in plan order.
+    /// The runs of the array, by task index: the selected grid runs that have no `final.json`, in plan order, then the
+    /// unfinished runs of the rank search's next candidate. Later rank-search steps depend on that candidate's results,
+    /// so they are not submitted now: submitting again once its runs have finished hands over the next step.
     public let runIDs: [String]
     public let options: SlurmJobOptions
     /// `results/<spec>/slurm`.
@@ -24,10 +26,11 @@ public struct SlurmSubmission: Sendable {
     /// Plans the submission of `runner`'s selected, unfinished runs; the scripts name `specFile` and `binary` (file URLs,
     /// absolute as `URL(fileURLWithPath:)` makes them) by their standardized paths. Writes nothing.
     /// - Throws: `SlurmError.invalidOption` for a bad option, `SlurmError.unsafeRunID` for a run id outside
-    ///   letters, digits and `+ - _ .`.
+    ///   letters, digits and `+ - _ .`, `JSONFileError` when a rank-search candidate's `final.json` is not a valid outcome.
     public init(runner: ExperimentRunner, specFile: URL, binary: URL, options: SlurmJobOptions) throws {
         try options.validate()
-        let ids = runner.selectedRuns.filter { !runner.isFinished($0) }.map(\.id)
+        var ids = runner.selectedRuns.filter { !runner.isFinished($0) }.map(\.id)
+        for run in try runner.rankSearchRunsToSubmit() where !ids.contains(run.id) { ids.append(run.id) }
         for id in ids where !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-_.".contains($0)) }) {
             throw SlurmError.unsafeRunID(id)
         }

@@ -2,7 +2,8 @@ import Foundation
 import LoRA
 
 extension ExperimentSpec {
-    static let topLevelKeys = ["name", "title", "notes", "model", "task", "adapters", "lora", "training", "seeds", "analyses", "reference", "quickLookOf"]
+    static let topLevelKeys = ["name", "title", "notes", "model", "task", "adapters", "rankSearch", "lora", "training", "seeds", "analyses", "reference",
+                               "quickLookOf"]
 
     /// Decodes a spec strictly from JSON bytes; `file` names the spec in errors. Throws the first `SpecError`.
     public static func decode(data: Data, file: String) throws -> ExperimentSpec {
@@ -22,7 +23,11 @@ extension ExperimentSpec {
         notes = try o.nullable("notes", default: nil) { try $0.string() }
         model = try ModelSource(reading: o.required("model"))
         task = try TaskSpec(reading: o.required("task"))
-        adapters = try o.required("adapters").nonEmptyArray().map { try AdapterSetSpec(reading: $0) }
+        // With a rank search, `adapters` may be left out (no grid); when given it is never empty.
+        let searches = o["rankSearch"].map { !$0.isNull } ?? false
+        adapters = searches && !o.has("adapters") ? []
+            : try o.required("adapters").nonEmptyArray().map { try AdapterSetSpec(reading: $0) }
+        rankSearch = try o.nullable("rankSearch", default: nil) { try RankSearchSpec(reading: $0) }
         lora = try o.optional("lora", default: LoRASpec()) { try LoRASpec(reading: $0) }
         (training, checkpointEvery) = try TrainingSpec.read(o.required("training"), allowCheckpointEvery: true)
         seeds = try o.optional("seeds", default: SeedSpec()) { try SeedSpec(reading: $0) }
@@ -48,7 +53,8 @@ extension ExperimentSpec {
     }
 
     /// Checks between sections that need no model: at most one head-only set, and only on a task with a head; extra
-    /// seeds name an existing target set (or the head-only set); plantedRecovery goes with a planted-rank task.
+    /// seeds name an existing target set (or the head-only set); plantedRecovery goes with a planted-rank task, and a
+    /// rank search with a classification task.
     func checkCrossReferences(file: String) throws {
         let headOnly = adapters.indices.filter { adapters[$0].isHeadOnly }
         if headOnly.count > 1 {
@@ -73,6 +79,10 @@ extension ExperimentSpec {
         if analyses.plantedRecovery && task.kind != .plantedRank {
             throw SpecError(file: file, path: JSONPath([.key("analyses"), .key("plantedRecovery")]),
                             reason: "needs task kind 'planted-rank' (the task is '\(task.kind.rawValue)')")
+        }
+        if rankSearch != nil && task.kind == .plantedRank {
+            throw SpecError(file: file, path: JSONPath([.key("rankSearch")]),
+                            reason: "needs a classification task: it compares validation accuracies, and task kind 'planted-rank' reports mse")
         }
     }
 }

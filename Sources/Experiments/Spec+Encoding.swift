@@ -10,13 +10,16 @@ extension ExperimentSpec {
             members.append(JSONMember("checkpointEvery", .optional(checkpointEvery, JSONValue.int)))
             trainingJSON = .object(members)
         }
+        // `adapters` is left out when a rank search stands alone, and `rankSearch` when there is none (so specs without
+        // one are written exactly as before it existed).
+        let grid = adapters.isEmpty && rankSearch != nil ? [] : [JSONMember("adapters", .array(adapters.map(\.json)))]
         var members = [
             JSONMember("name", .string(name)),
             JSONMember("title", .string(title)),
             JSONMember("notes", .optional(notes, JSONValue.string)),
             JSONMember("model", model.json),
             JSONMember("task", task.json),
-            JSONMember("adapters", .array(adapters.map(\.json))),
+        ] + grid + (rankSearch.map { [JSONMember("rankSearch", $0.json)] } ?? []) + [
             JSONMember("lora", lora.json),
             JSONMember("training", trainingJSON),
             JSONMember("seeds", seeds.json),

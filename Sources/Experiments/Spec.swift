@@ -20,7 +20,9 @@ import LoRA
 ///   "task"*:    {"kind": "wordnet-supersense", …}           // see TaskSpec
 ///   "adapters"*: [{"targets": ["q","v"], "ranks": [1,2,4,8,64], "layers": null}
 ///                 | {"targets": ["q"], "budget": 18432}
-///                 | {"headOnly": true}],                     // see AdapterSetSpec; headOnly: at most one, nothing else
+///                 | {"headOnly": true}],                     // see AdapterSetSpec; headOnly: at most one, nothing else;
+///                                                            // adapters is optional with a rankSearch
+///   "rankSearch": null,               // {"targets", "ranks", "minGain", "z", "thenTargets"}: see RankSearchSpec
 ///   "lora":     {"alpha": 8, "rsLoRA": false, "init": "gaussian", "gaussianStd": null, "dropout": 0.0},
 ///   "training"*: {"steps"* | "epochs"*, "batchSize": 32, "learningRate": 0.001, "headLearningRate": null,
 ///                "schedule": "linear", "warmupFraction": 0.1, "weightDecay": 0.0, "clipNorm": null,
@@ -50,8 +52,10 @@ public struct ExperimentSpec: SpecSection {
     public var notes: String?
     public var model: ModelSource
     public var task: TaskSpec
-    /// The grid of target sets, in spec order (run order follows it).
+    /// The grid of target sets, in spec order (run order follows it); empty only when `rankSearch` is given.
     public var adapters: [AdapterSetSpec]
+    /// A rank search trained after the grid, one step at a time (nil: none).
+    public var rankSearch: RankSearchSpec?
     public var lora: LoRASpec
     public var training: TrainingSpec
     /// Steps between resumable checkpoints; nil = only the final state. Written in the spec as
@@ -69,13 +73,14 @@ public struct ExperimentSpec: SpecSection {
     public init(name: String, title: String? = nil, notes: String? = nil, model: ModelSource, task: TaskSpec,
                 adapters: [AdapterSetSpec], lora: LoRASpec = LoRASpec(), training: TrainingSpec,
                 checkpointEvery: Int? = nil, seeds: SeedSpec = SeedSpec(), analyses: AnalysesSpec? = nil,
-                reference: PaperTable? = nil, quickLookOf: String? = nil) {
+                reference: PaperTable? = nil, rankSearch: RankSearchSpec? = nil, quickLookOf: String? = nil) {
         self.name = name
         self.title = title ?? name
         self.notes = notes
         self.model = model
         self.task = task
         self.adapters = adapters
+        self.rankSearch = rankSearch
         self.lora = lora
         self.training = training
         self.checkpointEvery = checkpointEvery

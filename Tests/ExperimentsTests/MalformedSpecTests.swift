@@ -69,10 +69,18 @@ final class MalformedSpecTests: XCTestCase {
          "seeds.extra[0].headOnly: no adapter set is head-only (add {\"headOnly\": true} to adapters)"),
         ("bad-extra-seeds-head-only-ranks.json", .decode,
          "seeds.extra[0].ranks: not allowed with \"headOnly\": true (the head-only baseline trains the task head alone, with no adapters)"),
+        // Rank search
+        ("bad-rank-search-order.json", .decode,
+         "rankSearch.ranks[2]: must be larger than the rank before it (ranks are tried in increasing order), got 2 after 4"),
+        ("bad-rank-search-then-targets.json", .decode,
+         "rankSearch.thenTargets[1]: is the searched target set q+v itself (thenTargets lists the other sets to try at the chosen rank)"),
+        ("bad-rank-search-planted-task.json", .decode,
+         "rankSearch: needs a classification task: it compares validation accuracies, and task kind 'planted-rank' reports mse"),
         // Resolution: the model's shape and the file system
         ("bad-budget-remainder.json", .resolve,
          "adapters[1].budget: 18000 is not a multiple of 4608 (= 6 layers × 1 matrix × (384 + 384)); nearest budgets 13824 (r = 3) and 18432 (r = 4)"),
         ("bad-rank-too-large.json", .resolve, "adapters[0].ranks[2]: rank 512 exceeds 384 = min(in, out) of q (in 384, out 384)"),
+        ("bad-rank-search-rank-too-large.json", .resolve, "rankSearch.ranks[2]: rank 512 exceeds 384 = min(in, out) of q (in 384, out 384)"),
         ("bad-layer-out-of-range.json", .resolve, "adapters[0].layers[1]: layer 6 does not exist (the model has 6 layers, 0–5)"),
         ("bad-missing-checkpoint.json", .resolve,
          "model.checkpoint: checkpoint directory 'models/no-such-model' not found (relative paths are resolved against the repository root {base})"),
