@@ -14,9 +14,10 @@ public struct PlantedRankOptions: Codable, Equatable, Sendable {
     /// - `random`: uniformly from the whole input space (a direction the layer's inputs never excite cannot be learned by
     ///   anyone, so recovery of those parts is not identifiable);
     /// - `inputPrincipal`: uniformly within the span of the top `principalDimensions` principal directions (eigenvectors of
-    ///   the covariance) of the layer's inputs on the task's training texts, computed on the base model: the data varies
-    ///   along every planted direction, so the truth is identifiable from the layer's inputs (see
-    ///   `PlantedRankData.inputPrincipalBases`).
+    ///   the covariance) of the inputs the target's ΔW acts on, as the outputs see them, on the task's training texts,
+    ///   computed on the base model: the layer's inputs for q, k, ffn_up; for v, those inputs mixed by each head's
+    ///   attention (P_h·X), since an update of W_v reaches the outputs only through them. The data varies along every
+    ///   planted direction, so the truth is identifiable (see `PlantedRankData.inputPrincipalBases`).
     public enum Directions: String, Codable, Sendable { case random, inputPrincipal = "input-principal" }
     public var plantRank: Int
     public var targets: [LoRATarget]
@@ -98,7 +99,7 @@ public struct PlantedRankData {
                 let spectral = Double(try linear.weight.converted(to: Double.self).singularValues()[0])
                 let u = try Matrix<Double>.gaussian(rows: outF, cols: o.plantRank, using: &rng).orthonormalColumns()
                 let v: Matrix<Double>
-                if let basis = principal[layer] {     // V = P·Q: Q a random orthonormal m × k, so V is orthonormal in span(P)
+                if let basis = principal[PlantSite(layer: layer, target: target)] {     // V = P·Q: Q a random orthonormal m × k, so V is orthonormal in span(P)
                     let q = try Matrix<Double>.gaussian(rows: basis.cols, cols: o.plantRank, using: &rng).orthonormalColumns()
                     v = basis * q
                 } else {
