@@ -86,11 +86,11 @@ public final class LlamaWorkspace {
         let c = config
         shape = CausalAttention.Shape(offsets: offsets, heads: c.heads, kvHeads: c.kvHeads, headSize: c.headSize)
         let n = offsets[offsets.count - 1], p = shape.probCount
-        positions = [Int32](repeating: 0, count: n)
+        positions.removeAll(keepingCapacity: true)
         var longest = 0
         for bIndex in 0..<(offsets.count - 1) {
             longest = max(longest, offsets[bIndex + 1] - offsets[bIndex])
-            for r in offsets[bIndex]..<offsets[bIndex + 1] { positions[r] = Int32(r - offsets[bIndex]) }
+            for r in offsets[bIndex]..<offsets[bIndex + 1] { positions.append(Int32(r - offsets[bIndex])) }
         }
         rope.reserve(positions: longest)
         guard n > plannedTokens || p > plannedProbs else { return }
