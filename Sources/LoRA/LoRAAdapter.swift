@@ -7,7 +7,8 @@ import LinearAlgebra
 /// and never forms B·A (which would cost out·in·r flops per step and out·in memory).
 /// `deltaWeight` (= scaling·B·A) is the one definition that merging and every Section 7 analysis use.
 public final class LoRAAdapter {
-    public let target: LoRATarget
+    /// The matrix this adapter sits on: a BERT `LoRATarget`, a Llama `LlamaTarget`, … (see `AdapterSite`).
+    public let site: any AdapterSite
     public let layer: Int
     public let parameters: LoRAParameters
     public let inFeatures: Int
@@ -37,9 +38,10 @@ public final class LoRAAdapter {
     /// The rank is part of the stream on purpose: with one stream per matrix, A at r = 64 would start with a scaled copy
     /// of A at r = 8 in its first 8 rows, and the Fig 3 similarity between ranks would partly measure the shared
     /// initialisation instead of what training learned (Sec 7.2 compares independently initialised runs).
-    public init(target: LoRATarget, layer: Int, inFeatures: Int, outFeatures: Int, parameters: LoRAParameters, initSeed: UInt64) {
+    public init(site target: some AdapterSite, layer: Int, inFeatures: Int, outFeatures: Int, parameters: LoRAParameters,
+                initSeed: UInt64) {
         precondition(parameters.rank > 0 && parameters.rank <= min(inFeatures, outFeatures), "rank \(parameters.rank) out of range")
-        self.target = target
+        self.site = target
         self.layer = layer
         self.parameters = parameters
         self.inFeatures = inFeatures
@@ -60,9 +62,9 @@ public final class LoRAAdapter {
     }
 
     /// An adapter with given factors (loading a PEFT directory). Shapes must be (r × in) and (out × r).
-    public init(target: LoRATarget, layer: Int, parameters: LoRAParameters, a aValue: Matrix<Float>, b bValue: Matrix<Float>) {
+    public init(site target: some AdapterSite, layer: Int, parameters: LoRAParameters, a aValue: Matrix<Float>, b bValue: Matrix<Float>) {
         precondition(aValue.rows == parameters.rank && bValue.cols == parameters.rank, "factor shapes do not match rank")
-        self.target = target
+        self.site = target
         self.layer = layer
         self.parameters = parameters
         inFeatures = aValue.cols
@@ -70,6 +72,27 @@ public final class LoRAAdapter {
         a = Parameter(name: target.peftPrefix(layer: layer) + ".lora_A.weight", value: aValue)
         b = Parameter(name: target.peftPrefix(layer: layer) + ".lora_B.weight", value: bValue)
         dropoutRNG = SeededGenerator(seed: 0, stream: "lora-dropout/\(layer)/\(target.rawValue)")
+    }
+
+    /// A fresh adapter on a BERT matrix (see `init(site:layer:inFeatures:outFeatures:parameters:initSeed:)`).
+    public convenience init(target: LoRATarget, layer: Int, inFeatures: Int, outFeatures: Int, parameters: LoRAParameters,
+                            initSeed: UInt64) {
+        self.init(site: target, layer: layer, inFeatures: inFeatures, outFeatures: outFeatures, parameters: parameters,
+                  initSeed: initSeed)
+    }
+
+    /// An adapter on a BERT matrix with given factors (see `init(site:layer:parameters:a:b:)`).
+    public convenience init(target: LoRATarget, layer: Int, parameters: LoRAParameters, a aValue: Matrix<Float>, b bValue: Matrix<Float>) {
+        self.init(site: target, layer: layer, parameters: parameters, a: aValue, b: bValue)
+    }
+
+    /// The BERT matrix this adapter sits on. Only BERT code reads it; asking an adapter on another family's matrix
+    /// (a `LlamaTarget`) for it is a programming error and traps.
+    public var target: LoRATarget {
+        guard let t = site as? LoRATarget else {
+            preconditionFailure("\(site.peftPrefix(layer: layer)) is not a BERT matrix")
+        }
+        return t
     }
 
     /// ΔW = scaling·B·A, shape (out × in), with scaling = α/r (rsLoRA: α/√r).
