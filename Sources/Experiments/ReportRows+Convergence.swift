@@ -79,11 +79,7 @@ extension ReportCSVDecoder {
         try d.require(ConvergenceRow.header)
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
-            func seed(_ c: String) throws -> UInt64? {
-                guard let s = r.optionalString(c) else { return nil }
-                guard let v = UInt64(s) else { throw r.error(c, "'\(s)' is not a seed (an integer ≥ 0)") }
-                return v
-            }
+            func seed(_ c: String) throws -> UInt64? { try Self.seed(r, c) }
             return ConvergenceRow(run: r.string("run"), targets: r.string("targets"), rank: try r.int("rank"),
                                   dataSeed: try seed("data_seed"), initSeed: try seed("init_seed"), status: r.string("status"),
                                   steps: try r.int("steps"), step: try r.int("step"), objective: r.string("objective"),

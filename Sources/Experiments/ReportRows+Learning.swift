@@ -46,11 +46,7 @@ extension ReportCSVDecoder {
         try d.require(LearningRow.header.filter { $0 != "init_seed" })
         return try (0..<d.rows.count).map { n in
             let r = d.row(n)
-            func seed(_ c: String) throws -> UInt64? {
-                guard let s = r.optionalString(c) else { return nil }
-                guard let v = UInt64(s) else { throw r.error(c, "'\(s)' is not a seed (an integer ≥ 0)") }
-                return v
-            }
+            func seed(_ c: String) throws -> UInt64? { try Self.seed(r, c) }
             return LearningRow(run: r.string("run"), layer: try r.int("layer"), matrix: r.string("matrix"), rank: try r.int("rank"),
                                seed: try seed("seed"), initialization: r.string("init"), relativeChange: try r.double("relative_change"),
                                cosine: try r.double("cosine"), phi11: try r.double("phi11"),

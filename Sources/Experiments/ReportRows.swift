@@ -370,7 +370,8 @@ extension ReportData {
 }
 
 enum ReportCSVDecoder {
-    private static func seed(_ row: CSVDocument.Row, _ column: String) throws -> UInt64? {
+    /// A seed column: empty = nil, else an integer ≥ 0 (the error names file, line and column).
+    static func seed(_ row: CSVDocument.Row, _ column: String) throws -> UInt64? {
         guard let s = row.optionalString(column) else { return nil }
         guard let v = UInt64(s) else { throw row.error(column, "'\(s)' is not a seed (an integer ≥ 0)") }
         return v
