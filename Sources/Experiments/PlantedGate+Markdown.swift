@@ -19,6 +19,12 @@ extension PlantedGate {
                                   alignments: [.left, .right, .right, .right, .right])
             for c in cells { t.append([c.matrix, String(c.rank), String(c.k), NumberFormat.fixed(c.recovery, digits: 3), String(c.seeds)]) }
             out += "\n" + t.rendered()
+            let byMatrix = matrixRecovery()
+            if byMatrix.count > 1 {
+                out += "\nBy matrix: " + byMatrix.map { m in
+                    "W_\(m.matrix) \(m.recovers ? "recovers" : "does not recover") its plant (lowest cell \(NumberFormat.fixed(m.lowest, digits: 3)))"
+                }.joined(separator: "; ") + ". The gate needs every planted matrix to recover.\n"
+            }
         }
         if !commits.isEmpty { out += "\nMeasured at commit\(commits.count > 1 ? "s" : "") " + commits.map { "`\($0)`" }.joined(separator: ", ") + ".\n" }
         if state != .passes {
@@ -26,5 +32,15 @@ extension PlantedGate {
             out += "\n**The verdicts of this report are not trusted until the planted control passes.**\n"
         }
         return out
+    }
+
+    /// Per planted matrix: its lowest cell and whether every cell reaches the threshold with enough seeds.
+    func matrixRecovery() -> [(matrix: String, lowest: Double, recovers: Bool)] {
+        var order: [String] = []
+        for c in cells where !order.contains(c.matrix) { order.append(c.matrix) }
+        return order.map { m in
+            let of = cells.filter { $0.matrix == m }
+            return (m, of.map(\.recovery).min()!, of.allSatisfy { $0.recovery >= Self.threshold && $0.seeds >= Self.minimumSeeds })
+        }
     }
 }

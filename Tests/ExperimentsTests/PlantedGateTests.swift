@@ -25,6 +25,8 @@ final class PlantedGateTests: XCTestCase {
         let failed = PlantedGate.judge(cells: lowV.0, plantedRank: 2, claim3: "holds", commits: [])
         XCTAssertEqual(failed.state, .fails)
         XCTAssertTrue(failed.reasons.contains("v r = 8: recovery(1) = 0.600 < 0.9"), "\(failed.reasons)")
+        XCTAssertTrue(failed.markdown().contains("By matrix: W_q recovers its plant (lowest cell 0.950); W_v does not recover its plant "
+                                                 + "(lowest cell 0.600)."), failed.markdown())
         let oneSeed = PlantedGate.summarise(Self.csv(seeds: 1) { _, _ in 0.99 })
         XCTAssertEqual(PlantedGate.judge(cells: oneSeed.0, plantedRank: 2, claim3: "holds", commits: []).state, .incomplete)
     }
