@@ -71,7 +71,7 @@ extension Benchmark {
 
     /// Times `options.steps` steps after `options.warmupSteps` on `data`'s training batches (adapters attached here and
     /// removed afterwards). Each batch is laid out inside the timed region, as the runner does.
-    public static func runTask(model: BertModel, modelName: String, taskName: String, data: TokenizedDataset,
+    public static func runTask(model: any AdaptableModel, modelName: String, taskName: String, data: TokenizedDataset,
                                options o: TaskOptions, progress: (Event) -> Void = { _ in }) throws -> TaskResult {
         let sgemm = prepare(threads: o.threads, progress: progress)
         defer { model.detachAdapters() }
@@ -90,7 +90,7 @@ extension Benchmark {
                 let lengths = examples.map(\.ids.count)
                 realTokens += lengths.reduce(0, +)
                 paddedTokens += lengths.count * (lengths.max() ?? 0)
-                flop += stepFLOPs(config: model.config, lengths: lengths, targets: o.targets, rank: o.rank, classes: data.labels.count)
+                flop += try stepFLOPs(model: model, lengths: lengths, targets: o.targets, rank: o.rank, classes: data.labels.count)
             }
             progress(.step(index: i + 1, total: total, seconds: seconds))
         }

@@ -60,13 +60,13 @@ struct RunExecutor {
 
     /// Runs to completion (or divergence) and returns the outcome written to final.json.
     func execute() throws -> RunOutcome {
-        let bert = model.model
-        let d = bert.config.hiddenSize
-        bert.detachAdapters()
-        defer { bert.detachAdapters() }
+        let base = model.model
+        let d = base.hiddenSize
+        base.detachAdapters()
+        defer { base.detachAdapters() }
         let adapters = config.isHeadOnly ? []
-            : bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
-        bert.setTraining(true)
+            : base.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
+        base.setTraining(true)
 
         let objective: Objective
         switch task {
@@ -75,12 +75,12 @@ struct RunExecutor {
         case .planted:
             objective = .hiddenStates
         }
-        let parameters = TrainingStep.trainableParameters(model: bert, objective: objective)
+        let parameters = TrainingStep.trainableParameters(model: base, objective: objective)
         let headNames = Set(objective.head?.parameters.map(\.name) ?? [])
         let headScale = config.training.effectiveHeadLearningRate / config.training.learningRate
         let optimizer = AdamW(parameters: parameters, hyperparameters: .init(weightDecay: config.training.weightDecay),
                               learningRateScales: parameters.map { headNames.contains($0.name) ? headScale : 1 })
-        let step = TrainingStep(model: bert, objective: objective, optimizer: optimizer)
+        let step = TrainingStep(model: base, objective: objective, optimizer: optimizer)
         let totalSteps = config.training.totalSteps(trainExamples: task.trainCount)
         let kind = ScheduleKind(rawValue: config.training.schedule.rawValue) ?? .linear
         let schedule = Training.LearningRateSchedule(kind: kind, peak: config.training.learningRate,
@@ -112,7 +112,7 @@ struct RunExecutor {
             }
             optimizer.stepCount = cp.state.adamSteps
             for (a, r) in zip(adapters, cp.state.adapterRNGs) { a.dropoutRNG = r }
-            bert.dropoutRNG = cp.state.modelRNG
+            base.dropoutRNG = cp.state.modelRNG
             sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed,
                                    cursor: cp.state.cursor)
             stepIndex = cp.state.step
@@ -165,7 +165,7 @@ struct RunExecutor {
                     }
                 }
                 let state = RunCheckpoint.State(runId: config.id, step: stepIndex, cursor: sampler.cursor, adamSteps: optimizer.stepCount,
-                                                adapterRNGs: adapters.map(\.dropoutRNG), modelRNG: bert.dropoutRNG,
+                                                adapterRNGs: adapters.map(\.dropoutRNG), modelRNG: base.dropoutRNG,
                                                 metricLines: metricLines, evalLines: evalLines, trainSeconds: trainSeconds,
                                                 evalSeconds: evalSeconds)
                 try RunCheckpoint(state: state, tensors: tensors).write(to: checkpointURL, shapes: shapes)
@@ -208,21 +208,21 @@ struct RunExecutor {
 
     /// Seconds per training step over `count` steps after one untimed step (for `--dry-run` estimates). Writes nothing.
     func timeSteps(_ count: Int) throws -> Double {
-        let bert = model.model
-        bert.detachAdapters()
-        defer { bert.detachAdapters() }
+        let base = model.model
+        base.detachAdapters()
+        defer { base.detachAdapters() }
         if !config.isHeadOnly {
-            bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
+            base.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
         }
-        bert.setTraining(true)
+        base.setTraining(true)
         let objective: Objective
         if case .classification(let data) = task {
-            objective = .classification(head: LinearHead(inFeatures: bert.config.hiddenSize, outFeatures: data.labels.count, seed: 1), pooling: .mean)
+            objective = .classification(head: LinearHead(inFeatures: base.hiddenSize, outFeatures: data.labels.count, seed: 1), pooling: .mean)
         } else {
             objective = .hiddenStates
         }
-        let step = TrainingStep(model: bert, objective: objective,
-                                optimizer: AdamW(parameters: TrainingStep.trainableParameters(model: bert, objective: objective)))
+        let step = TrainingStep(model: base, objective: objective,
+                                optimizer: AdamW(parameters: TrainingStep.trainableParameters(model: base, objective: objective)))
         var sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed)
         var total = 0.0
         for i in 0...count {
@@ -254,7 +254,7 @@ struct RunExecutor {
             let examples = split == .train ? p.train : p.validation
             let targets = split == .train ? p.trainTargets : p.validationTargets
             let (batch, _) = Batching.batch(indices.map { examples[$0] }, padId: pad)
-            let laidOut = PlantedRankData.batchTargets(targets, indices: indices, batch: batch, width: model.model.config.hiddenSize)
+            let laidOut = PlantedRankData.batchTargets(targets, indices: indices, batch: batch, width: model.model.hiddenSize)
             return (batch, .hiddenStates(laidOut))
         }
     }
@@ -262,9 +262,9 @@ struct RunExecutor {
     /// Validation metrics on the whole validation split (adapter dropout off), in packed batches of 64 examples through
     /// the step's forward-only workspace (no gradient buffers).
     func evaluate(_ step: TrainingStep) throws -> [String: Double] {
-        let bert = model.model
-        bert.setTraining(false)
-        defer { bert.setTraining(true) }
+        let base = model.model
+        base.setTraining(false)
+        defer { base.setTraining(true) }
         let count: Int
         switch task {
         case .classification(let d): count = d.validation.count
@@ -275,13 +275,13 @@ struct RunExecutor {
         case .classification(let data):
             return try step.classificationMetrics(data.validation, padId: model.tokenizer.padId, classes: data.labels.count).asDictionary
         case .planted:
-            let d = bert.config.hiddenSize
+            let d = base.hiddenSize
             var sq = 0.0, cos = 0.0, tokens = 0
             for start in stride(from: 0, to: count, by: chunk) {
                 let indices = Array(start..<min(count, start + chunk))
                 let (batch, targets) = makeBatch(indices, split: .validation)
                 guard case .hiddenStates(let target) = targets else { continue }
-                let h = try bert.forward(batch, workspace: step.inferenceWorkspace)
+                let h = try base.forward(batch, in: step.inferenceWorkspace)
                 for row in 0..<batch.rows where batch.mask[row] != 0 {
                     var dot = 0.0, nh = 0.0, nt = 0.0
                     for c in 0..<d {
