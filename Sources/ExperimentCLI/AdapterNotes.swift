@@ -17,8 +17,7 @@ enum AdapterNotes {
     /// Prints `ignoredTensors` for each adapter directory that has any (errors are left to the analyses, which report them).
     static func printIgnoredTensors(adapters: [String], model: any AdaptableModel) {
         for dir in adapters {
-            guard let contents = try? PEFTAdapterFile.load(URL(fileURLWithPath: dir), dimensions: { model.dimensions(of: $0) ?? (0, 0) },
-                                                           layers: model.layerCount),
+            guard let contents = try? PEFTAdapterFile.load(URL(fileURLWithPath: dir), for: model),
                   let note = ignoredTensors(contents, directory: dir) else { continue }
             Console.info(note)
         }

@@ -28,8 +28,7 @@ struct Inspect: ParsableCommand {
             let model = loaded.model
             var adapterConfig: PEFTAdapterConfig?
             if let adapter {
-                let contents = try PEFTAdapterFile.load(URL(fileURLWithPath: adapter), dimensions: { model.dimensions(of: $0) ?? (0, 0) },
-                                                        layers: model.layerCount)
+                let contents = try PEFTAdapterFile.load(URL(fileURLWithPath: adapter), for: model)
                 if let note = AdapterNotes.ignoredTensors(contents, directory: adapter) { Console.info(note) }
                 try model.attach(contents.adapters)
                 adapterConfig = contents.config

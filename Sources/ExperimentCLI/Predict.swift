@@ -38,7 +38,7 @@ struct Predict: ParsableCommand {
             var entries: [(name: String, adapters: [LoRAAdapter], head: Prediction.Head)] = []
             for (i, path) in adapters.enumerated() {
                 let url = URL(fileURLWithPath: path)
-                let read = try PEFTAdapterFile.read(url, dimensions: { model.dimensions(of: $0) ?? (0, 0) }, layers: model.layerCount)
+                let read = try PEFTAdapterFile.load(url, for: model)
                 let headURL = heads.isEmpty ? Self.defaultHead(for: url) : URL(fileURLWithPath: heads[i])
                 entries.append((path, read.adapters, try Prediction.Head.read(headURL, width: model.hiddenSize)))
             }

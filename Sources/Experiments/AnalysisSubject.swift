@@ -123,17 +123,17 @@ final class AnalysisSubject {
                                file: directory.appendingPathComponent(PEFTAdapterFile.weightsName).path, factors: factors)
     }
 
-    /// Number of layers an adapter directory names (largest `encoder.layer.L` + 1), from its safetensors header; a layer
-    /// index that is not a number below `BertConfig.sizeLimits`' layer bound is an `AdapterFileError.unexpectedTensor`.
+    /// Number of layers an adapter directory names (largest L of a family's `<layers path>.L`, `ModuleNaming`, + 1), from
+    /// its safetensors header; a layer index that is not a number below `BertConfig.sizeLimits`' layer bound is an
+    /// `AdapterFileError.unexpectedTensor`.
     static func layerCount(ofAdapter directory: URL) throws -> Int {
         let url = directory.appendingPathComponent(PEFTAdapterFile.weightsName)
         guard FileManager.default.fileExists(atPath: url.path) else { throw AdapterFileError.missingFile(path: url.path) }
         let file = try SafeTensorsFile(contentsOf: url)
         var maxLayer = -1
         for t in file.tensors {
-            guard let r = t.name.range(of: "encoder.layer.") else { continue }
-            let digits = t.name[r.upperBound...].prefix { $0.isNumber }
-            guard let l = Int(digits), l < BertConfig.sizeLimit("num_hidden_layers")! else {   // bounded before `+ 1`
+            guard let l = ModuleNaming.all.lazy.compactMap({ $0.layerIndex(in: t.name) }).first else { continue }
+            guard l >= 0, l < BertConfig.sizeLimit("num_hidden_layers")! else {   // bounded before `+ 1`
                 throw AdapterFileError.unexpectedTensor(file: url.path, tensor: t.name)
             }
             maxLayer = Swift.max(maxLayer, l)

@@ -46,7 +46,7 @@ extension ExperimentRunner {
         base.detachAdapters()
         defer { base.detachAdapters() }
         if !r.isHeadOnly {
-            let read = try PEFTAdapterFile.read(r.adapterDirectory, dimensions: { base.dimensions(of: $0) ?? (0, 0) }, layers: base.layerCount)
+            let read = try PEFTAdapterFile.load(r.adapterDirectory, for: base)
             try base.attach(read.adapters)
         }
         base.setTraining(false)

@@ -32,9 +32,8 @@ public protocol AdaptableModel: AnyObject {
     var vocabularySize: Int { get }
     /// Longest sequence the model accepts (position table or context length).
     var maxPositions: Int { get }
-    /// Every matrix of a layer that can carry an adapter, in the family's canonical order (the order adapters are
-    /// attached, saved and listed in).
-    var sites: [any AdapterSite] { get }
+    /// The family's module names (PEFT files, checkpoints, reports).
+    var naming: ModuleNaming { get }
     /// The linear map `site` names in layer `layer`, or nil when `site` is not one of this family's matrices.
     func linear(layer: Int, site: any AdapterSite) -> Linear?
     /// Number of frozen parameters.
@@ -59,6 +58,10 @@ public protocol AdaptableModel: AnyObject {
 }
 
 extension AdaptableModel {
+    /// Every matrix of a layer that can carry an adapter, in the family's canonical order (the order adapters are
+    /// attached, saved and listed in).
+    public var sites: [any AdapterSite] { naming.sites }
+
     /// The family's matrix called `name` (a site's short name, as specs and run ids spell it), or nil.
     public func site(named name: String) -> (any AdapterSite)? { sites.first { $0.rawValue == name } }
 

@@ -7,7 +7,7 @@ extension BertModel: AdaptableModel {
     public var hiddenSize: Int { config.hiddenSize }
     public var vocabularySize: Int { config.vocabularySize }
     public var maxPositions: Int { config.maxPositions }
-    public var sites: [any AdapterSite] { LoRATarget.allCases }
+    public var naming: ModuleNaming { .bert }
 
     public var architectureSummary: String {
         "BERT encoder, \(config.layers) layers, d = \(config.hiddenSize), \(config.heads) heads, d_ff = \(config.intermediateSize)"

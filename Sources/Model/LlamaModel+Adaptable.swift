@@ -8,7 +8,7 @@ extension LlamaModel: AdaptableModel {
     public var hiddenSize: Int { config.hiddenSize }
     public var vocabularySize: Int { config.vocabularySize }
     public var maxPositions: Int { config.maxPositions }
-    public var sites: [any AdapterSite] { LlamaTarget.allCases }
+    public var naming: ModuleNaming { .llama }
 
     public var architectureSummary: String {
         "Llama decoder, \(config.layers) layers, d = \(config.hiddenSize), \(config.heads) query heads, \(config.kvHeads) key/value heads, d_ff = \(config.intermediateSize)"
