@@ -124,7 +124,7 @@ struct Analyze: ParsableCommand {
             let base = model.model
             AdapterNotes.printIgnoredTensors(adapters: adapters, model: base)
             let summary = try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
-                                                      baseWeights: { l, t in try base.weight(layer: l, site: t) },
+                                                      baseWeights: { l, t in try base.weight(layer: l, site: t) }, naming: base.naming,
                                                       layers: base.layerCount, options: options,
                                                       outputDirectory: URL(fileURLWithPath: output))
             for line in summary.terminalLines(timings: timings) { print(line) }

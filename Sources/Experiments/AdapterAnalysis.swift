@@ -25,13 +25,14 @@ public enum AdapterAnalysis {
     /// Inputs are checked first (`checkInputs`: no directory twice, bounds ≥ 1).
     /// - Parameters:
     ///   - adapterDirectories: PEFT adapter directories (adapter_config.json + adapter_model.safetensors).
-    ///   - baseWeights: frozen W (out × in) of (layer, target) of the base model.
+    ///   - baseWeights: frozen W (out × in) of (layer, matrix) of the base model.
+    ///   - naming: the base model's family (its matrices and the PEFT names its adapters use); BERT by default.
     ///   - layers: the base model's number of layers (nil: each adapter's own highest layer + 1).
     ///   - options: which analyses and bounds (`options(maxI:maxJ:)` by default); rank pairs, seeds, accuracy and
     ///     planted recovery do not apply: every pair of adapters is compared, as Fig 3 (two ranks) or Fig 4 (one rank).
     ///     Pairs that share an adapter are not independent, so their seed-pair intervals (claims 3, 4) are optimistic.
-    public static func analyze(adapterDirectories: [URL], baseWeights: @escaping (Int, LoRATarget) throws -> Matrix<Float>,
-                               layers: Int? = nil, options: AnalysesSpec = options(),
+    public static func analyze(adapterDirectories: [URL], baseWeights: @escaping (Int, any AdapterSite) throws -> Matrix<Float>,
+                               naming: ModuleNaming = .bert, layers: Int? = nil, options: AnalysesSpec = options(),
                                outputDirectory: URL) throws -> ReportSummary {
         let start = Date()
         var clock = PhaseClock()
@@ -40,7 +41,7 @@ public enum AdapterAnalysis {
         }
         try checkInputs(adapterDirectories: adapterDirectories, maxI: options.subspaceSimilarity?.maxI ?? 1,
                         maxJ: options.subspaceSimilarity?.maxJ ?? 1)
-        let engine = AnalysisEngine(options: options, baseWeights: baseWeights)
+        let engine = AnalysisEngine(options: options, naming: naming, baseWeights: baseWeights)
         let subjects = try load(adapterDirectories, layers: layers, engine: engine)
         clock.lap("read adapters")
         let analyses = ReportAnalysis.all.filter { $0.isOn(options, .adapters) }
@@ -79,7 +80,8 @@ public enum AdapterAnalysis {
             used.insert(label)
             let count = try layers ?? AnalysisSubject.layerCount(ofAdapter: dir)
             subjects.append(try AnalysisSubject.load(directory: dir, id: label, label: label, targets: nil, rank: nil, initSeed: nil,
-                                                     dataSeed: nil, expectedScaling: nil, dimensions: dims, layerCount: count))
+                                                     dataSeed: nil, expectedScaling: nil, dimensions: dims, layerCount: count,
+                                                     naming: engine.naming))
         }
         return subjects
     }

@@ -11,7 +11,9 @@ import LoRA
 /// φ on the RIGHT singular vectors of A; Table 7 value ‖UᵀWV‖_F with U, V the top-r singular vectors as columns.
 final class AnalysisEngine {
     let options: AnalysesSpec
-    private let baseWeights: (Int, LoRATarget) throws -> Matrix<Float>
+    /// The family of the adapters and weights analysed (its matrices and PEFT names).
+    let naming: ModuleNaming
+    private let baseWeights: (Int, any AdapterSite) throws -> Matrix<Float>
     private var weights: [AdapterKey: (w: Matrix<Double>, basis: SingularBasis)] = [:]
     private(set) var weightNorms: [AdapterKey: Double] = [:]
     /// ‖UᵀWV‖_F for U, V from W itself, per (layer, matrix, r): the same for every run.
@@ -32,16 +34,17 @@ final class AnalysisEngine {
         return e
     }
 
-    init(options: AnalysesSpec, baseWeights: @escaping (Int, LoRATarget) throws -> Matrix<Float>) {
+    init(options: AnalysesSpec, naming: ModuleNaming = .bert, baseWeights: @escaping (Int, any AdapterSite) throws -> Matrix<Float>) {
         self.options = options
+        self.naming = naming
         self.baseWeights = baseWeights
     }
 
-    /// (in, out) of every target whose weight the closure provides at `layer` (others are absent).
-    func dimensions(layer: Int) -> [LoRATarget: (inFeatures: Int, outFeatures: Int)] {
-        var out: [LoRATarget: (inFeatures: Int, outFeatures: Int)] = [:]
-        for t in LoRATarget.allCases {
-            if let w = try? baseWeights(layer, t) { out[t] = (w.cols, w.rows) }
+    /// (in, out) of every matrix of the family whose weight the closure provides at `layer`, by name (others are absent).
+    func dimensions(layer: Int) -> [String: (inFeatures: Int, outFeatures: Int)] {
+        var out: [String: (inFeatures: Int, outFeatures: Int)] = [:]
+        for t in naming.sites {
+            if let w = try? baseWeights(layer, t) { out[t.rawValue] = (w.cols, w.rows) }
         }
         return out
     }

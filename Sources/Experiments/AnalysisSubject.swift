@@ -5,11 +5,22 @@ import LoRA
 import Model
 import SafeTensors
 
-/// (layer, matrix) of one LoRA adapter.
+/// (layer, matrix) of one LoRA adapter, the matrix of any family (`AdapterSite`), ordered by layer then the family's
+/// canonical matrix order.
 struct AdapterKey: Hashable, Comparable, Sendable {
     var layer: Int
-    var target: LoRATarget
-    static func < (a: AdapterKey, b: AdapterKey) -> Bool { (a.layer, a.target) < (b.layer, b.target) }
+    var target: any AdapterSite
+
+    init(layer: Int, site: any AdapterSite) { self.layer = layer; self.target = site }
+    /// A BERT matrix's key (`.q`, `.v`, … read as `LoRATarget`).
+    init(layer: Int, target: LoRATarget) { self.init(layer: layer, site: target) }
+
+    private var order: Int { ModuleNaming.matrixOrder(target.rawValue) }
+    static func == (a: AdapterKey, b: AdapterKey) -> Bool {
+        a.layer == b.layer && a.target.rawValue == b.target.rawValue && a.target.naming.family == b.target.naming.family
+    }
+    func hash(into h: inout Hasher) { h.combine(layer); h.combine(target.rawValue) }
+    static func < (a: AdapterKey, b: AdapterKey) -> Bool { (a.layer, a.order, a.target.rawValue) < (b.layer, b.order, b.target.rawValue) }
 }
 
 /// The factors of one adapter in Float64, with their SVDs computed on first use and kept.
@@ -88,12 +99,13 @@ final class AnalysisSubject {
     /// Equal for runs that differ only in rank (same data and init seeds).
     var seedKey: SeedKey { SeedKey(initSeed: initSeed, dataSeed: dataSeed) }
 
-    /// Reads a PEFT adapter directory (float32 factors, converted to Float64). `dimensions` gives (in, out) per target;
-    /// `layerCount` is how many layers the directory may name (tensors beyond it are an error).
+    /// Reads a PEFT adapter directory of `naming`'s family (float32 factors, converted to Float64). `dimensions` gives
+    /// (in, out) per matrix name; `layerCount` is how many layers the directory may name (tensors beyond it are an error).
     static func load(directory: URL, id: String, label: String, targets: String?, rank: Int?, initSeed: UInt64?, dataSeed: UInt64?,
-                     expectedScaling: Double?, dimensions: [LoRATarget: (inFeatures: Int, outFeatures: Int)],
-                     layerCount: Int) throws -> AnalysisSubject {
-        let (config, adapters) = try PEFTAdapterFile.read(directory, dimensions: { dimensions[$0] ?? (0, 0) }, layers: layerCount)
+                     expectedScaling: Double?, dimensions: [String: (inFeatures: Int, outFeatures: Int)],
+                     layerCount: Int, naming: ModuleNaming = .bert) throws -> AnalysisSubject {
+        let contents = try PEFTAdapterFile.load(directory, naming: naming, dimensions: { dimensions[$0.rawValue] }, layers: layerCount)
+        let (config, adapters) = (contents.config, contents.adapters)
         let configFile = directory.appendingPathComponent(PEFTAdapterFile.configName).path
         guard let first = adapters.first else {
             throw ReportError.invalidInput(file: directory.appendingPathComponent(PEFTAdapterFile.weightsName).path,
@@ -107,14 +119,15 @@ final class AnalysisSubject {
             throw ReportError.invalidInput(file: configFile, reason: "lora_alpha \(config.loraAlpha), use_rslora \(config.useRslora) give "
                                            + "scaling \(scaling) but the run record says \(s)")
         }
-        let found = Array(Set(adapters.map(\.target))).sorted()
+        let used = Set(adapters.map(\.site.rawValue))
+        let found = naming.sites.filter { used.contains($0.rawValue) }
         let foundLabel = found.map(\.rawValue).joined(separator: "+")
         if let t = targets, t != foundLabel {
             throw ReportError.invalidInput(file: configFile, reason: "the adapter holds targets \(foundLabel) but the run record says \(t)")
         }
         var factors: [AdapterKey: AdapterFactors] = [:]
         for ad in adapters {
-            factors[AdapterKey(layer: ad.layer, target: ad.target)] =
+            factors[AdapterKey(layer: ad.layer, site: ad.site)] =
                 AdapterFactors(a: ad.a.value.converted(to: Double.self), b: ad.b.value.converted(to: Double.self), scaling: scaling,
                                parameters: ad.parameters)
         }
@@ -163,7 +176,7 @@ extension AnalysisSubject {
         for run in finished {
             let subject = try load(directory: run.adapterDirectory, id: run.id, label: run.rankSeedLabel, targets: run.targetLabel,
                                    rank: run.rank, initSeed: run.initSeed, dataSeed: run.dataSeed, expectedScaling: run.scaling,
-                                   dimensions: dims, layerCount: (run.layers.max() ?? 0) + 1)
+                                   dimensions: dims, layerCount: (run.layers.max() ?? 0) + 1, naming: engine.naming)
             let layers = Set(subject.factors.keys.map(\.layer))
             if layers != Set(run.layers) {
                 throw ReportError.invalidInput(file: run.adapterDirectory.appendingPathComponent(PEFTAdapterFile.weightsName).path,
@@ -185,7 +198,7 @@ extension AnalysisSubject {
     /// file records (`init_lora_weights`, `lora_harness.gaussian_std`). nil without a recorded init seed.
     func initialA(_ key: AdapterKey) -> Matrix<Double>? {
         guard let seed = initSeed, let f = factors[key], let p = f.parameters else { return nil }
-        return LoRAAdapter(target: key.target, layer: key.layer, inFeatures: f.a.cols, outFeatures: f.b.rows, parameters: p,
+        return LoRAAdapter(site: key.target, layer: key.layer, inFeatures: f.a.cols, outFeatures: f.b.rows, parameters: p,
                            initSeed: seed).a.value.converted(to: Double.self)
     }
 }

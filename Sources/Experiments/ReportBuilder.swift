@@ -19,16 +19,18 @@ public enum ReportBuilder {
     /// Diverged runs appear in `accuracy.csv` only, and so do head-only runs (they have no adapters to analyse).
     ///
     /// - Parameters:
-    ///   - baseWeights: the frozen W (out × in) of (layer, target), e.g. `model.layers[l].linear(t).weight`.
+    ///   - baseWeights: the frozen W (out × in) of (layer, matrix), e.g. `model.weight(layer:site:)`.
+    ///   - naming: the model's family (its matrices and adapter names); BERT by default.
     ///     Called once per (layer, matrix); its SVD is cached.
     ///   - plantedAdapterDirectory: a PEFT directory holding the planted ΔW* (planted-rank task), or nil.
-    public static func build(context: ReportContext, runs: [RunRecord], baseWeights: @escaping (Int, LoRATarget) throws -> Matrix<Float>,
+    public static func build(context: ReportContext, runs: [RunRecord], naming: ModuleNaming = .bert,
+                             baseWeights: @escaping (Int, any AdapterSite) throws -> Matrix<Float>,
                              plantedAdapterDirectory: URL?, resultsDirectory: URL) throws -> ReportSummary {
         let start = Date()
         var clock = PhaseClock()
         let options = context.options
         let analyses = ReportAnalysis.all.filter { $0.isOn(options, .spec) }
-        let engine = AnalysisEngine(options: options, baseWeights: baseWeights)
+        let engine = AnalysisEngine(options: options, naming: naming, baseWeights: baseWeights)
         let finished = runs.filter { $0.outcome.status == .finished }
         let subjects = analyses.contains(where: \.needsAdapters) ? try AnalysisSubject.load(runs: finished, engine: engine) : []
         clock.lap("read adapters")

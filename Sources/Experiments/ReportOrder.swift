@@ -2,7 +2,7 @@ import LoRA
 
 /// Orderings shared by the engine, the tables and the figures.
 enum ReportOrder {
-    /// Target sets by size, then by matrix order q, k, v, o, ffn_up, ffn_down: q, k, v, o, q+k, q+v, …, q+k+v+o; the
+    /// Target sets by size, then by matrix order q, k, v, o, ffn_gate, ffn_up, ffn_down: q, k, v, o, q+k, q+v, …; the
     /// head-only baseline (no adapters) before all of them.
     static func targetSetLess(_ a: String, _ b: String) -> Bool {
         let headA = a == RunRecord.headOnlyLabel, headB = b == RunRecord.headOnlyLabel
@@ -15,14 +15,13 @@ enum ReportOrder {
 
     private static func key(_ label: String) -> [Int] {
         label.split(separator: "+").map { part in
-            LoRATarget(rawValue: String(part)).flatMap { LoRATarget.allCases.firstIndex(of: $0) } ?? LoRATarget.allCases.count
+            ModuleNaming.matrixOrder(String(part))
         }
     }
 
-    /// Matrices in LoRATarget order (q, k, v, o, …), unknown names last.
+    /// Matrices in the family-neutral order (`ModuleNaming.matrixOrder`: q, k, v, o, …), unknown names last.
     static func matrixLess(_ a: String, _ b: String) -> Bool {
-        let ia = LoRATarget(rawValue: a).flatMap { LoRATarget.allCases.firstIndex(of: $0) } ?? Int.max
-        let ib = LoRATarget(rawValue: b).flatMap { LoRATarget.allCases.firstIndex(of: $0) } ?? Int.max
+        let ia = ModuleNaming.matrixOrder(a), ib = ModuleNaming.matrixOrder(b)
         return ia != ib ? ia < ib : a < b
     }
 

@@ -83,7 +83,7 @@ extension ExperimentRunner {
         AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
         let planted = specDirectory.appendingPathComponent("planted-adapter")
         let summary = try ReportBuilder.build(
-            context: reportContext(model: base, modelName: model.name), runs: records,
+            context: reportContext(model: base, modelName: model.name), runs: records, naming: base.naming,
             baseWeights: { layer, target in try base.weight(layer: layer, site: target) },
             plantedAdapterDirectory: FileManager.default.fileExists(atPath: planted.path) ? planted : nil,
             resultsDirectory: specDirectory)

@@ -56,6 +56,12 @@ public struct ModuleNaming: Sendable {
                                            taskType: "CAUSAL_LM", sites: LlamaTarget.allCases)
     /// Every family, for reading a file whose family is not known yet.
     public static let all: [ModuleNaming] = [.bert, .llama]
+
+    /// The family-neutral matrix names in the order reports list them (attention, then the MLP from input to output).
+    public static let matrixNames = ["q", "k", "v", "o", "ffn_gate", "ffn_up", "ffn_down"]
+
+    /// Position of a matrix name in `matrixNames`; unknown names after all of them.
+    public static func matrixOrder(_ name: String) -> Int { matrixNames.firstIndex(of: name) ?? matrixNames.count }
 }
 
 extension AdapterSite {

@@ -20,7 +20,7 @@ final class ClaimsOnRandomAdaptersTests: XCTestCase {
     enum Kind: String { case gaussian, initialisation }
 
     /// W = U·diag(s)·Vᵀ with a decaying spectrum 8, 6, 5, 4, 3, … (as the report fixture's).
-    static func baseWeight(layer: Int, target: LoRATarget) -> Matrix<Float> {
+    static func baseWeight(layer: Int, target: any AdapterSite) -> Matrix<Float> {
         var rng = SeededGenerator(seed: 7, stream: "W/\(layer)/\(target.rawValue)")
         var u = try! Matrix<Double>.gaussian(rows: d, cols: d, using: &rng).orthonormalColumns()
         let v = try! Matrix<Double>.gaussian(rows: d, cols: d, using: &rng).orthonormalColumns()
