@@ -39,7 +39,7 @@ struct Inspect: ParsableCommand {
                 return
             }
             let tokenizer = loaded.tokenizer
-            let encoding = tokenizer.encode(text, pair: pair)
+            let encoding = tokenizer.encode(text, pair: pair, maxLength: nil)
             guard encoding.count <= model.maxPositions else {
                 throw CLIFailure(message: "--text\(pair == nil ? "" : " with --pair") is \(encoding.count) tokens ([CLS] and [SEP] "
                                  + "included), more than the model's \(model.maxPositions) positions; shorten it (inspect never truncates)", code: 1)

@@ -25,6 +25,13 @@ extension LoadedModel {
         return bert
     }
 
+    /// The tokenizer as BERT's WordPiece one (its [CLS]/[SEP] layout), for `feature`, which only BERT supports so far.
+    /// - Throws: `ModelError.unsupportedFamily` naming the feature for another family's tokenizer.
+    public func bertTokenizer(for feature: String) throws -> BertTokenizer {
+        guard let t = tokenizer as? BertTokenizer else { throw ModelError.unsupportedFamily(feature: feature, architecture: model.architectureSummary) }
+        return t
+    }
+
     /// The model shape of a source without loading weights (config.json, or the built-in tiny config).
     public static func shape(of source: ModelSource, repositoryRoot: URL) throws -> ModelShape {
         switch source {

@@ -61,7 +61,7 @@ public enum Prediction {
 
     /// Predictions of every input under each adapter in turn, in packed batches of 64 through a forward-only workspace.
     /// The model ends as it started: no adapter attached, W unmerged.
-    public static func run(model: any AdaptableModel, tokenizer: BertTokenizer, adapters: [(name: String, adapters: [LoRAAdapter], head: Head)],
+    public static func run(model: any AdaptableModel, tokenizer: any Tokenizer, adapters: [(name: String, adapters: [LoRAAdapter], head: Head)],
                            inputs: [Input], merged: Bool) throws -> [Row] {
         let encoded = inputs.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: model.maxPositions) }
         let workspace = model.makeWorkspace(forInference: true)

@@ -10,13 +10,13 @@ import Tokenization
 /// family's extension (`LoadedModel+BERT.swift`).
 public struct LoadedModel {
     public let model: any AdaptableModel
-    public let tokenizer: BertTokenizer
+    public let tokenizer: any Tokenizer
     /// "models/all-MiniLM-L6-v2" or "builtin:tiny".
     public let name: String
     /// The checkpoint folder (nil for the built-in model).
     public var directory: URL?
 
-    public init(model: any AdaptableModel, tokenizer: BertTokenizer, name: String, directory: URL? = nil) {
+    public init(model: any AdaptableModel, tokenizer: any Tokenizer, name: String, directory: URL? = nil) {
         self.model = model; self.tokenizer = tokenizer; self.name = name; self.directory = directory
     }
 
@@ -127,7 +127,9 @@ public enum LoadedTask {
                 rng.shuffle(&defs)
                 texts = defs
             }
-            let data = try PlantedRankData.build(model: try model.bert(for: "the planted-rank task"), tokenizer: model.tokenizer, options: options, texts: texts)
+            let data = try PlantedRankData.build(model: try model.bert(for: "the planted-rank task"),
+                                                 tokenizer: try model.bertTokenizer(for: "the planted-rank task"),
+                                                 options: options, texts: texts)
             func split(_ name: String, _ e: [TokenizedExample]) -> TaskSummary.SplitSummary {
                 TaskSummary.SplitSummary(split: name, examples: e.count,
                                          meanTokens: e.isEmpty ? 0 : Double(e.map(\.ids.count).reduce(0, +)) / Double(e.count),
