@@ -73,20 +73,21 @@ public enum Benchmark {
                               mask: [Float](repeating: 1, count: n))
             return (batch, (0..<o.batch).map { _ in rng.nextInt(below: o.classes) })
         }
-        // Each batch is drawn just before its step, outside the timed region, so memory does not grow with --steps; the
-        // peak RSS after warm-up and at the end then differ only by what the timed steps added.
+        // Each batch is drawn just before its step (the loop's untimed `batchSeconds`), so memory does not grow with
+        // --steps; the peak RSS after warm-up and at the end then differ only by what the timed steps added.
         var timed = 0.0
         var stepTimes: [Double] = []
         var peakAfterWarmup = peakResidentMiB()
         let total = o.steps + o.warmupSteps
-        for i in 0..<total {
+        try TrainingLoop.run(step, totalSteps: total, learningRate: { _ in 1e-4 }, clipNorm: nil, batches: {
             let (batch, labels) = randomBatch()
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try step.step(batch, targets: .labels(labels), learningRate: 1e-4, clipNorm: nil)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if i >= o.warmupSteps { timed += seconds; stepTimes.append(seconds) }
-            if i + 1 == o.warmupSteps { peakAfterWarmup = peakResidentMiB() }
-            progress(.step(index: i + 1, total: total, seconds: seconds))
+            return [(batch, .labels(labels))]
+        }) { event in
+            guard case .step(let s) = event else { return .more }
+            if s.step > o.warmupSteps { timed += s.stepSeconds; stepTimes.append(s.stepSeconds) }
+            if s.step == o.warmupSteps { peakAfterWarmup = peakResidentMiB() }
+            progress(.step(index: s.step, total: total, seconds: s.stepSeconds))
+            return .more
         }
         let secPerStep = timed / Double(max(1, o.steps))
         let flop = try stepFLOPs(model: model, lengths: [Int](repeating: o.tokens, count: o.batch), targets: o.targets, rank: o.rank,
@@ -140,10 +141,7 @@ public enum Benchmark {
         model.detachAdapters()
         model.attachAdapters(targets: targets, parameters: LoRAParameters(rank: rank, alpha: 8), initSeed: 1)
         model.setTraining(true)
-        let objective = Objective.classification(head: LinearHead(inFeatures: model.hiddenSize, outFeatures: classes, seed: 1),
-                                                 pooling: .mean)
-        return TrainingStep(model: model, objective: objective,
-                            optimizer: AdamW(parameters: TrainingStep.trainableParameters(model: model, objective: objective)))
+        return TrainingStep.lora(model: model, objective: .forTask(classes: classes, width: model.hiddenSize, headSeed: 1))
     }
 
     /// The median of `values` (the mean of the two middle ones for an even count), 0 for none.

@@ -61,26 +61,16 @@ struct RunExecutor {
     /// Runs to completion (or divergence) and returns the outcome written to final.json.
     func execute() throws -> RunOutcome {
         let base = model.model
-        let d = base.hiddenSize
         base.detachAdapters()
         defer { base.detachAdapters() }
         let adapters = config.isHeadOnly ? []
             : base.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
         base.setTraining(true)
 
-        let objective: Objective
-        switch task {
-        case .classification(let data):
-            objective = .classification(head: LinearHead(inFeatures: d, outFeatures: data.labels.count, seed: config.initSeed), pooling: .mean)
-        case .planted:
-            objective = .hiddenStates
-        }
-        let parameters = TrainingStep.trainableParameters(model: base, objective: objective)
-        let headNames = Set(objective.head?.parameters.map(\.name) ?? [])
-        let headScale = config.training.effectiveHeadLearningRate / config.training.learningRate
-        let optimizer = AdamW(parameters: parameters, hyperparameters: .init(weightDecay: config.training.weightDecay),
-                              learningRateScales: parameters.map { headNames.contains($0.name) ? headScale : 1 })
-        let step = TrainingStep(model: base, objective: objective, optimizer: optimizer)
+        let objective = Objective.forTask(classes: task.classCount, width: base.hiddenSize, headSeed: config.initSeed)
+        let step = TrainingStep.lora(model: base, objective: objective, hyperparameters: .init(weightDecay: config.training.weightDecay),
+                                     headLearningRateScale: config.training.effectiveHeadLearningRate / config.training.learningRate)
+        let (parameters, optimizer) = (step.optimizer.parameters, step.optimizer)
         let totalSteps = config.training.totalSteps(trainExamples: task.trainCount)
         let kind = ScheduleKind(rawValue: config.training.schedule.rawValue) ?? .linear
         let schedule = Training.LearningRateSchedule(kind: kind, peak: config.training.learningRate,
@@ -127,33 +117,8 @@ struct RunExecutor {
         if let last = evalLines.last, let data = last.data(using: .utf8),
            let obj = try? JSONDecoder().decode(EvalLine.self, from: data) { lastValidation = obj.metrics }
 
-        while stepIndex < totalSteps {
-            // One optimiser step: `accumulationSteps` batches drawn in order (gradient accumulation).
-            let micro = (0..<config.training.accumulationSteps).map { _ in sampler.next() }
-            let started = DispatchTime.now().uptimeNanoseconds
-            let batches = micro.map { makeBatch($0, split: .train) }
-            let lr = schedule.rate(at: stepIndex)
-            let result = try step.step(microBatches: batches, learningRate: lr, clipNorm: config.training.clipNorm)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            trainSeconds += seconds
-            stepIndex += 1
-            let tokensPerSecond = Double(batches.map(\.0.realTokenCount).reduce(0, +)) / seconds
-            metricLines.append(try line(StepLine(step: stepIndex, loss: result.loss, lr: lr, gradNorm: result.gradientNorm,
-                                                  tokensPerS: tokensPerSecond)))
-            progress(.step(StepProgress(id: config.id, step: stepIndex, totalSteps: totalSteps, loss: result.loss, learningRate: lr,
-                                        gradientNorm: result.gradientNorm, tokensPerSecond: tokensPerSecond, elapsed: trainSeconds)))
-            if RunExecutor.hasDiverged(loss: result.loss, gradientNorm: result.gradientNorm, firstLoss: RunExecutor.firstLoss(in: metricLines)) {
-                status = .diverged
-                break
-            }
-            let evalDue = stepIndex == totalSteps || (config.training.evalEvery.map { stepIndex % $0 == 0 } ?? false)
-            if evalDue {
-                let evalStarted = DispatchTime.now().uptimeNanoseconds
-                lastValidation = try evaluate(step)
-                evalSeconds += Double(DispatchTime.now().uptimeNanoseconds - evalStarted) / 1e9
-                evalLines.append(try line(EvalLine(step: stepIndex, metrics: lastValidation)))
-                progress(.evaluation(id: config.id, step: stepIndex, metrics: lastValidation))
-            }
+        /// Writes a checkpoint when one is due or a stop was asked for, then stops the run on such a request.
+        func endOfStep(_ stepIndex: Int) throws {
             let stopping = shouldStop() && stepIndex < totalSteps
             if let every = checkpointEvery, stepIndex < totalSteps, stopping || (every > 0 && stepIndex % every == 0) {
                 var tensors: [String: [Float]] = [:]
@@ -172,6 +137,35 @@ struct RunExecutor {
             }
             if stopping { throw RunnerError.interrupted(run: config.id, step: stepIndex) }
         }
+
+        // One optimiser step: `accumulationSteps` batches drawn in order (gradient accumulation), laid out as they are used.
+        let loop = try TrainingLoop.run(step, startStep: stepIndex, totalSteps: totalSteps, learningRate: schedule.rate(at:),
+                                        clipNorm: config.training.clipNorm,
+                                        batches: { (0..<config.training.accumulationSteps).map { _ in makeBatch(sampler.next(), split: .train) } },
+                                        evaluateEvery: config.training.evalEvery, evaluate: { try evaluate(step) }) { event in
+            switch event {
+            case .step(let s):
+                trainSeconds += s.seconds
+                let tokensPerSecond = Double(s.realTokens) / s.seconds
+                metricLines.append(try line(StepLine(step: s.step, loss: s.loss, lr: s.learningRate, gradNorm: s.gradientNorm,
+                                                      tokensPerS: tokensPerSecond)))
+                progress(.step(StepProgress(id: config.id, step: s.step, totalSteps: totalSteps, loss: s.loss, learningRate: s.learningRate,
+                                            gradientNorm: s.gradientNorm, tokensPerSecond: tokensPerSecond, elapsed: trainSeconds)))
+                if RunExecutor.hasDiverged(loss: s.loss, gradientNorm: s.gradientNorm, firstLoss: RunExecutor.firstLoss(in: metricLines)) {
+                    status = .diverged
+                    return .stop
+                }
+            case let .evaluation(at, metrics, seconds):
+                lastValidation = metrics
+                evalSeconds += seconds
+                evalLines.append(try line(EvalLine(step: at, metrics: metrics)))
+                progress(.evaluation(id: config.id, step: at, metrics: metrics))
+            case .endOfStep(let at):
+                try endOfStep(at)
+            }
+            return .more
+        }
+        stepIndex = loop.steps
 
         // Outputs: metrics, adapter (none for head-only), head, then final.json last (its presence marks the run as finished).
         try AtomicFile.write(metricLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("metrics.jsonl"))
@@ -215,21 +209,13 @@ struct RunExecutor {
             base.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
         }
         base.setTraining(true)
-        let objective: Objective
-        if case .classification(let data) = task {
-            objective = .classification(head: LinearHead(inFeatures: base.hiddenSize, outFeatures: data.labels.count, seed: 1), pooling: .mean)
-        } else {
-            objective = .hiddenStates
-        }
-        let step = TrainingStep(model: base, objective: objective,
-                                optimizer: AdamW(parameters: TrainingStep.trainableParameters(model: base, objective: objective)))
+        let step = TrainingStep.lora(model: base, objective: .forTask(classes: task.classCount, width: base.hiddenSize, headSeed: 1))
         var sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed)
         var total = 0.0
-        for i in 0...count {
-            let (batch, targets) = makeBatch(sampler.next(), split: .train)
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try step.step(batch, targets: targets, learningRate: 1e-4, clipNorm: nil)
-            if i > 0 { total += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        try TrainingLoop.run(step, totalSteps: count + 1, learningRate: { _ in 1e-4 }, clipNorm: nil,
+                             batches: { [makeBatch(sampler.next(), split: .train)] }) { event in
+            if case .step(let s) = event, s.step > 1 { total += s.stepSeconds }
+            return .more
         }
         return total / Double(max(1, count))
     }

@@ -61,6 +61,12 @@ public enum LoadedTask {
         }
     }
 
+    /// Number of classes of a classification task; nil for the planted-rank task (hidden-state regression).
+    public var classCount: Int? {
+        if case .classification(let d) = self { return d.labels.count }
+        return nil
+    }
+
     public var trainLengths: [Int] {
         switch self {
         case .classification(let d): return d.train.map(\.ids.count)
