@@ -19,7 +19,7 @@ let package = Package(
     products: [
         .executable(name: "experiment", targets: ["ExperimentCLI"]),
         .library(name: "LoRAHarness", targets: ["Support", "LinearAlgebra", "SafeTensors", "GGUF", "Tokenization", "Model", "LoRA",
-                                                "Training", "Tasks", "Analysis", "Experiments"]),
+                                                "Training", "Tasks", "Analysis", "ExperimentSpec", "Experiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,8 +42,11 @@ let package = Package(
         .target(name: "Training", dependencies: ["Support", "LinearAlgebra", "Model", "LoRA"], swiftSettings: optimisedInDebug),
         .target(name: "Tasks", dependencies: ["Support", "LinearAlgebra", "Tokenization", "Model", "LoRA"], swiftSettings: optimisedInDebug),
         .target(name: "Analysis", dependencies: ["Support", "LinearAlgebra"]),
+        // Experiments, by concept: specs and run planning (strict JSON, run configs and ids, plans); then running,
+        // reporting and claims.
+        .target(name: "ExperimentSpec", dependencies: ["Support", "LinearAlgebra", "LoRA", "Training", "Tasks", "Analysis"]),
         .target(name: "Experiments", dependencies: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
-                                                    "Training", "Tasks", "Analysis"]),
+                                                    "Training", "Tasks", "Analysis", "ExperimentSpec"]),
         .executableTarget(name: "ExperimentCLI", dependencies: [
             "Support", "Experiments", "Model", "LoRA", "Training", "Tasks", "Analysis", "LinearAlgebra", "Tokenization",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -57,7 +60,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "LoRA", "LinearAlgebra"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenization", "Model", "LoRA", "LinearAlgebra", "Training"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "LinearAlgebra"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Analysis", "Training", "Tasks", "Model", "LoRA", "LinearAlgebra"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["ExperimentSpec", "Experiments", "Analysis", "Training", "Tasks", "Model", "LoRA", "LinearAlgebra"]),
         // Runs the built `experiment` binary: exit statuses, messages and files of the malformed-input corpus.
         .testTarget(name: "ExperimentCLITests", dependencies: ["ExperimentCLI", "Model", "LoRA", "SafeTensors", "Support"]),
     ],

@@ -45,7 +45,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var targetLabel: String { isHeadOnly ? Self.headOnlyLabel : targets.map(\.rawValue).joined(separator: "+") }
 
     /// The target label of the head-only baseline in CSVs and reports (`accuracy.csv`'s `targets` column).
-    public static let headOnlyLabel = "head-only"
+    public static let headOnlyLabel = RunConfig.headOnlyLabel
 
     /// True for a head-only baseline run: the task head trained on the frozen model with no adapters.
     public var isHeadOnly: Bool { targets.isEmpty }

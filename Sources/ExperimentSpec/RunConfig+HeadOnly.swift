@@ -8,6 +8,9 @@ extension RunConfig {
     /// writes `"lora": null` instead.
     public static let noAdapters = LoRAParameters(rank: 0, alpha: 0)
 
+    /// How reports and run records label the head-only target set (in place of "q+v").
+    public static let headOnlyLabel = "head-only"
+
     /// A head-only run of `model` on `task`.
     public static func headOnly(model: ModelSource, task: TaskSpec, training: TrainingSpec, dataSeed: UInt64,
                                 initSeed: UInt64) -> RunConfig {

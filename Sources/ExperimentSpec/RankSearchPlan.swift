@@ -64,7 +64,7 @@ public struct RankSearchPlan: Codable, Equatable, Sendable {
         let sets = alternatives.compactMap { $0.first?.targetLabel }
         return "rank search: \(ladder.first?.targetLabel ?? "") at r = \(ladder.map { String($0.rank) }.joined(separator: ", "))"
             + (sets.isEmpty ? "" : ", then \(sets.joined(separator: ", ")) at the chosen rank")
-            + " (minGain \(RankSearch.points(minGain, signed: false)) points, z = \(NumberFormat.significant(z, digits: 4)))"
+            + " (minGain \(NumberFormat.fixed(100 * minGain, digits: 2)) points, z = \(NumberFormat.significant(z, digits: 4)))"
     }
 
     /// As `resolved-spec.json` records it.

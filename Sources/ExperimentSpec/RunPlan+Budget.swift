@@ -27,7 +27,7 @@ extension RunPlan {
 
     /// "18000 is not a multiple of 4608 (= 6 layers × 1 matrix × (384 + 384)); nearest budgets 13824 (r = 3)
     /// and 18432 (r = 4)".
-    static func budgetMismatchReason(budget: Int, targets: [LoRATarget], layerCount: Int, shape: ModelShape) -> String {
+    public static func budgetMismatchReason(budget: Int, targets: [LoRATarget], layerCount: Int, shape: ModelShape) -> String {
         let unit = parametersPerRank(targets: targets, layerCount: layerCount, shape: shape)
         let dims = targets.map { shape.dimensions(of: $0) }
         let layerText = "\(layerCount) layer\(layerCount == 1 ? "" : "s")"

@@ -3,18 +3,18 @@
 /// full maps); every analysis caps its bounds at the ranks and dimensions involved.
 extension AnalysesSpec {
     /// Fig 3 rank pairs [r₁, r₂] (empty: Fig 3 off).
-    var rankPairs: [[Int]] { subspaceSimilarity?.pairs.map { [$0.first, $0.second] } ?? [] }
+    public var rankPairs: [[Int]] { subspaceSimilarity?.pairs.map { [$0.first, $0.second] } ?? [] }
     /// Largest i of the Fig 3 grid and of the App. H.3 grid (top-i directions of W), and K of claim 4's
     /// D = mean φ(k, k), k ≤ K. `Int.max` when open.
-    var maxI: Int { subspaceSimilarity?.maxI ?? Int.max }
+    public var maxI: Int { subspaceSimilarity?.maxI ?? Int.max }
     /// Largest j of the Fig 3 grid and of the App. H.3 grid (top-j directions of ΔW). `Int.max` when open.
-    var maxJ: Int { subspaceSimilarity?.maxJ ?? Int.max }
+    public var maxJ: Int { subspaceSimilarity?.maxJ ?? Int.max }
     /// Fig 4: the rank at which two seeds are compared; nil = off.
-    var seedRank: Int? { seedSimilarity?.rank }
+    public var seedRank: Int? { seedSimilarity?.rank }
     /// Fig 4 grid bounds (nil = the seed rank).
-    var seedMaxI: Int? { seedSimilarity?.maxI }
-    var seedMaxJ: Int? { seedSimilarity?.maxJ }
+    public var seedMaxI: Int? { seedSimilarity?.maxI }
+    public var seedMaxJ: Int? { seedSimilarity?.maxJ }
     /// Table 7 on; its layers (nil = every adapted layer).
-    var projectionOn: Bool { projection != nil }
-    var projectionLayers: [Int]? { projection?.layer.map { [$0] } }
+    public var projectionOn: Bool { projection != nil }
+    public var projectionLayers: [Int]? { projection?.layer.map { [$0] } }
 }

@@ -7,7 +7,7 @@ import Tasks
 /// the first 8 hex digits of SHA-256 of its text (a tab, then its pair text, when it has one) read as an integer u
 /// satisfy u / 2³² < f. The split depends only on the example's text — not on its position, the seeds or the file's
 /// order — so it is the same on every machine and run, and a duplicated text never lands on both sides.
-enum ValidationSplit {
+public enum ValidationSplit {
     /// Reads `train` and either `validation` or `validationFraction` (both, or neither, is an error at the object).
     static func read(_ o: JSONObjectReader) throws -> (train: String, validation: String, fraction: Double?) {
         let train = try o.required("train").nonEmptyString()
@@ -28,7 +28,7 @@ enum ValidationSplit {
 
     /// `data`'s training examples split into train and validation by the hash rule (its own validation is dropped).
     /// - Throws: `DataError.invalidOption` when either side would be empty.
-    static func split(_ data: TextDataset, fraction f: Double, file: String) throws -> TextDataset {
+    public static func split(_ data: TextDataset, fraction f: Double, file: String) throws -> TextDataset {
         var train: [TextExample] = [], validation: [TextExample] = []
         for e in data.train {
             let key = e.text + (e.textPair.map { "\t" + $0 } ?? "")

@@ -71,7 +71,7 @@ extension ExperimentSpec {
                 throw SpecError(file: file, path: JSONPath([.key("seeds"), .key("extra"), .index(k), .key("headOnly")]),
                                 reason: "no adapter set is head-only (add {\"headOnly\": true} to adapters)")
             }
-            let sets = adapters.map { $0.isHeadOnly ? RunRecord.headOnlyLabel : $0.targets.map(\.rawValue).joined(separator: "+") }
+            let sets = adapters.map { $0.isHeadOnly ? RunConfig.headOnlyLabel : $0.targets.map(\.rawValue).joined(separator: "+") }
             throw SpecError(file: file, path: JSONPath([.key("seeds"), .key("extra"), .index(k), .key("targets")]),
                             reason: "no adapter set has targets \(extra.targets.map(\.rawValue).joined(separator: "+")) "
                                 + "(adapters have \(sets.joined(separator: ", ")))")
