@@ -282,19 +282,3 @@ struct RunExecutor {
         }
     }
 }
-
-/// One line of metrics.jsonl.
-struct StepLine: Codable {
-    let step: Int
-    let loss: Double
-    let lr: Double
-    let gradNorm: Double
-    let tokensPerS: Double
-    enum CodingKeys: String, CodingKey { case step, loss, lr, gradNorm = "grad_norm", tokensPerS = "tokens_per_s" }
-}
-
-/// One line of eval.jsonl.
-struct EvalLine: Codable {
-    let step: Int
-    let metrics: [String: Double]
-}

@@ -3,6 +3,8 @@ import Foundation
 import LinearAlgebra
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The claim engine cannot be passed by noise (issue 11 part 4). Adapters that learned nothing are fed through the whole

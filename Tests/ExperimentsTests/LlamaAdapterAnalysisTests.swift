@@ -3,6 +3,8 @@ import LinearAlgebra
 import LoRA
 import Model
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// `analyze` on Llama adapters: the engine reads them under `ModuleNaming.llama` and keys matrices by their

@@ -2,6 +2,8 @@ import Foundation
 import LinearAlgebra
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// A small results folder built from deterministic seeded matrices (d = 16, 2 layers, targets q and v):
