@@ -85,7 +85,7 @@ extension Benchmark {
             let (batch, labels) = Batching.batch(batches[next].map { data.train[$0] }, padId: o.padId, layout: o.layout)
             next += 1
             return [(batch, .labels(labels))]
-        }) { event in
+        }, progress: { event in
             guard case .step(let s) = event else { return .more }
             if s.step > o.warmupSteps {
                 stepTimes.append(s.seconds)
@@ -96,7 +96,7 @@ extension Benchmark {
             }
             progress(.step(index: s.step, total: total, seconds: s.seconds))
             return .more
-        }
+        })
         let timed = stepTimes.reduce(0, +)
         let steps = Double(max(1, o.steps))
         let realGflops = Double(flop) / timed / 1e9

@@ -82,13 +82,13 @@ public enum Benchmark {
         try TrainingLoop.run(step, totalSteps: total, learningRate: { _ in 1e-4 }, clipNorm: nil, batches: {
             let (batch, labels) = randomBatch()
             return [(batch, .labels(labels))]
-        }) { event in
+        }, progress: { event in
             guard case .step(let s) = event else { return .more }
             if s.step > o.warmupSteps { timed += s.stepSeconds; stepTimes.append(s.stepSeconds) }
             if s.step == o.warmupSteps { peakAfterWarmup = peakResidentMiB() }
             progress(.step(index: s.step, total: total, seconds: s.stepSeconds))
             return .more
-        }
+        })
         let secPerStep = timed / Double(max(1, o.steps))
         let flop = try stepFLOPs(model: model, lengths: [Int](repeating: o.tokens, count: o.batch), targets: o.targets, rank: o.rank,
                                  classes: o.classes)

@@ -213,10 +213,10 @@ struct RunExecutor {
         var sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed)
         var total = 0.0
         try TrainingLoop.run(step, totalSteps: count + 1, learningRate: { _ in 1e-4 }, clipNorm: nil,
-                             batches: { [makeBatch(sampler.next(), split: .train)] }) { event in
+                             batches: { [makeBatch(sampler.next(), split: .train)] }, progress: { event in
             if case .step(let s) = event, s.step > 1 { total += s.stepSeconds }
             return .more
-        }
+        })
         return total / Double(max(1, count))
     }
 

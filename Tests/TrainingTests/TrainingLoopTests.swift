@@ -43,10 +43,10 @@ final class TrainingLoopTests: XCTestCase {
         try TrainingLoop.run(step, totalSteps: steps, learningRate: { _ in 1e-2 }, clipNorm: 1, batches: {
             defer { next += 1 }
             return [(data[next].0, .labels(data[next].1))]
-        }) { event in
+        }, progress: { event in
             if case .step(let s) = event { losses.append(s.loss) }
             return .more
-        }
+        })
         return losses
     }
 
