@@ -3,7 +3,9 @@
 // (OpenBLAS + LAPACKE), then the analyses of Hu et al., arXiv:2106.09685 v2, Section 7 and App. H.
 //
 // Pipeline, one module per concept, in reading order:
-//   Support, LinearAlgebra → SafeTensors, GGUF, Tokenization → Model → LoRA → Training → Tasks → Analysis → Experiments → ExperimentCLI
+//   Support, LinearAlgebra → SafeTensors, GGUF, Tokenization → Model → LoRA → Training → Tasks → Analysis
+//   → ExperimentSpec (specs, plans) → ExperimentReports (run records, analyses, reports, claims) → Experiments (running)
+//   → ExperimentCLI
 import PackageDescription
 
 /// The modules a training step runs through are compiled optimised (`-O`) in debug builds too, so the command
@@ -19,7 +21,7 @@ let package = Package(
     products: [
         .executable(name: "experiment", targets: ["ExperimentCLI"]),
         .library(name: "LoRAHarness", targets: ["Support", "LinearAlgebra", "SafeTensors", "GGUF", "Tokenization", "Model", "LoRA",
-                                                "Training", "Tasks", "Analysis", "Experiments"]),
+                                                "Training", "Tasks", "Analysis", "ExperimentSpec", "ExperimentReports", "Experiments"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,8 +44,13 @@ let package = Package(
         .target(name: "Training", dependencies: ["Support", "LinearAlgebra", "Model", "LoRA"], swiftSettings: optimisedInDebug),
         .target(name: "Tasks", dependencies: ["Support", "LinearAlgebra", "Tokenization", "Model", "LoRA"], swiftSettings: optimisedInDebug),
         .target(name: "Analysis", dependencies: ["Support", "LinearAlgebra"]),
+        // Experiments, by concept: specs and run planning (strict JSON, run configs and ids, plans); reporting and claims
+        // (run records, the analysis engine, reports, claims, notebooks); running (the runner, Slurm, benchmark, predict).
+        .target(name: "ExperimentSpec", dependencies: ["Support", "LinearAlgebra", "LoRA", "Training", "Tasks", "Analysis"]),
+        .target(name: "ExperimentReports", dependencies: ["Support", "LinearAlgebra", "SafeTensors", "Model", "LoRA", "Analysis",
+                                                          "ExperimentSpec"]),
         .target(name: "Experiments", dependencies: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
-                                                    "Training", "Tasks", "Analysis"]),
+                                                    "Training", "Tasks", "Analysis", "ExperimentSpec", "ExperimentReports"]),
         .executableTarget(name: "ExperimentCLI", dependencies: [
             "Support", "Experiments", "Model", "LoRA", "Training", "Tasks", "Analysis", "LinearAlgebra", "Tokenization",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -57,7 +64,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "LoRA", "LinearAlgebra"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenization", "Model", "LoRA", "LinearAlgebra", "Training"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "LinearAlgebra"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Analysis", "Training", "Tasks", "Model", "LoRA", "LinearAlgebra"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["ExperimentSpec", "ExperimentReports", "Experiments", "Analysis", "Training", "Tasks", "Model", "LoRA", "LinearAlgebra"]),
         // Runs the built `experiment` binary: exit statuses, messages and files of the malformed-input corpus.
         .testTarget(name: "ExperimentCLITests", dependencies: ["ExperimentCLI", "Model", "LoRA", "SafeTensors", "Support"]),
     ],

@@ -15,10 +15,9 @@ enum AdapterNotes {
     }
 
     /// Prints `ignoredTensors` for each adapter directory that has any (errors are left to the analyses, which report them).
-    static func printIgnoredTensors(adapters: [String], model: BertModel) {
+    static func printIgnoredTensors(adapters: [String], model: any AdaptableModel) {
         for dir in adapters {
-            guard let contents = try? PEFTAdapterFile.load(URL(fileURLWithPath: dir), dimensions: model.dimensions(of:),
-                                                           layers: model.config.layers),
+            guard let contents = try? PEFTAdapterFile.load(URL(fileURLWithPath: dir), for: model),
                   let note = ignoredTensors(contents, directory: dir) else { continue }
             Console.info(note)
         }

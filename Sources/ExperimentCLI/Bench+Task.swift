@@ -12,9 +12,8 @@ extension Bench {
     /// training batches, and prints the result (and writes the batches' texts when asked).
     func runTask(_ name: String, layout: Batching.Layout, targets: [LoRATarget]) throws {
         try reportingErrors {
-            let dir = URL(fileURLWithPath: checkpoint)
-            let model = try BertModel.load(checkpointDirectory: dir)
-            let tokenizer = try BertTokenizer(checkpointDirectory: dir)
+            let loaded = try LoadedModel.load(checkpoint: URL(fileURLWithPath: checkpoint), name: checkpoint)
+            let (model, tokenizer) = (loaded.model, loaded.tokenizer)
             Console.info("bench: building \(name) from WordNet and tokenizing it…")
             let text = try Self.taskDataset(name, wordnet: wordnet)
             let data = TokenizedDataset(text, tokenizer: tokenizer, maxTokens: Self.maxTokens(name))

@@ -47,7 +47,7 @@ struct Bench: ParsableCommand {
             return try runTask(task, layout: layout, targets: parsedTargets)
         }
         try reportingErrors {
-            let model = try BertModel.load(checkpointDirectory: URL(fileURLWithPath: checkpoint))
+            let model = try LoadedModel.load(checkpoint: URL(fileURLWithPath: checkpoint), name: checkpoint).model
             var options = Benchmark.Options()
             options.batch = batch; options.tokens = seq; options.targets = parsedTargets; options.rank = rank
             options.steps = steps; options.warmupSteps = warmup; options.threads = compute.threads ?? options.threads

@@ -4,6 +4,7 @@ import LinearAlgebra
 import LoRA
 import Model
 import Support
+import Experiments
 import Tokenization
 
 struct Inspect: ParsableCommand {
@@ -23,39 +24,38 @@ struct Inspect: ParsableCommand {
     func run() throws {
         try compute.apply()
         try reportingErrors {
-            let dir = URL(fileURLWithPath: checkpoint)
-            let model = try BertModel.load(checkpointDirectory: dir)
+            let loaded = try LoadedModel.load(checkpoint: URL(fileURLWithPath: checkpoint), name: checkpoint)
+            let model = loaded.model
             var adapterConfig: PEFTAdapterConfig?
             if let adapter {
-                let contents = try PEFTAdapterFile.load(URL(fileURLWithPath: adapter), dimensions: model.dimensions(of:),
-                                                        layers: model.config.layers)
+                let contents = try PEFTAdapterFile.load(URL(fileURLWithPath: adapter), for: model)
                 if let note = AdapterNotes.ignoredTensors(contents, directory: adapter) { Console.info(note) }
                 try model.attach(contents.adapters)
                 adapterConfig = contents.config
             }
             guard let text else {
                 if json { throw CLIFailure(message: "--json needs --text", code: 2) }
-                printSummary(model, adapterConfig: adapterConfig)
+                try printSummary(model, adapterConfig: adapterConfig)
                 return
             }
-            let tokenizer = try BertTokenizer(checkpointDirectory: dir)
-            let encoding = tokenizer.encode(text, pair: pair)
-            guard encoding.count <= model.config.maxPositions else {
+            let tokenizer = loaded.tokenizer
+            let encoding = tokenizer.encode(text, pair: pair, maxLength: nil)
+            guard encoding.count <= model.maxPositions else {
                 throw CLIFailure(message: "--text\(pair == nil ? "" : " with --pair") is \(encoding.count) tokens ([CLS] and [SEP] "
-                                 + "included), more than the model's \(model.config.maxPositions) positions; shorten it (inspect never truncates)", code: 1)
+                                 + "included), more than the model's \(model.maxPositions) positions; shorten it (inspect never truncates)", code: 1)
             }
             let batch = Batch(packing: [(encoding.ids, encoding.typeIds)])
-            let workspace = EncoderWorkspace(config: model.config, forInference: true)
-            let d = model.config.hiddenSize
+            let workspace = model.makeWorkspace(forInference: true)
+            let d = model.hiddenSize
             let pooled = FloatBuffer(capacity: d)
             try withExtendedLifetime(workspace) {   // the returned view points into the workspace
-                let hidden = try model.forward(batch, workspace: workspace)
+                let hidden = try model.forward(batch, in: workspace)
                 Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, offsets: batch.offsets, width: d)
             }
             let values = pooled.array(d)
             let nonFinite = values.filter { !$0.isFinite }.count
             if nonFinite > 0 {
-                let source = model.firstNonFiniteTensor().map { t in
+                let source = Self.firstNonFiniteTensor(model).map { t in
                     "; tensor '\(t.name)' of \(t.inAdapter ? (adapter ?? "the adapter") + "/adapter_model.safetensors" : checkpoint + "/model.safetensors") holds NaN or infinite values"
                 } ?? ""
                 let message = "the pooled hidden state has \(nonFinite) NaN or infinite values of \(d)\(source)"
@@ -71,26 +71,6 @@ struct Inspect: ParsableCommand {
                 print("tokens (\(encoding.ids.count)): " + encoding.ids.map { "\(tokenizer.token(for: $0))(\($0))" }.joined(separator: " "))
                 let norm = values.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
                 print("pooled: \(d) values, ‖pooled‖₂ = \(String(format: "%.6f", norm)); first 8: " + values.prefix(8).map { String(format: "%.6f", $0) }.joined(separator: " "))
-            }
-        }
-    }
-
-    private func printSummary(_ model: BertModel, adapterConfig: PEFTAdapterConfig?) {
-        let c = model.config
-        print("checkpoint   \(checkpoint)")
-        print("architecture BERT encoder: \(c.layers) layers, d = \(c.hiddenSize), \(c.heads) heads (dₕ = \(c.headSize)), d_ff = \(c.intermediateSize), GELU (erf), post-LN ε = \(c.layerNormEps)")
-        print("vocabulary   \(c.vocabularySize) tokens, \(c.maxPositions) positions, \(c.typeVocabularySize) token types")
-        print("parameters   \(model.frozenParameterCount.formatted()) frozen")
-        print("adaptable matrices per layer (W is out × in; LoRA adds r·(in + out) parameters each):")
-        for t in LoRATarget.allCases {
-            let (i, o) = model.dimensions(of: t)
-            print("  \(t.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(t.moduleSuffix.padding(toLength: 24, withPad: " ", startingAt: 0)) \(o) × \(i)")
-        }
-        if let a = adapterConfig {
-            let adapters = model.adapters
-            print("adapter      r = \(a.r), α = \(a.loraAlpha)\(a.useRslora ? " (rsLoRA)" : ""), targets \(a.targetModules.displayText), \(adapters.count) matrices, \(adapters.map(\.parameterCount).reduce(0, +).formatted()) parameters")
-            for ad in adapters {
-                print("  layer \(ad.layer) \(ad.target.rawValue): ‖ΔW‖_F = \(String(format: "%.4f", ad.deltaWeight.frobeniusNorm)), ‖W‖_F = \(String(format: "%.4f", model.layers[ad.layer].linear(ad.target).weight.frobeniusNorm))")
             }
         }
     }

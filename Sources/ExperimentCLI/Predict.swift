@@ -32,16 +32,15 @@ struct Predict: ParsableCommand {
     func run() throws {
         try compute.apply()
         try reportingErrors {
-            let dir = URL(fileURLWithPath: checkpoint)
-            let model = try BertModel.load(checkpointDirectory: dir)
-            let tokenizer = try BertTokenizer(checkpointDirectory: dir)
+            let loaded = try LoadedModel.load(checkpoint: URL(fileURLWithPath: checkpoint), name: checkpoint)
+            let (model, tokenizer) = (loaded.model, loaded.tokenizer)
             let inputs = try readInputs()
             var entries: [(name: String, adapters: [LoRAAdapter], head: Prediction.Head)] = []
             for (i, path) in adapters.enumerated() {
                 let url = URL(fileURLWithPath: path)
-                let read = try PEFTAdapterFile.read(url, dimensions: model.dimensions(of:), layers: model.config.layers)
+                let read = try PEFTAdapterFile.load(url, for: model)
                 let headURL = heads.isEmpty ? Self.defaultHead(for: url) : URL(fileURLWithPath: heads[i])
-                entries.append((path, read.adapters, try Prediction.Head.read(headURL, width: model.config.hiddenSize)))
+                entries.append((path, read.adapters, try Prediction.Head.read(headURL, width: model.hiddenSize)))
             }
             let rows = try Prediction.run(model: model, tokenizer: tokenizer, adapters: entries, inputs: inputs, merged: merged)
             for r in rows {

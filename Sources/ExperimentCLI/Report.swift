@@ -121,11 +121,11 @@ struct Analyze: ParsableCommand {
         try reportingErrors {
             let model = try LoadedModel.load(.checkpoint(checkpoint), repositoryRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             let options = AdapterAnalysis.options(maxI: maxI, maxJ: maxJ)
-            let bert = model.model
-            AdapterNotes.printIgnoredTensors(adapters: adapters, model: bert)
+            let base = model.model
+            AdapterNotes.printIgnoredTensors(adapters: adapters, model: base)
             let summary = try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
-                                                      baseWeights: { l, t in bert.layers[l].linear(t).weight },
-                                                      layers: bert.config.layers, options: options,
+                                                      baseWeights: { l, t in try base.weight(layer: l, site: t) }, naming: base.naming,
+                                                      layers: base.layerCount, options: options,
                                                       outputDirectory: URL(fileURLWithPath: output))
             for line in summary.terminalLines(timings: timings) { print(line) }
         }

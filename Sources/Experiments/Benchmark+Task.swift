@@ -71,7 +71,7 @@ extension Benchmark {
 
     /// Times `options.steps` steps after `options.warmupSteps` on `data`'s training batches (adapters attached here and
     /// removed afterwards). Each batch is laid out inside the timed region, as the runner does.
-    public static func runTask(model: BertModel, modelName: String, taskName: String, data: TokenizedDataset,
+    public static func runTask(model: any AdaptableModel, modelName: String, taskName: String, data: TokenizedDataset,
                                options o: TaskOptions, progress: (Event) -> Void = { _ in }) throws -> TaskResult {
         let sgemm = prepare(threads: o.threads, progress: progress)
         defer { model.detachAdapters() }
@@ -79,21 +79,24 @@ extension Benchmark {
         let total = o.steps + o.warmupSteps
         let batches = taskBatches(trainCount: data.train.count, batch: o.batch, dataSeed: o.dataSeed, count: total)
         var stepTimes: [Double] = [], realTokens = 0, paddedTokens = 0, flop = 0
-        for (i, indices) in batches.enumerated() {
-            let examples = indices.map { data.train[$0] }
-            let start = DispatchTime.now().uptimeNanoseconds
-            let (batch, labels) = Batching.batch(examples, padId: o.padId, layout: o.layout)
-            _ = try step.step(batch, targets: .labels(labels), learningRate: 1e-4, clipNorm: nil)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if i >= o.warmupSteps {
-                stepTimes.append(seconds)
-                let lengths = examples.map(\.ids.count)
+        var next = 0
+        // The batch is laid out inside the timed region (`StepReport.seconds`), as a run times its steps.
+        try TrainingLoop.run(step, totalSteps: total, learningRate: { _ in 1e-4 }, clipNorm: nil, batches: {
+            let (batch, labels) = Batching.batch(batches[next].map { data.train[$0] }, padId: o.padId, layout: o.layout)
+            next += 1
+            return [(batch, .labels(labels))]
+        }, progress: { event in
+            guard case .step(let s) = event else { return .more }
+            if s.step > o.warmupSteps {
+                stepTimes.append(s.seconds)
+                let lengths = batches[s.step - 1].map { data.train[$0].ids.count }
                 realTokens += lengths.reduce(0, +)
                 paddedTokens += lengths.count * (lengths.max() ?? 0)
-                flop += stepFLOPs(config: model.config, lengths: lengths, targets: o.targets, rank: o.rank, classes: data.labels.count)
+                flop += try stepFLOPs(model: model, lengths: lengths, targets: o.targets, rank: o.rank, classes: data.labels.count)
             }
-            progress(.step(index: i + 1, total: total, seconds: seconds))
-        }
+            progress(.step(index: s.step, total: total, seconds: s.seconds))
+            return .more
+        })
         let timed = stepTimes.reduce(0, +)
         let steps = Double(max(1, o.steps))
         let realGflops = Double(flop) / timed / 1e9

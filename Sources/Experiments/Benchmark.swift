@@ -59,12 +59,12 @@ public enum Benchmark {
     }
 
     /// Runs the benchmark on `model` (adapters are attached here and removed afterwards).
-    public static func run(model: BertModel, modelName: String, options o: Options, progress: (Event) -> Void = { _ in }) throws -> Result {
+    public static func run(model: any AdaptableModel, modelName: String, options o: Options, progress: (Event) -> Void = { _ in }) throws -> Result {
         let sgemm = prepare(threads: o.threads, progress: progress)
         defer { model.detachAdapters() }
         let step = trainingStep(model, targets: o.targets, rank: o.rank, classes: o.classes)
         var rng = SeededGenerator(seed: 7, stream: "bench")
-        let vocab = model.config.vocabularySize
+        let vocab = model.vocabularySize
         let low = min(1000, vocab / 2)
         func randomBatch() -> (Batch, [Int]) {
             let n = o.batch * o.tokens
@@ -73,23 +73,25 @@ public enum Benchmark {
                               mask: [Float](repeating: 1, count: n))
             return (batch, (0..<o.batch).map { _ in rng.nextInt(below: o.classes) })
         }
-        // Each batch is drawn just before its step, outside the timed region, so memory does not grow with --steps; the
-        // peak RSS after warm-up and at the end then differ only by what the timed steps added.
+        // Each batch is drawn just before its step (the loop's untimed `batchSeconds`), so memory does not grow with
+        // --steps; the peak RSS after warm-up and at the end then differ only by what the timed steps added.
         var timed = 0.0
         var stepTimes: [Double] = []
         var peakAfterWarmup = peakResidentMiB()
         let total = o.steps + o.warmupSteps
-        for i in 0..<total {
+        try TrainingLoop.run(step, totalSteps: total, learningRate: { _ in 1e-4 }, clipNorm: nil, batches: {
             let (batch, labels) = randomBatch()
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try step.step(batch, targets: .labels(labels), learningRate: 1e-4, clipNorm: nil)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            if i >= o.warmupSteps { timed += seconds; stepTimes.append(seconds) }
-            if i + 1 == o.warmupSteps { peakAfterWarmup = peakResidentMiB() }
-            progress(.step(index: i + 1, total: total, seconds: seconds))
-        }
+            return [(batch, .labels(labels))]
+        }, progress: { event in
+            guard case .step(let s) = event else { return .more }
+            if s.step > o.warmupSteps { timed += s.stepSeconds; stepTimes.append(s.stepSeconds) }
+            if s.step == o.warmupSteps { peakAfterWarmup = peakResidentMiB() }
+            progress(.step(index: s.step, total: total, seconds: s.stepSeconds))
+            return .more
+        })
         let secPerStep = timed / Double(max(1, o.steps))
-        let flop = stepFLOPs(config: model.config, batch: o.batch, tokens: o.tokens, targets: o.targets, rank: o.rank, classes: o.classes)
+        let flop = try stepFLOPs(model: model, lengths: [Int](repeating: o.tokens, count: o.batch), targets: o.targets, rank: o.rank,
+                                 classes: o.classes)
         let gflops = Double(flop) / secPerStep / 1e9
         return Result(model: modelName, threads: o.threads, batch: o.batch, seq: o.tokens,
                       targets: o.targets.map(\.rawValue).joined(separator: ","), rank: o.rank, steps: o.steps,
@@ -98,50 +100,6 @@ public enum Benchmark {
                       stepGflop: Double(flop) / 1e9, gflops: gflops, sgemmGflops: sgemm,
                       sgemmShare: gflops / sgemm, peakRssMib: peakResidentMiB(), peakRssAfterWarmupMib: peakAfterWarmup,
                       blas: BLAS.configuration)
-    }
-
-    /// Exact matrix-product FLOPs (2·m·n·k per product) of one training step, the engine-independent work, for B
-    /// sequences of T tokens (N = B·T rows); see `stepFLOPs(config:lengths:…)`.
-    public static func stepFLOPs(config c: BertConfig, batch b: Int, tokens t: Int, targets: [LoRATarget], rank r: Int,
-                                 layers adapted: [Int]? = nil, classes k: Int) -> Int {
-        stepFLOPs(config: c, lengths: [Int](repeating: t, count: b), targets: targets, rank: r, layers: adapted, classes: k)
-    }
-
-    /// Exact matrix-product FLOPs (2·m·n·k per product) of one training step on sequences of the given lengths, counted
-    /// on those tokens only (N = Σ lengths rows; attention over each sequence's own length, S₂ = Σ lengths²):
-    /// forward — q, k, v, o (4·2·N·d²), scores and context (2·2·S₂·d), feed-forward (2·2·N·d·d_ff), each adapter
-    /// (2·N·r·(in + out)), head (2·B·d·K); backward — input gradients of the frozen linears in every layer above the lowest
-    /// adapted one, and in that layer only o and the feed-forward ones; attention backward (4·2·S₂·d) per backpropagated
-    /// layer; per adapter dB and dt (2·2·N·out·r), dA (2·N·r·in) and dx (2·N·r·in) where the input gradient is needed;
-    /// head dW and dpooled (2·2·B·K·d).
-    public static func stepFLOPs(config c: BertConfig, lengths: [Int], targets: [LoRATarget], rank r: Int,
-                                 layers adapted: [Int]? = nil, classes k: Int) -> Int {
-        let b = lengths.count, n = lengths.reduce(0, +), s2 = lengths.reduce(0) { $0 + $1 * $1 }
-        let d = c.hiddenSize, f = c.intermediateSize
-        let adaptedLayers = adapted ?? Array(0..<c.layers)
-        var flop = 0
-        // Forward.
-        flop += c.layers * (4 * 2 * n * d * d + 2 * 2 * s2 * d + 2 * 2 * n * d * f)
-        for target in targets {
-            let (inF, outF) = target.dimensions(hidden: d, intermediate: f)
-            flop += adaptedLayers.count * 2 * n * r * (inF + outF)
-        }
-        flop += 2 * b * d * k
-        // Backward.
-        guard let lowest = adaptedLayers.min(), !targets.isEmpty else { return flop }
-        for l in lowest..<c.layers {
-            let above = l > lowest
-            flop += (above ? 4 : 1) * 2 * n * d * d + 2 * 2 * n * d * f     // input gradients of frozen linears
-            flop += 4 * 2 * s2 * d                                           // attention backward
-            guard adaptedLayers.contains(l) else { continue }
-            for target in targets {
-                let (inF, outF) = target.dimensions(hidden: d, intermediate: f)
-                let needsDx = above || ![.q, .k, .v].contains(target)
-                flop += 2 * 2 * n * outF * r + 2 * n * r * inF + (needsDx ? 2 * n * r * inF : 0)
-            }
-        }
-        flop += 2 * 2 * b * k * d
-        return flop
     }
 
     /// Best single-precision rate (GFLOPS) of OpenBLAS on square products of sizes 512–2048 with the current thread count.
@@ -179,14 +137,11 @@ public enum Benchmark {
 
     /// The benchmarked step: fresh adapters (α = 8, init seed 1) on `targets` at `rank` (replacing any), a mean-pooled
     /// linear head of `classes`, AdamW; the caller detaches the adapters afterwards.
-    static func trainingStep(_ model: BertModel, targets: [LoRATarget], rank: Int, classes: Int) -> TrainingStep {
+    static func trainingStep(_ model: any AdaptableModel, targets: [LoRATarget], rank: Int, classes: Int) -> TrainingStep {
         model.detachAdapters()
         model.attachAdapters(targets: targets, parameters: LoRAParameters(rank: rank, alpha: 8), initSeed: 1)
         model.setTraining(true)
-        let objective = Objective.classification(head: LinearHead(inFeatures: model.config.hiddenSize, outFeatures: classes, seed: 1),
-                                                 pooling: .mean)
-        return TrainingStep(model: model, objective: objective,
-                            optimizer: AdamW(parameters: TrainingStep.trainableParameters(model: model, objective: objective)))
+        return TrainingStep.lora(model: model, objective: .forTask(classes: classes, width: model.hiddenSize, headSeed: 1))
     }
 
     /// The median of `values` (the mean of the two middle ones for an even count), 0 for none.

@@ -61,17 +61,17 @@ public enum Prediction {
 
     /// Predictions of every input under each adapter in turn, in packed batches of 64 through a forward-only workspace.
     /// The model ends as it started: no adapter attached, W unmerged.
-    public static func run(model: BertModel, tokenizer: BertTokenizer, adapters: [(name: String, adapters: [LoRAAdapter], head: Head)],
+    public static func run(model: any AdaptableModel, tokenizer: any Tokenizer, adapters: [(name: String, adapters: [LoRAAdapter], head: Head)],
                            inputs: [Input], merged: Bool) throws -> [Row] {
-        let encoded = inputs.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: model.config.maxPositions) }
-        let workspace = EncoderWorkspace(config: model.config, forInference: true)
+        let encoded = inputs.map { tokenizer.encode($0.text, pair: $0.pair, maxLength: model.maxPositions) }
+        let workspace = model.makeWorkspace(forInference: true)
         var rows: [Row] = []
         model.detachAdapters()
         defer { model.detachAdapters() }
         for entry in adapters {
             try model.attach(entry.adapters)
             model.setTraining(false)
-            let linears = entry.adapters.map { model.layers[$0.layer].linear($0.target) }
+            let linears = entry.adapters.compactMap { model.linear(layer: $0.layer, site: $0.site) }
             if merged { for l in linears { try l.merge() } }
             defer {
                 if merged { for l in linears { try? l.unmerge() } }
@@ -87,15 +87,15 @@ public enum Prediction {
     }
 
     /// Softmax class probabilities (one array of K per input) of `head` on the mean-pooled final hidden states.
-    static func classify(model: BertModel, workspace: EncoderWorkspace, encoded: [Encoding], head: Head) throws -> [[Double]] {
-        let d = model.config.hiddenSize, k = head.labels.count
+    static func classify(model: any AdaptableModel, workspace: any ModelWorkspace, encoded: [Encoding], head: Head) throws -> [[Double]] {
+        let d = model.hiddenSize, k = head.labels.count
         var out: [[Double]] = []
         for start in stride(from: 0, to: encoded.count, by: 64) {
             let chunk = encoded[start..<min(encoded.count, start + 64)]
             let batch = Batch(packing: chunk.map { ($0.ids, $0.typeIds) })
             let pooled = FloatBuffer(capacity: batch.batchSize * d)
             try withExtendedLifetime(workspace) {
-                let hidden = try model.forward(batch, workspace: workspace)
+                let hidden = try model.forward(batch, in: workspace)
                 Pooling.mean.forward(out: pooled.p, hidden: hidden.base, mask: batch.mask, offsets: batch.offsets, width: d)
             }
             for b in 0..<batch.batchSize {

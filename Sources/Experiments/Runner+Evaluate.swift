@@ -42,21 +42,21 @@ extension ExperimentRunner {
 
     /// Metrics of one run's adapter and head on `examples` (a head-only run: its head on the frozen model).
     func evaluate(_ r: RunRecord, examples: [TokenizedExample], classes: Int, model: LoadedModel) throws -> ClassificationMetrics {
-        let bert = model.model
-        bert.detachAdapters()
-        defer { bert.detachAdapters() }
+        let base = model.model
+        base.detachAdapters()
+        defer { base.detachAdapters() }
         if !r.isHeadOnly {
-            let read = try PEFTAdapterFile.read(r.adapterDirectory, dimensions: bert.dimensions(of:), layers: bert.config.layers)
-            try bert.attach(read.adapters)
+            let read = try PEFTAdapterFile.load(r.adapterDirectory, for: base)
+            try base.attach(read.adapters)
         }
-        bert.setTraining(false)
-        let head = try Prediction.Head.read(r.directory.appendingPathComponent("head.safetensors"), width: bert.config.hiddenSize)
+        base.setTraining(false)
+        let head = try Prediction.Head.read(r.directory.appendingPathComponent("head.safetensors"), width: base.hiddenSize)
         guard head.labels.count == classes else {
             throw RunnerError.corruptRun(path: r.directory.appendingPathComponent("head.safetensors").path,
                                          reason: "the head has \(head.labels.count) classes, the task \(classes)")
         }
         let objective = Objective.classification(head: LinearHead(weight: head.weight, bias: head.bias), pooling: .mean)
-        let step = TrainingStep(model: bert, objective: objective, optimizer: AdamW(parameters: []))
+        let step = TrainingStep(model: base, objective: objective, optimizer: AdamW(parameters: []))
         return try step.classificationMetrics(examples, padId: model.tokenizer.padId, classes: classes)
     }
 

@@ -60,27 +60,17 @@ struct RunExecutor {
 
     /// Runs to completion (or divergence) and returns the outcome written to final.json.
     func execute() throws -> RunOutcome {
-        let bert = model.model
-        let d = bert.config.hiddenSize
-        bert.detachAdapters()
-        defer { bert.detachAdapters() }
+        let base = model.model
+        base.detachAdapters()
+        defer { base.detachAdapters() }
         let adapters = config.isHeadOnly ? []
-            : bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
-        bert.setTraining(true)
+            : base.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
+        base.setTraining(true)
 
-        let objective: Objective
-        switch task {
-        case .classification(let data):
-            objective = .classification(head: LinearHead(inFeatures: d, outFeatures: data.labels.count, seed: config.initSeed), pooling: .mean)
-        case .planted:
-            objective = .hiddenStates
-        }
-        let parameters = TrainingStep.trainableParameters(model: bert, objective: objective)
-        let headNames = Set(objective.head?.parameters.map(\.name) ?? [])
-        let headScale = config.training.effectiveHeadLearningRate / config.training.learningRate
-        let optimizer = AdamW(parameters: parameters, hyperparameters: .init(weightDecay: config.training.weightDecay),
-                              learningRateScales: parameters.map { headNames.contains($0.name) ? headScale : 1 })
-        let step = TrainingStep(model: bert, objective: objective, optimizer: optimizer)
+        let objective = Objective.forTask(classes: task.classCount, width: base.hiddenSize, headSeed: config.initSeed)
+        let step = TrainingStep.lora(model: base, objective: objective, hyperparameters: .init(weightDecay: config.training.weightDecay),
+                                     headLearningRateScale: config.training.effectiveHeadLearningRate / config.training.learningRate)
+        let (parameters, optimizer) = (step.optimizer.parameters, step.optimizer)
         let totalSteps = config.training.totalSteps(trainExamples: task.trainCount)
         let kind = ScheduleKind(rawValue: config.training.schedule.rawValue) ?? .linear
         let schedule = Training.LearningRateSchedule(kind: kind, peak: config.training.learningRate,
@@ -112,7 +102,7 @@ struct RunExecutor {
             }
             optimizer.stepCount = cp.state.adamSteps
             for (a, r) in zip(adapters, cp.state.adapterRNGs) { a.dropoutRNG = r }
-            bert.dropoutRNG = cp.state.modelRNG
+            base.dropoutRNG = cp.state.modelRNG
             sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed,
                                    cursor: cp.state.cursor)
             stepIndex = cp.state.step
@@ -127,33 +117,8 @@ struct RunExecutor {
         if let last = evalLines.last, let data = last.data(using: .utf8),
            let obj = try? JSONDecoder().decode(EvalLine.self, from: data) { lastValidation = obj.metrics }
 
-        while stepIndex < totalSteps {
-            // One optimiser step: `accumulationSteps` batches drawn in order (gradient accumulation).
-            let micro = (0..<config.training.accumulationSteps).map { _ in sampler.next() }
-            let started = DispatchTime.now().uptimeNanoseconds
-            let batches = micro.map { makeBatch($0, split: .train) }
-            let lr = schedule.rate(at: stepIndex)
-            let result = try step.step(microBatches: batches, learningRate: lr, clipNorm: config.training.clipNorm)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            trainSeconds += seconds
-            stepIndex += 1
-            let tokensPerSecond = Double(batches.map(\.0.realTokenCount).reduce(0, +)) / seconds
-            metricLines.append(try line(StepLine(step: stepIndex, loss: result.loss, lr: lr, gradNorm: result.gradientNorm,
-                                                  tokensPerS: tokensPerSecond)))
-            progress(.step(StepProgress(id: config.id, step: stepIndex, totalSteps: totalSteps, loss: result.loss, learningRate: lr,
-                                        gradientNorm: result.gradientNorm, tokensPerSecond: tokensPerSecond, elapsed: trainSeconds)))
-            if RunExecutor.hasDiverged(loss: result.loss, gradientNorm: result.gradientNorm, firstLoss: RunExecutor.firstLoss(in: metricLines)) {
-                status = .diverged
-                break
-            }
-            let evalDue = stepIndex == totalSteps || (config.training.evalEvery.map { stepIndex % $0 == 0 } ?? false)
-            if evalDue {
-                let evalStarted = DispatchTime.now().uptimeNanoseconds
-                lastValidation = try evaluate(step)
-                evalSeconds += Double(DispatchTime.now().uptimeNanoseconds - evalStarted) / 1e9
-                evalLines.append(try line(EvalLine(step: stepIndex, metrics: lastValidation)))
-                progress(.evaluation(id: config.id, step: stepIndex, metrics: lastValidation))
-            }
+        /// Writes a checkpoint when one is due or a stop was asked for, then stops the run on such a request.
+        func endOfStep(_ stepIndex: Int) throws {
             let stopping = shouldStop() && stepIndex < totalSteps
             if let every = checkpointEvery, stepIndex < totalSteps, stopping || (every > 0 && stepIndex % every == 0) {
                 var tensors: [String: [Float]] = [:]
@@ -165,13 +130,42 @@ struct RunExecutor {
                     }
                 }
                 let state = RunCheckpoint.State(runId: config.id, step: stepIndex, cursor: sampler.cursor, adamSteps: optimizer.stepCount,
-                                                adapterRNGs: adapters.map(\.dropoutRNG), modelRNG: bert.dropoutRNG,
+                                                adapterRNGs: adapters.map(\.dropoutRNG), modelRNG: base.dropoutRNG,
                                                 metricLines: metricLines, evalLines: evalLines, trainSeconds: trainSeconds,
                                                 evalSeconds: evalSeconds)
                 try RunCheckpoint(state: state, tensors: tensors).write(to: checkpointURL, shapes: shapes)
             }
             if stopping { throw RunnerError.interrupted(run: config.id, step: stepIndex) }
         }
+
+        // One optimiser step: `accumulationSteps` batches drawn in order (gradient accumulation), laid out as they are used.
+        let loop = try TrainingLoop.run(step, startStep: stepIndex, totalSteps: totalSteps, learningRate: schedule.rate(at:),
+                                        clipNorm: config.training.clipNorm,
+                                        batches: { (0..<config.training.accumulationSteps).map { _ in makeBatch(sampler.next(), split: .train) } },
+                                        evaluateEvery: config.training.evalEvery, evaluate: { try evaluate(step) }) { event in
+            switch event {
+            case .step(let s):
+                trainSeconds += s.seconds
+                let tokensPerSecond = Double(s.realTokens) / s.seconds
+                metricLines.append(try line(StepLine(step: s.step, loss: s.loss, lr: s.learningRate, gradNorm: s.gradientNorm,
+                                                      tokensPerS: tokensPerSecond)))
+                progress(.step(StepProgress(id: config.id, step: s.step, totalSteps: totalSteps, loss: s.loss, learningRate: s.learningRate,
+                                            gradientNorm: s.gradientNorm, tokensPerSecond: tokensPerSecond, elapsed: trainSeconds)))
+                if RunExecutor.hasDiverged(loss: s.loss, gradientNorm: s.gradientNorm, firstLoss: RunExecutor.firstLoss(in: metricLines)) {
+                    status = .diverged
+                    return .stop
+                }
+            case let .evaluation(at, metrics, seconds):
+                lastValidation = metrics
+                evalSeconds += seconds
+                evalLines.append(try line(EvalLine(step: at, metrics: metrics)))
+                progress(.evaluation(id: config.id, step: at, metrics: metrics))
+            case .endOfStep(let at):
+                try endOfStep(at)
+            }
+            return .more
+        }
+        stepIndex = loop.steps
 
         // Outputs: metrics, adapter (none for head-only), head, then final.json last (its presence marks the run as finished).
         try AtomicFile.write(metricLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("metrics.jsonl"))
@@ -208,29 +202,21 @@ struct RunExecutor {
 
     /// Seconds per training step over `count` steps after one untimed step (for `--dry-run` estimates). Writes nothing.
     func timeSteps(_ count: Int) throws -> Double {
-        let bert = model.model
-        bert.detachAdapters()
-        defer { bert.detachAdapters() }
+        let base = model.model
+        base.detachAdapters()
+        defer { base.detachAdapters() }
         if !config.isHeadOnly {
-            bert.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
+            base.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
         }
-        bert.setTraining(true)
-        let objective: Objective
-        if case .classification(let data) = task {
-            objective = .classification(head: LinearHead(inFeatures: bert.config.hiddenSize, outFeatures: data.labels.count, seed: 1), pooling: .mean)
-        } else {
-            objective = .hiddenStates
-        }
-        let step = TrainingStep(model: bert, objective: objective,
-                                optimizer: AdamW(parameters: TrainingStep.trainableParameters(model: bert, objective: objective)))
+        base.setTraining(true)
+        let step = TrainingStep.lora(model: base, objective: .forTask(classes: task.classCount, width: base.hiddenSize, headSeed: 1))
         var sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed)
         var total = 0.0
-        for i in 0...count {
-            let (batch, targets) = makeBatch(sampler.next(), split: .train)
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try step.step(batch, targets: targets, learningRate: 1e-4, clipNorm: nil)
-            if i > 0 { total += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        }
+        try TrainingLoop.run(step, totalSteps: count + 1, learningRate: { _ in 1e-4 }, clipNorm: nil,
+                             batches: { [makeBatch(sampler.next(), split: .train)] }, progress: { event in
+            if case .step(let s) = event, s.step > 1 { total += s.stepSeconds }
+            return .more
+        })
         return total / Double(max(1, count))
     }
 
@@ -254,7 +240,7 @@ struct RunExecutor {
             let examples = split == .train ? p.train : p.validation
             let targets = split == .train ? p.trainTargets : p.validationTargets
             let (batch, _) = Batching.batch(indices.map { examples[$0] }, padId: pad)
-            let laidOut = PlantedRankData.batchTargets(targets, indices: indices, batch: batch, width: model.model.config.hiddenSize)
+            let laidOut = PlantedRankData.batchTargets(targets, indices: indices, batch: batch, width: model.model.hiddenSize)
             return (batch, .hiddenStates(laidOut))
         }
     }
@@ -262,9 +248,9 @@ struct RunExecutor {
     /// Validation metrics on the whole validation split (adapter dropout off), in packed batches of 64 examples through
     /// the step's forward-only workspace (no gradient buffers).
     func evaluate(_ step: TrainingStep) throws -> [String: Double] {
-        let bert = model.model
-        bert.setTraining(false)
-        defer { bert.setTraining(true) }
+        let base = model.model
+        base.setTraining(false)
+        defer { base.setTraining(true) }
         let count: Int
         switch task {
         case .classification(let d): count = d.validation.count
@@ -275,13 +261,13 @@ struct RunExecutor {
         case .classification(let data):
             return try step.classificationMetrics(data.validation, padId: model.tokenizer.padId, classes: data.labels.count).asDictionary
         case .planted:
-            let d = bert.config.hiddenSize
+            let d = base.hiddenSize
             var sq = 0.0, cos = 0.0, tokens = 0
             for start in stride(from: 0, to: count, by: chunk) {
                 let indices = Array(start..<min(count, start + chunk))
                 let (batch, targets) = makeBatch(indices, split: .validation)
                 guard case .hiddenStates(let target) = targets else { continue }
-                let h = try bert.forward(batch, workspace: step.inferenceWorkspace)
+                let h = try base.forward(batch, in: step.inferenceWorkspace)
                 for row in 0..<batch.rows where batch.mask[row] != 0 {
                     var dot = 0.0, nh = 0.0, nt = 0.0
                     for c in 0..<d {
@@ -295,20 +281,4 @@ struct RunExecutor {
             return HiddenStateMetrics(mse: sq / Double(max(1, tokens * d)), cosine: cos / Double(max(1, tokens)), tokens: tokens).asDictionary
         }
     }
-}
-
-/// One line of metrics.jsonl.
-struct StepLine: Codable {
-    let step: Int
-    let loss: Double
-    let lr: Double
-    let gradNorm: Double
-    let tokensPerS: Double
-    enum CodingKeys: String, CodingKey { case step, loss, lr, gradNorm = "grad_norm", tokensPerS = "tokens_per_s" }
-}
-
-/// One line of eval.jsonl.
-struct EvalLine: Codable {
-    let step: Int
-    let metrics: [String: Double]
 }

@@ -6,9 +6,9 @@ import Support
 
 extension ExperimentRunner {
     /// What the report says about this experiment.
-    public func reportContext(model: BertConfig, modelName: String) -> ReportContext {
+    public func reportContext(model: any AdaptableModel, modelName: String) -> ReportContext {
         let spec = plan.spec
-        let modelDescription = "\(modelName) (BERT encoder, \(model.layers) layers, d = \(model.hiddenSize), \(model.heads) heads, d_ff = \(model.intermediateSize))"
+        let modelDescription = "\(modelName) (\(model.architectureSummary))"
         let task: String
         switch spec.task {
         case .wordnetSupersense(let t): task = "wordnet-supersense: WordNet 3 \(t.parts.map(\.rawValue).joined(separator: "+")) synset definitions → lexicographer file; validation capped at \(t.maxValidation.map(String.init) ?? "all"); max \(t.maxTokens) tokens"
@@ -79,12 +79,12 @@ extension ExperimentRunner {
     public func buildReport(records: [RunRecord], model: LoadedModel, notebooks: URL?) throws -> (ReportSummary, [URL]) {
         let lock = try RunLock(url: specDirectory.appendingPathComponent("report.lock"), wait: true)
         defer { withExtendedLifetime(lock) {} }
-        let bert = model.model
+        let base = model.model
         AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
         let planted = specDirectory.appendingPathComponent("planted-adapter")
         let summary = try ReportBuilder.build(
-            context: reportContext(model: bert.config, modelName: model.name), runs: records,
-            baseWeights: { layer, target in bert.layers[layer].linear(target).weight },
+            context: reportContext(model: base, modelName: model.name), runs: records, naming: base.naming,
+            baseWeights: { layer, target in try base.weight(layer: layer, site: target) },
             plantedAdapterDirectory: FileManager.default.fileExists(atPath: planted.path) ? planted : nil,
             resultsDirectory: specDirectory)
         var updated: [URL] = []

@@ -6,24 +6,34 @@ import Tasks
 import Tokenization
 
 /// A model and its tokenizer, loaded once per spec and shared by every run (weights are frozen; runs only swap adapters).
+/// Runs reach the model only through `AdaptableModel`; what a family loads and what only it supports lives in that
+/// family's extension (`LoadedModel+BERT.swift`).
 public struct LoadedModel {
-    public let model: BertModel
-    public let tokenizer: BertTokenizer
+    public let model: any AdaptableModel
+    public let tokenizer: any Tokenizer
     /// "models/all-MiniLM-L6-v2" or "builtin:tiny".
     public let name: String
     /// The checkpoint folder (nil for the built-in model).
     public var directory: URL?
 
+    public init(model: any AdaptableModel, tokenizer: any Tokenizer, name: String, directory: URL? = nil) {
+        self.model = model; self.tokenizer = tokenizer; self.name = name; self.directory = directory
+    }
+
+    /// The model a spec names.
     public static func load(_ source: ModelSource, repositoryRoot: URL) throws -> LoadedModel {
         switch source {
         case .checkpoint(let path):
-            let dir = SpecPaths.resolve(path, against: repositoryRoot)
-            return LoadedModel(model: try BertModel.load(checkpointDirectory: dir),
-                               tokenizer: try BertTokenizer(checkpointDirectory: dir), name: path, directory: dir)
+            return try load(checkpoint: SpecPaths.resolve(path, against: repositoryRoot), name: path)
         case .builtin(.tiny):
-            let (model, tokenizer) = try BuiltinTiny.make()
-            return LoadedModel(model: model, tokenizer: tokenizer, name: "builtin:tiny")
+            return try builtinTiny()
         }
+    }
+
+    /// The checkpoint at `url`, read by its family's loader: the registry of model families (BERT's is the only one yet;
+    /// a family adds its line here).
+    public static func load(checkpoint url: URL, name: String) throws -> LoadedModel {
+        try loadBERT(checkpointDirectory: url, name: name)
     }
 
     /// The checkpoint's Hugging Face Hub id (e.g. `sentence-transformers/all-MiniLM-L6-v2`), once `resolveHubID()`
@@ -37,27 +47,6 @@ public struct LoadedModel {
     public mutating func resolveHubID() throws {
         if let directory { hubID = try HubModelID.resolve(checkpointDirectory: directory) }
     }
-
-    /// The shape `RunPlan.resolve` needs.
-    public var shape: ModelShape {
-        let c = model.config
-        return ModelShape(layers: c.layers, hidden: c.hiddenSize, intermediate: c.intermediateSize, heads: c.heads,
-                          vocabularySize: c.vocabularySize, maxPositions: c.maxPositions)
-    }
-
-    /// The model shape of a source without loading weights (config.json, or the built-in tiny config).
-    public static func shape(of source: ModelSource, repositoryRoot: URL) throws -> ModelShape {
-        switch source {
-        case .checkpoint(let path):
-            let url = SpecPaths.resolve(path, against: repositoryRoot).appendingPathComponent("config.json")
-            guard let data = FileManager.default.contents(atPath: url.path) else { throw ModelError.missingFile(path: url.path) }
-            return try ModelShape(huggingFaceConfig: data, file: url.path)
-        case .builtin(.tiny):
-            let c = BuiltinTiny.config
-            return ModelShape(layers: c.layers, hidden: c.hiddenSize, intermediate: c.intermediateSize, heads: c.heads,
-                              vocabularySize: c.vocabularySize, maxPositions: c.maxPositions)
-        }
-    }
 }
 
 /// A task's data, tokenized once and shared by every run of the spec.
@@ -70,6 +59,12 @@ public enum LoadedTask {
         case .classification(let d): return d.train.count
         case .planted(let p): return p.train.count
         }
+    }
+
+    /// Number of classes of a classification task; nil for the planted-rank task (hidden-state regression).
+    public var classCount: Int? {
+        if case .classification(let d) = self { return d.labels.count }
+        return nil
     }
 
     public var trainLengths: [Int] {
@@ -138,7 +133,9 @@ public enum LoadedTask {
                 rng.shuffle(&defs)
                 texts = defs
             }
-            let data = try PlantedRankData.build(model: model.model, tokenizer: model.tokenizer, options: options, texts: texts)
+            let data = try PlantedRankData.build(model: try model.bert(for: "the planted-rank task"),
+                                                 tokenizer: try model.bertTokenizer(for: "the planted-rank task"),
+                                                 options: options, texts: texts)
             func split(_ name: String, _ e: [TokenizedExample]) -> TaskSummary.SplitSummary {
                 TaskSummary.SplitSummary(split: name, examples: e.count,
                                          meanTokens: e.isEmpty ? 0 : Double(e.map(\.ids.count).reduce(0, +)) / Double(e.count),

@@ -42,15 +42,13 @@ public enum LlamaTarget: String, CaseIterable, Codable, Sendable, Comparable, Ad
     /// PEFT's `target_modules` entry: the last component (`q_proj`, …, `down_proj`), unique within a Llama layer.
     public var peftTargetModule: String { String(moduleSuffix.split(separator: ".").last!) }
 
-    /// Hugging Face tensor name of the frozen weight W (shape out × in) at `layer`.
-    public func weightName(layer: Int) -> String { "model.layers.\(layer).\(moduleSuffix).weight" }
+    /// `peftTargetModule`, which selects this matrix in every layer (`layers_to_transform` limits the layers).
+    public func peftTargetModules(layers: [Int]) -> [String] { [peftTargetModule] }
+
+    public static var naming: ModuleNaming { .llama }
 
     /// GGUF tensor name of the frozen weight at `layer`.
     public func ggufWeightName(layer: Int) -> String { "blk.\(layer).\(ggufName).weight" }
-
-    /// PEFT tensor-name prefix of this adapter at `layer` in a causal-LM adapter (`LlamaForCausalLM` wrapped by PEFT):
-    /// `base_model.model.model.layers.L.<module>`.
-    public func peftPrefix(layer: Int) -> String { "base_model.model.model.layers.\(layer).\(moduleSuffix)" }
 
     /// (in, out) of this matrix for hidden size d, key/value width d_kv = H_kv·dₕ and MLP size d_ff.
     public func dimensions(hidden d: Int, keyValue dKV: Int, intermediate dFF: Int) -> (inFeatures: Int, outFeatures: Int) {

@@ -1,8 +1,8 @@
 /// A weight matrix of a BERT layer that can carry a LoRA adapter (paper Sec 4.2 adapts Wq, Wk, Wv, Wo;
 /// the feed-forward matrices are optional extra targets).
 ///
-/// Raw values are the short names used in specs and run ids; `peftModuleName` is the module path PEFT uses
-/// for a Hugging Face `BertModel`, e.g. `encoder.layer.3.attention.self.query`.
+/// Raw values are the short names used in specs and run ids; full module names (`encoder.layer.3.attention.self.query`)
+/// come from `ModuleNaming.bert`.
 public enum LoRATarget: String, CaseIterable, Codable, Sendable, Comparable {
     case q, k, v, o
     /// The feed-forward up-projection `intermediate.dense` (d → d_ff).
@@ -31,15 +31,9 @@ public enum LoRATarget: String, CaseIterable, Codable, Sendable, Comparable {
         case .k: return ["key"]
         case .v: return ["value"]
         case .o, .ffnUp: return [moduleSuffix]
-        case .ffnDown: return layers.map { "encoder.layer.\($0).\(moduleSuffix)" }
+        case .ffnDown: return layers.map { Self.naming.modulePath(layer: $0, suffix: moduleSuffix) }
         }
     }
-
-    /// Checkpoint tensor name of the frozen weight W (shape out × in) at `layer`.
-    public func weightName(layer: Int) -> String { "encoder.layer.\(layer).\(moduleSuffix).weight" }
-
-    /// PEFT tensor-name prefix of this adapter at `layer`: `base_model.model.encoder.layer.L.<module>`.
-    public func peftPrefix(layer: Int) -> String { "base_model.model.encoder.layer.\(layer).\(moduleSuffix)" }
 
     /// (in, out) of this matrix for hidden size d and feed-forward size dFF.
     public func dimensions(hidden d: Int, intermediate dFF: Int) -> (inFeatures: Int, outFeatures: Int) {

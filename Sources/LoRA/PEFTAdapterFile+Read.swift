@@ -13,11 +13,6 @@ public struct PEFTAdapterContents {
 }
 
 extension PEFTAdapterFile {
-    /// Where PEFT puts the encoder: `base_model.model.` + `encoder.layer.L.<module>` on a bare `BertModel` (ours,
-    /// FEATURE_EXTRACTION), or + `bert.encoder.layer.L.<module>` on a task model such as `BertForSequenceClassification`
-    /// (SEQ_CLS).
-    public static let encoderPrefixes = ["base_model.model.", "base_model.model.bert."]
-
     /// The modules PEFT trains in full for this config: its `modules_to_save`, and for `task_type` SEQ_CLS also PEFT's
     /// classifier heads `classifier` and `score`.
     static func modulesToSave(_ config: PEFTAdapterConfig) -> [String] {
@@ -37,41 +32,48 @@ extension PEFTAdapterFile {
         }
     }
 
-    /// Reads an adapter directory into (config, [(layer, target, A, B)]), validating the config (`validate`), names and
-    /// shapes; every adapted module must be one `target_modules` selects. Config errors name the field and the reason
-    /// (`JSONFileError` for a file that is not valid JSON or has a field of the wrong type).
-    /// `inFeatures`/`outFeatures` check the factor shapes against the model's matrices.
+    /// Reads a BERT adapter directory into (config, adapters) (see `load(_:naming:dimensions:layers:)`).
     public static func read(_ directory: URL, dimensions: (LoRATarget) -> (inFeatures: Int, outFeatures: Int), layers: Int) throws
         -> (config: PEFTAdapterConfig, adapters: [LoRAAdapter]) {
         let contents = try load(directory, dimensions: dimensions, layers: layers)
         return (contents.config, contents.adapters)
     }
 
-    /// `read`, also returning the `modules_to_save` tensors it skipped (`PEFTAdapterContents.ignoredTensors`). Tensor
-    /// names may use either of `encoderPrefixes`; any other tensor is an `AdapterFileError.unexpectedTensor`.
+    /// `load(_:naming:dimensions:layers:)` for a BERT adapter.
     public static func load(_ directory: URL, dimensions: (LoRATarget) -> (inFeatures: Int, outFeatures: Int), layers: Int) throws
         -> PEFTAdapterContents {
+        try load(directory, naming: .bert, dimensions: { ($0 as? LoRATarget).map(dimensions) }, layers: layers)
+    }
+
+    /// Reads an adapter directory of `naming`'s family into its config, its adapters (in (layer, site) order) and the
+    /// `modules_to_save` tensors it skipped (`PEFTAdapterContents.ignoredTensors`), validating the config (`validate`),
+    /// names and shapes; every adapted module must be one `target_modules` selects. Config errors name the field and the
+    /// reason (`JSONFileError` for a file that is not valid JSON or has a field of the wrong type). `dimensions` gives
+    /// (in, out) of a site's matrix in the model, to check the factor shapes. Tensor names may use any of the family's
+    /// `tensorPrefixes`; any other tensor is an `AdapterFileError.unexpectedTensor`.
+    public static func load(_ directory: URL, naming: ModuleNaming, dimensions: (any AdapterSite) -> (inFeatures: Int, outFeatures: Int)?,
+                            layers: Int) throws -> PEFTAdapterContents {
         let configURL = directory.appendingPathComponent(configName)
         let weightsURL = directory.appendingPathComponent(weightsName)
         guard let data = FileManager.default.contents(atPath: configURL.path) else { throw AdapterFileError.missingFile(path: configURL.path) }
         let config = try JSONFile.decode(PEFTAdapterConfig.self, from: data, file: configURL.path)
-        try validate(config, file: configURL.path, layers: layers)
+        try validate(config, file: configURL.path, layers: layers, naming: naming)
         guard FileManager.default.fileExists(atPath: weightsURL.path) else { throw AdapterFileError.missingFile(path: weightsURL.path) }
         let file = try SafeTensorsFile(contentsOf: weightsURL)
         var adapters: [LoRAAdapter] = []
         var used = Set<String>()
         for layer in 0..<layers {
-            for target in LoRATarget.allCases {
-                guard let (a, b, names) = try factors(in: file, path: weightsURL.path, layer: layer, target: target, config: config,
-                                                      dimensions: dimensions(target)) else { continue }
-                adapters.append(LoRAAdapter(target: target, layer: layer, parameters: parameters(config), a: a, b: b))
+            for site in naming.sites {
+                guard let (a, b, names) = try factors(in: file, path: weightsURL.path, layer: layer, site: site, naming: naming,
+                                                      config: config, dimensions: dimensions(site) ?? (0, 0)) else { continue }
+                adapters.append(LoRAAdapter(site: site, layer: layer, parameters: parameters(config), a: a, b: b))
                 used.formUnion(names)
             }
         }
-        if let stray = adapters.first(where: { !config.targetModules.selects("encoder.layer.\($0.layer).\($0.target.moduleSuffix)") }) {
+        func module(_ a: LoRAAdapter) -> String { naming.modulePath(layer: a.layer, suffix: a.site.moduleSuffix) }
+        if let stray = adapters.first(where: { !config.targetModules.selects(module($0), naming: naming) }) {
             throw AdapterFileError.unsupported(file: configURL.path, field: "target_modules",
-                                               reason: "does not select encoder.layer.\(stray.layer).\(stray.target.moduleSuffix), which "
-                                                   + "\(weightsName) adapts")
+                                               reason: "does not select \(module(stray)), which \(weightsName) adapts")
         }
         let rest = file.tensors.map(\.name).filter { !used.contains($0) }
         let saved = modulesToSave(config)
@@ -87,13 +89,14 @@ extension PEFTAdapterFile {
                        gaussianStd: config.harness?.gaussianStd, dropout: config.loraDropout)
     }
 
-    /// The A and B factors of one module under whichever of `encoderPrefixes` the file uses, with the names read; nil
-    /// when the file does not adapt that module.
-    /// - Throws: `AdapterFileError` when only one factor is present, a shape does not fit, or both prefixes adapt it.
-    static func factors(in file: SafeTensorsFile, path: String, layer: Int, target: LoRATarget, config: PEFTAdapterConfig,
-                        dimensions: (inFeatures: Int, outFeatures: Int)) throws -> (Matrix<Float>, Matrix<Float>, [String])? {
-        let module = "encoder.layer.\(layer).\(target.moduleSuffix)"
-        let present = encoderPrefixes.map { $0 + module }.filter { file.contains($0 + ".lora_A.weight") || file.contains($0 + ".lora_B.weight") }
+    /// The A and B factors of one module under whichever of the family's `tensorPrefixes` the file uses, with the names
+    /// read; nil when the file does not adapt that module.
+    /// - Throws: `AdapterFileError` when only one factor is present, a shape does not fit, or two prefixes adapt it.
+    static func factors(in file: SafeTensorsFile, path: String, layer: Int, site: any AdapterSite, naming: ModuleNaming,
+                        config: PEFTAdapterConfig, dimensions: (inFeatures: Int, outFeatures: Int)) throws
+        -> (Matrix<Float>, Matrix<Float>, [String])? {
+        let module = naming.modulePath(layer: layer, suffix: site.moduleSuffix)
+        let present = naming.tensorPrefixes(layer: layer, suffix: site.moduleSuffix).filter { file.contains($0 + ".lora_A.weight") || file.contains($0 + ".lora_B.weight") }
         guard let prefix = present.first else { return nil }
         guard present.count == 1 else {
             throw AdapterFileError.invalidConfig(file: path, reason: "adapts \(module) twice, as \(present.joined(separator: " and "))")

@@ -4,16 +4,18 @@ import SafeTensors
 import Support
 
 /// A PEFT-compatible LoRA adapter directory: `adapter_config.json` + `adapter_model.safetensors` with float32 tensors
-/// named `base_model.model.encoder.layer.L.<module>.lora_A.weight` (r × in) and `….lora_B.weight` (out × r).
+/// named `base_model.model.<module path>.lora_A.weight` (r × in) and `….lora_B.weight` (out × r), the module path as the
+/// family's `ModuleNaming` spells it (`encoder.layer.L.<module>`, `model.layers.L.<module>`).
 ///
-/// Written adapters load in PEFT on the bare encoder (`task_type` FEATURE_EXTRACTION):
-/// `PeftModel.from_pretrained(AutoModel.from_pretrained(base_model_name_or_path), directory)`.
+/// Written BERT adapters load in PEFT on the bare encoder (`task_type` FEATURE_EXTRACTION):
+/// `PeftModel.from_pretrained(AutoModel.from_pretrained(base_model_name_or_path), directory)`; Llama adapters on
+/// `AutoModelForCausalLM` (CAUSAL_LM).
 public enum PEFTAdapterFile {
     public static let configName = "adapter_config.json"
     public static let weightsName = "adapter_model.safetensors"
 
-    /// What written adapters carry as `task_type`: LoRA on the bare encoder, whose head is saved elsewhere.
-    public static let taskType = "FEATURE_EXTRACTION"
+    /// What written BERT adapters carry as `task_type`: LoRA on the bare encoder, whose head is saved elsewhere.
+    public static let taskType = ModuleNaming.bert.taskType
 
     /// Writes `adapters` (all with the same parameters) into `directory`; both files are written atomically and
     /// byte-deterministically (sorted JSON keys, tensors in name order). `baseModel` becomes `base_model_name_or_path`
@@ -22,13 +24,15 @@ public enum PEFTAdapterFile {
                              harness: PEFTAdapterConfig.HarnessFields?) throws {
         guard let first = adapters.first else { throw AdapterFileError.invalidConfig(file: directory.path, reason: "no adapters to save") }
         let p = first.parameters
-        let targets = Array(Set(adapters.map(\.target))).sorted()
+        let naming = first.site.naming
+        let used = Set(adapters.map(\.site.rawValue))
+        let targets = naming.sites.filter { used.contains($0.rawValue) }
         let layers = Array(Set(adapters.map(\.layer))).sorted()
         let allLayersUsed = layers.count == (layers.max() ?? 0) + 1 && layers.first == 0
         let config = PEFTAdapterConfig(
             r: p.rank, loraAlpha: p.alpha, targetModules: .names(targets.flatMap { $0.peftTargetModules(layers: layers) }), useRslora: p.rsLoRA,
             initLoraWeights: p.initialization == .gaussian ? "gaussian" : "true", loraDropout: p.dropout,
-            baseModelNameOrPath: baseModel, layersToTransform: allLayersUsed ? nil : layers, harness: harness, taskType: taskType)
+            baseModelNameOrPath: baseModel, layersToTransform: allLayersUsed ? nil : layers, harness: harness, taskType: naming.taskType)
         var writer = SafeTensorsWriter(metadata: ["format": "pt"])
         for a in adapters {
             try writer.add(a.a.name, shape: [a.a.value.rows, a.a.value.cols], floats: a.a.value.storage)
@@ -49,9 +53,9 @@ public enum PEFTAdapterFile {
 
     /// Refuses settings this harness would silently misread: a `peft_type` other than LORA, r ≤ 0, `lora_alpha` ≤ 0 or
     /// not finite, `bias` other than "none", `fan_in_fan_out`, DoRA, per-module `rank_pattern` / `alpha_pattern`, and
-    /// `target_modules` naming no module of a `layers`-layer encoder.
+    /// `target_modules` naming no module of a `layers`-layer model of `naming`'s family.
     /// - Throws: `AdapterFileError.unsupported` naming `file`, the field and the reason.
-    static func validate(_ config: PEFTAdapterConfig, file: String, layers: Int) throws {
+    static func validate(_ config: PEFTAdapterConfig, file: String, layers: Int, naming: ModuleNaming = .bert) throws {
         func refuse(_ field: String, _ reason: String) -> AdapterFileError { .unsupported(file: file, field: field, reason: reason) }
         guard config.peftType == "LORA" else { throw refuse("peft_type", "expected \"LORA\", got \"\(config.peftType)\"") }
         guard config.r > 0 else { throw refuse("r", "must be positive, got \(config.r)") }
@@ -65,7 +69,7 @@ public enum PEFTAdapterFile {
         for (field, pattern) in [("rank_pattern", config.rankPattern), ("alpha_pattern", config.alphaPattern)] where !(pattern ?? [:]).isEmpty {
             throw refuse(field, "per-module ranks or α are not supported (every module must use r and lora_alpha)")
         }
-        let modules = (0..<max(0, layers)).flatMap { l in LoRATarget.allCases.map { "encoder.layer.\(l).\($0.moduleSuffix)" } }
-        if let problem = config.targetModules.problem(among: modules) { throw refuse("target_modules", problem) }
+        let modules = (0..<max(0, layers)).flatMap { l in naming.sites.map { naming.modulePath(layer: l, suffix: $0.moduleSuffix) } }
+        if let problem = config.targetModules.problem(among: modules, naming: naming) { throw refuse("target_modules", problem) }
     }
 }

@@ -58,35 +58,8 @@ public final class BertModel {
         self.layers = layers
     }
 
-    /// Every attached adapter, in (layer, target) order.
-    public var adapters: [LoRAAdapter] {
-        layers.flatMap { layer in LoRATarget.allCases.compactMap { layer.linear($0).adapter } }
-    }
-
-    /// Attaches fresh adapters on `targets` in `layers` (all layers when nil), replacing any present.
-    @discardableResult
-    public func attachAdapters(targets: [LoRATarget], layers selected: [Int]? = nil, parameters: LoRAParameters,
-                               initSeed: UInt64) -> [LoRAAdapter] {
-        var attached: [LoRAAdapter] = []
-        for l in selected ?? Array(0..<layers.count) {
-            for target in targets.sorted() {
-                let linear = layers[l].linear(target)
-                let adapter = LoRAAdapter(target: target, layer: l, inFeatures: linear.inFeatures,
-                                          outFeatures: linear.outFeatures, parameters: parameters, initSeed: initSeed)
-                linear.adapter = adapter
-                attached.append(adapter)
-            }
-        }
-        return attached
-    }
-
-    /// Removes every adapter (merged weights stay merged).
-    public func detachAdapters() {
-        for layer in layers { for t in LoRATarget.allCases { layer.linear(t).adapter = nil } }
-    }
-
     /// Sets training mode on adapters (adapter dropout) and on the model's own dropout.
-    public func setTraining(_ on: Bool, modelDropout: Bool = false) {
+    public func setTraining(_ on: Bool, modelDropout: Bool) {
         dropoutEnabled = on && modelDropout
         for a in adapters { a.training = on }
     }
@@ -104,20 +77,6 @@ public final class BertModel {
 }
 
 extension BertModel {
-    /// Attaches adapters read from a file (or built elsewhere), checking that each fits its matrix.
-    public func attach(_ adapters: [LoRAAdapter]) throws {
-        for a in adapters {
-            guard a.layer >= 0 && a.layer < layers.count else {
-                throw ModelError.adapterMismatch(reason: "layer \(a.layer) does not exist (model has \(layers.count))")
-            }
-            let linear = layers[a.layer].linear(a.target)
-            guard a.inFeatures == linear.inFeatures && a.outFeatures == linear.outFeatures else {
-                throw ModelError.adapterMismatch(reason: "\(a.target.peftPrefix(layer: a.layer)) is \(a.outFeatures)×\(a.inFeatures), the model's matrix is \(linear.outFeatures)×\(linear.inFeatures)")
-            }
-            linear.adapter = a
-        }
-    }
-
     /// (in, out) of `target`'s matrix in this model.
     public func dimensions(of target: LoRATarget) -> (inFeatures: Int, outFeatures: Int) {
         target.dimensions(hidden: config.hiddenSize, intermediate: config.intermediateSize)

@@ -67,55 +67,13 @@ public final class LlamaModel {
         self.layers = layers
     }
 
-    /// Every attached adapter, in (layer, target) order.
-    public var adapters: [LoRAAdapter] {
-        layers.flatMap { layer in LlamaTarget.allCases.compactMap { layer.linear($0).adapter } }
-    }
-
-    /// Attaches fresh adapters on `targets` in `layers` (all layers when nil), replacing any present.
-    /// A is drawn from the stream `lora/<layer>/<target>/r<rank>` of `initSeed`, B = 0 (`LoRAAdapter`).
-    @discardableResult
-    public func attachAdapters(targets: [LlamaTarget], layers selected: [Int]? = nil, parameters: LoRAParameters,
-                               initSeed: UInt64) -> [LoRAAdapter] {
-        var attached: [LoRAAdapter] = []
-        for l in selected ?? Array(0..<layers.count) {
-            for target in targets.sorted() {
-                let linear = layers[l].linear(target)
-                let adapter = LoRAAdapter(site: target, layer: l, inFeatures: linear.inFeatures, outFeatures: linear.outFeatures,
-                                          parameters: parameters, initSeed: initSeed)
-                linear.adapter = adapter
-                attached.append(adapter)
-            }
-        }
-        return attached
-    }
-
-    /// Attaches adapters built elsewhere (read from a file), checking that each sits on a Llama matrix it fits.
-    public func attach(_ adapters: [LoRAAdapter]) throws {
-        for a in adapters {
-            guard let target = a.site as? LlamaTarget else {
-                throw ModelError.adapterMismatch(reason: "\(a.site.peftPrefix(layer: a.layer)) is not a Llama matrix")
-            }
-            guard a.layer >= 0 && a.layer < layers.count else {
-                throw ModelError.adapterMismatch(reason: "layer \(a.layer) does not exist (model has \(layers.count))")
-            }
-            let linear = layers[a.layer].linear(target)
-            guard a.inFeatures == linear.inFeatures && a.outFeatures == linear.outFeatures else {
-                throw ModelError.adapterMismatch(reason: "\(target.peftPrefix(layer: a.layer)) is \(a.outFeatures)×\(a.inFeatures), the model's matrix is \(linear.outFeatures)×\(linear.inFeatures)")
-            }
-            linear.adapter = a
-        }
-    }
-
-    /// Removes every adapter (merged weights stay merged).
-    public func detachAdapters() {
-        for layer in layers { for t in LlamaTarget.allCases { layer.linear(t).adapter = nil } }
-    }
-
     /// Sets training mode on the adapters (adapter-input dropout). The model itself has no dropout.
-    public func setTraining(_ on: Bool) {
+    public func setTraining(_ on: Bool, modelDropout: Bool) {
         for a in adapters { a.training = on }
     }
+
+    /// Never drawn from: a Llama decoder has no dropout of its own (`AdaptableModel.dropoutRNG`).
+    public var dropoutRNG = SeededGenerator(seed: 0, stream: "model-dropout")
 
     /// (in, out) of `target`'s matrix in this model.
     public func dimensions(of target: LlamaTarget) -> (inFeatures: Int, outFeatures: Int) {

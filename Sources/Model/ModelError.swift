@@ -9,6 +9,12 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case sequenceTooLong(length: Int, maxPositions: Int)
     case nonFiniteMerge(tensor: String)
     case adapterMismatch(reason: String)
+    /// A forward pass was given another family's workspace (`AdaptableModel.makeWorkspace` makes the right one).
+    case workspaceMismatch(expected: String, got: String)
+    /// A matrix asked for by (layer, site name) that the model does not have.
+    case noSuchMatrix(layer: Int, site: String)
+    /// A feature only some families support, asked of a model of another (`architecture` describes it).
+    case unsupportedFamily(feature: String, architecture: String)
 
     public var description: String {
         switch self {
@@ -24,6 +30,9 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
             return "sequence of \(length) tokens exceeds the model's \(maxPositions) positions"
         case let .nonFiniteMerge(tensor): return "merging the adapter into '\(tensor)' gives a NaN or infinite weight; refused"
         case let .adapterMismatch(reason): return "adapter does not fit the model: \(reason)"
+        case let .workspaceMismatch(expected, got): return "the forward pass needs a \(expected), got a \(got)"
+        case let .noSuchMatrix(layer, site): return "the model has no matrix '\(site)' in layer \(layer)"
+        case let .unsupportedFamily(feature, architecture): return "\(feature) is not supported for this model (\(architecture))"
         }
     }
 }

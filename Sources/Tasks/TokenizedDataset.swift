@@ -20,11 +20,11 @@ public struct TokenizedDataset: Sendable {
     /// (Hugging Face's longest-first truncation); splits with none are absent.
     public let truncated: [Split: Int]
 
-    public init(_ dataset: TextDataset, tokenizer: BertTokenizer, maxTokens: Int) {
+    public init(_ dataset: TextDataset, tokenizer: any Tokenizer, maxTokens: Int) {
         var truncated: [Split: Int] = [:]
         func encode(_ examples: [TextExample], _ split: Split) -> [TokenizedExample] {
             examples.map { e in
-                var enc = tokenizer.encode(e.text, pair: e.textPair)
+                var enc = tokenizer.encode(e.text, pair: e.textPair, maxLength: nil)
                 if enc.count > maxTokens {
                     truncated[split, default: 0] += 1
                     enc = tokenizer.encode(e.text, pair: e.textPair, maxLength: maxTokens)

@@ -2,32 +2,33 @@ import LinearAlgebra
 import Model
 
 /// One full LoRA training step: forward, loss, backward, gradient clipping and AdamW, with every buffer planned per
-/// shape and reused (nothing is allocated once the largest batch shape has been seen).
+/// shape and reused (nothing is allocated once the largest batch shape has been seen). It drives any `AdaptableModel`:
+/// the objectives read only the final hidden states and send their gradient back through `backward(dHidden:in:)`.
 public final class TrainingStep {
-    public let model: BertModel
+    public let model: any AdaptableModel
     public let objective: Objective
     public let optimizer: AdamW
     /// Activations and gradient scratch of training steps.
-    public let workspace: EncoderWorkspace
+    public let workspace: any ModelWorkspace
     /// Forward-only buffers for evaluation (`lossAndGradients(…, backward: false)`): no gradient scratch, one layer's
     /// activations reused across layers.
-    public let inferenceWorkspace: EncoderWorkspace
+    public let inferenceWorkspace: any ModelWorkspace
     private var pooled = FloatBuffer(capacity: 1), dpooled = FloatBuffer(capacity: 1)     // (B, d)
     private var outputs = FloatBuffer(capacity: 1), doutputs = FloatBuffer(capacity: 1)   // (B, K)
     private var dhidden = FloatBuffer(capacity: 1)                                         // (N, d)
     private var plannedBatch = 0, plannedTokens = 0
 
     /// The trainable parameters: every adapter's A and B, then the head's W and b.
-    public static func trainableParameters(model: BertModel, objective: Objective) -> [Parameter] {
+    public static func trainableParameters(model: any AdaptableModel, objective: Objective) -> [Parameter] {
         model.adapters.flatMap { [$0.a, $0.b] } + (objective.head?.parameters ?? [])
     }
 
-    public init(model: BertModel, objective: Objective, optimizer: AdamW) {
+    public init(model: any AdaptableModel, objective: Objective, optimizer: AdamW) {
         self.model = model
         self.objective = objective
         self.optimizer = optimizer
-        workspace = EncoderWorkspace(config: model.config)
-        inferenceWorkspace = EncoderWorkspace(config: model.config, forInference: true)
+        workspace = model.makeWorkspace(forInference: false)
+        inferenceWorkspace = model.makeWorkspace(forInference: true)
     }
 
     public struct Result: Equatable, Sendable {
@@ -37,7 +38,7 @@ public final class TrainingStep {
     }
 
     private func plan(batch b: Int, tokens n: Int) {
-        let d = model.config.hiddenSize, k = objective.head?.outFeatures ?? 1
+        let d = model.hiddenSize, k = objective.head?.outFeatures ?? 1
         if b > plannedBatch {
             pooled = FloatBuffer(capacity: b * d); dpooled = FloatBuffer(capacity: b * d)
             outputs = FloatBuffer(capacity: b * k); doutputs = FloatBuffer(capacity: b * k)
@@ -53,11 +54,11 @@ public final class TrainingStep {
     public func lossAndGradients(_ batch: Batch, targets: BatchTargets, backward: Bool, zeroGradients: Bool = true,
                                  gradientScale: Float = 1) throws -> Double {
         let bsz = batch.batchSize
-        let n = batch.rows, d = model.config.hiddenSize
+        let n = batch.rows, d = model.hiddenSize
         plan(batch: bsz, tokens: backward ? n : 0)
         if backward && zeroGradients { optimizer.zeroGrad() }
         let scale = gradientScale
-        let hidden = try model.forward(batch, workspace: backward ? workspace : inferenceWorkspace)
+        let hidden = try model.forward(batch, in: backward ? workspace : inferenceWorkspace)
         var loss = 0.0
         switch (objective, targets) {
         case let (.classification(head, pooling), .labels(labels)):
@@ -87,7 +88,7 @@ public final class TrainingStep {
             }
             if backward {
                 scaleGradient(dhidden, count: n * d, by: scale)
-                model.backward(dHidden: dhidden.view(n, d).readOnly, workspace: workspace)
+                model.backward(dHidden: dhidden.view(n, d).readOnly, in: workspace)
             }
         default:
             throw TrainingError.targetsDoNotMatchObjective("objective and targets are of different kinds")
@@ -97,10 +98,10 @@ public final class TrainingStep {
 
     private func backThroughHead(_ head: LinearHead, pooling: Pooling, batch: Batch) {
         let bsz = batch.batchSize
-        let d = model.config.hiddenSize, k = head.outFeatures
+        let d = model.hiddenSize, k = head.outFeatures
         head.backward(pooled.view(bsz, d).readOnly, dout: doutputs.view(bsz, k).readOnly, dpooled: dpooled.view(bsz, d))
         pooling.backward(dhidden: dhidden.p, dpooled: dpooled.p, mask: batch.mask, offsets: batch.offsets, width: d)
-        model.backward(dHidden: dhidden.view(batch.rows, d).readOnly, workspace: workspace)
+        model.backward(dHidden: dhidden.view(batch.rows, d).readOnly, in: workspace)
     }
 
     /// One optimizer step on `batch` at `learningRate`, clipping the global gradient norm to `clipNorm` when given.

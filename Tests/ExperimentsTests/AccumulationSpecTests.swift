@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// `training.accumulationSteps`: decoded and bounded, counted in the effective batch of an epoch, written to the resolved

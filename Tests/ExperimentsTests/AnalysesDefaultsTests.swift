@@ -1,4 +1,6 @@
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// A spec without `analyses` gets every analysis its grid supports (it used to skip Section 7 silently).

@@ -2,6 +2,8 @@ import Analysis
 import LinearAlgebra
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The engine's cached paths give exactly the values of the `Analysis` functions they call, and its nulls are the

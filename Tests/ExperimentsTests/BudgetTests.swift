@@ -1,6 +1,8 @@
 import Foundation
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// Budget → rank, the rule of the paper's Table 5: r = budget ÷ (L · Σ (in + out)).

@@ -3,6 +3,8 @@ import Foundation
 import LinearAlgebra
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The claim engine cannot be passed by noise (issue 11 part 4). Adapters that learned nothing are fed through the whole
@@ -20,7 +22,7 @@ final class ClaimsOnRandomAdaptersTests: XCTestCase {
     enum Kind: String { case gaussian, initialisation }
 
     /// W = U·diag(s)·Vᵀ with a decaying spectrum 8, 6, 5, 4, 3, … (as the report fixture's).
-    static func baseWeight(layer: Int, target: LoRATarget) -> Matrix<Float> {
+    static func baseWeight(layer: Int, target: any AdapterSite) -> Matrix<Float> {
         var rng = SeededGenerator(seed: 7, stream: "W/\(layer)/\(target.rawValue)")
         var u = try! Matrix<Double>.gaussian(rows: d, cols: d, using: &rng).orthonormalColumns()
         let v = try! Matrix<Double>.gaussian(rows: d, cols: d, using: &rng).orthonormalColumns()

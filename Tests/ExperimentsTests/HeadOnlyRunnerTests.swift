@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The head-only baseline trained, resumed, evaluated and reported on the built-in tiny model beside a LoRA set: the

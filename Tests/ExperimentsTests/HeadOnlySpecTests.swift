@@ -1,6 +1,8 @@
 import Foundation
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The head-only baseline in specs and run plans: `{"headOnly": true}` among the adapter sets, its extra seeds, its run

@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// Malformed-input corpus, model shapes and `analyze` inputs: each is refused with an exact message.

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 import LoRA
 import Model
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// `bench --inference` runs every mode at both batch sizes with matched trainable parameters and leaves the model as it

@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The malformed-spec corpus: every `Tests/Fixtures/specs/bad-*.json` has exactly one defect, and this table

@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The gate's rule on recovery tables: passes only with every cell ≥ 0.9 over ≥ 3 seeds and claim 3 holding; fails on a

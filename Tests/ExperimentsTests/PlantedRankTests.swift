@@ -3,6 +3,8 @@ import XCTest
 import Analysis
 import LinearAlgebra
 import LoRA
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// Issue 3's control: on the built-in tiny model a rank-8 LoRA student trained on the teacher's hidden states recovers

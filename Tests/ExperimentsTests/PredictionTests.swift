@@ -3,6 +3,8 @@ import XCTest
 import LinearAlgebra
 import LoRA
 import Model
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// `experiment predict`'s library: adapters swapped on one loaded base model give each adapter's own predictions

@@ -1,6 +1,8 @@
 import Foundation
 import Support
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// `quickLookOf` (issue 11 part 7): a quick-start spec names the reproduction it is a quick look at; the spec must name

@@ -1,6 +1,8 @@
 import Analysis
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// `RankSearch.path`, the pure decision function, on hand-made accuracies: the rule gain − z·SE > minGain, its

@@ -1,6 +1,8 @@
 import Foundation
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The `rankSearch` section: strict decoding with its exact messages, the round trip, and its resolution into

@@ -2,6 +2,8 @@ import Foundation
 import LinearAlgebra
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// `experiment analyze` on adapter directories from anywhere.

@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The fixture report's CSVs join on the run id and keep integer columns integer (what pandas needs for a merge and

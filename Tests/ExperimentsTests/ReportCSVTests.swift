@@ -2,6 +2,8 @@ import Analysis
 import Foundation
 import LinearAlgebra
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 final class ReportCSVTests: XCTestCase {

@@ -1,5 +1,7 @@
 import Analysis
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The verdict rules on hand-made numbers: each rule reaches holds, does not hold and inconclusive, symmetrically, and

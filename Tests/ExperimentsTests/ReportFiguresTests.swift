@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The report's figures: Fig 4 laid out as the paper's, Fig 8's colour scale fitted to its values.

@@ -2,6 +2,8 @@ import Foundation
 import LinearAlgebra
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// A small results folder built from deterministic seeded matrices (d = 16, 2 layers, targets q and v):
@@ -56,7 +58,7 @@ enum ReportFixture {
     }
 
     /// W = U·diag(s)·Vᵀ with a decaying spectrum 8, 6, 5, 4, 3, …, so W's top directions are well separated.
-    static func baseWeight(layer: Int, target: LoRATarget) -> Matrix<Float> {
+    static func baseWeight(layer: Int, target: any AdapterSite) -> Matrix<Float> {
         let u = orthonormal(d, d, "W-U/\(layer)/\(target.rawValue)"), v = orthonormal(d, d, "W-V/\(layer)/\(target.rawValue)")
         let s = (0..<d).map { k in [8.0, 6, 5, 4, 3][safe: k] ?? 3.0 * pow(0.8, Double(k - 4)) }
         var us = u

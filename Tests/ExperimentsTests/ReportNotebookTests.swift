@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// Generated notebook sections: regenerated between markers of the right source only, prose untouched, idempotent.

@@ -1,6 +1,8 @@
 import Analysis
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// `experiments/paper/*.csv` (the data, with its README citing arXiv:2106.09685 v2) and `PaperReference` agree.

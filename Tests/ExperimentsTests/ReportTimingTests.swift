@@ -62,7 +62,7 @@ final class ReportTimingTests: XCTestCase {
         }
         let cpu0 = cpuSeconds()
         let summary = try ReportBuilder.build(context: context, runs: records,
-                                              baseWeights: { model.layers[$0].linear($1).weight },
+                                              baseWeights: { try model.weight(layer: $0, site: $1) },
                                               plantedAdapterDirectory: nil, resultsDirectory: results)
         let cpu = cpuSeconds() - cpu0
         print("report of 6 runs × \(layers) layers × 2 matrices (d = \(d)): \(String(format: "%.3f", summary.seconds)) s wall, "

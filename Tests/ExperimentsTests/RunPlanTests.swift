@@ -2,6 +2,8 @@ import Foundation
 import LoRA
 import Support
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 final class RunPlanTests: XCTestCase {

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 import LinearAlgebra
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// The runner on the built-in tiny model with a small JSONL task: cache hits, exact resume after interruptions,

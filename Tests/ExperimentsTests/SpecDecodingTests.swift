@@ -1,6 +1,8 @@
 import Foundation
 import LoRA
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 final class SpecDecodingTests: XCTestCase {

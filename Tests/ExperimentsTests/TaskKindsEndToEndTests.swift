@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// Every task kind trains end to end on the built-in tiny model (a few steps each) and leaves a finished run folder

@@ -1,5 +1,7 @@
 import Foundation
 import LinearAlgebra
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// A throwaway repository root with a small learnable JSONL task (the label is the animal named in the text) and a

@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import ExperimentReports
+@testable import ExperimentSpec
 @testable import Experiments
 
 /// `validationFraction`: a user dataset without a validation file gets a validation split cut from its training file by a

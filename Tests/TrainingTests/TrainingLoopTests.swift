@@ -27,18 +27,27 @@ final class TrainingLoopTests: XCTestCase {
         }
     }
 
-    static func train(steps: Int, dropout: Double = 0) throws -> [Double] {
+    /// A fresh adapted model and its step (the library's `TrainingStep.lora` setup).
+    static func makeStep(dropout: Double = 0) -> TrainingStep {
         let model = BertModel.random(config: config, seed: 11)
         model.attachAdapters(targets: [.q, .v], parameters: LoRAParameters(rank: 4, alpha: 8, dropout: dropout), initSeed: 5)
         model.setTraining(true)
-        let head = LinearHead(inFeatures: 16, outFeatures: 2, seed: 5)
-        let objective = Objective.classification(head: head, pooling: .mean)
-        let opt = AdamW(parameters: TrainingStep.trainableParameters(model: model, objective: objective))
-        let step = TrainingStep(model: model, objective: objective, optimizer: opt)
+        return TrainingStep.lora(model: model, objective: .forTask(classes: 2, width: 16, headSeed: 5))
+    }
+
+    /// Losses of `steps` steps through the library loop (`TrainingLoop.run`), one toy batch per step.
+    static func train(steps: Int, dropout: Double = 0) throws -> [Double] {
+        let step = makeStep(dropout: dropout)
         let data = batches(count: steps, seed: 3)
-        return try data.map { batch, labels in
-            try step.step(batch, targets: .labels(labels), learningRate: 1e-2, clipNorm: 1).loss
-        }
+        var next = 0, losses: [Double] = []
+        try TrainingLoop.run(step, totalSteps: steps, learningRate: { _ in 1e-2 }, clipNorm: 1, batches: {
+            defer { next += 1 }
+            return [(data[next].0, .labels(data[next].1))]
+        }, progress: { event in
+            if case .step(let s) = event { losses.append(s.loss) }
+            return .more
+        })
+        return losses
     }
 
     func testLossDecreases() throws {
@@ -74,5 +83,39 @@ final class TrainingLoopTests: XCTestCase {
         let after = try step.lossAndGradients(batch, targets: .hiddenStates(target), backward: false)
         XCTAssertLessThan(after, before * 0.5)
         XCTAssertThrowsError(try step.lossAndGradients(batch, targets: .labels([0]), backward: false))
+    }
+
+    /// Events come in order step → evaluation (every n-th step and the last) → end of step; a stop ends the loop there;
+    /// resuming from the step it stopped at continues exactly (same losses as one uninterrupted loop).
+    func testLoopEventsStopAndResume() throws {
+        let data = Self.batches(count: 6, seed: 3)
+        func run(_ step: TrainingStep, from start: Int, stopAfter: Int?, log: inout [String]) throws -> TrainingLoop.Outcome {
+            var next = start
+            var events: [String] = []
+            let outcome = try TrainingLoop.run(step, startStep: start, totalSteps: 6, learningRate: { 1e-2 * Double($0 + 1) }, clipNorm: 1,
+                                               batches: { defer { next += 1 }; return [(data[next].0, .labels(data[next].1))] },
+                                               evaluateEvery: 4, evaluate: { ["n": Double(next)] }) { event in
+                switch event {
+                case .step(let s):
+                    events.append("step \(s.step) lr \(s.learningRate) loss \(s.loss)")
+                    XCTAssertEqual(s.realTokens, data[s.step - 1].0.realTokenCount)
+                case let .evaluation(at, metrics, _): events.append("eval \(at) \(metrics["n"]!)")
+                case .endOfStep(let at):
+                    events.append("end \(at)")
+                    if at == stopAfter { return .stop }
+                }
+                return .more
+            }
+            log += events
+            return outcome
+        }
+        var whole: [String] = []
+        XCTAssertEqual(try run(Self.makeStep(), from: 0, stopAfter: nil, log: &whole), TrainingLoop.Outcome(steps: 6, stopped: false))
+        XCTAssertEqual(whole.filter { !$0.hasPrefix("step") }, ["end 1", "end 2", "end 3", "eval 4 4.0", "end 4", "end 5", "eval 6 6.0", "end 6"])
+        var parts: [String] = []
+        let step = Self.makeStep()
+        XCTAssertEqual(try run(step, from: 0, stopAfter: 3, log: &parts), TrainingLoop.Outcome(steps: 3, stopped: true))
+        XCTAssertEqual(try run(step, from: 3, stopAfter: nil, log: &parts), TrainingLoop.Outcome(steps: 6, stopped: false))
+        XCTAssertEqual(parts, whole)
     }
 }

@@ -1,0 +1,148 @@
+import Analysis
+import ExperimentSpec
+import Foundation
+
+/// Computes the verdict of every claim of `PaperReference.claims` from a results folder's analysis data, by the
+/// rules of `ClaimRules`. A claim whose data the spec did not produce is "not tested by this spec", with the reason.
+enum Claims {
+    static func evaluate(_ data: ReportData, options: AnalysesSpec) -> [ClaimResult] {
+        evaluate(data, phi: PhiPanel.panels(data.similarity ?? []), overlap: OverlapPanel.panels(data.overlap ?? []), options: options)
+    }
+
+    /// The same with the grids already grouped (`PhiPanel.panels`, `OverlapPanel.panels` of `data`).
+    static func evaluate(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], options: AnalysesSpec) -> [ClaimResult] {
+        let nulls = (data.nulls ?? []) + (data.growthNulls ?? [])
+        return [
+            claim1(data.accuracy ?? []),
+            claim2(data.accuracy ?? []),
+            claim3(phi),
+            claim4(phi, nulls: nulls, options: options),
+            claim5(data.projection ?? []),
+            claim6(data.projection ?? [], nulls: nulls),
+            claim7(overlap),
+            claim8(phi, nulls: nulls, options: options),
+        ]
+    }
+
+    // MARK: helpers
+
+    static func paperClaim(_ n: Int) -> PaperReference.Claim { PaperReference.claims[n - 1] }
+
+    static func result(_ n: Int, _ verdict: Verdict, ours: String, paper: String, rule: String, uncertainty: String) -> ClaimResult {
+        let c = paperClaim(n)
+        return ClaimResult(number: n, source: c.source, statement: c.statement, verdict: verdict, ours: ours, paper: paper, rule: rule,
+                           uncertainty: uncertainty)
+    }
+
+    static func notTested(_ n: Int, _ why: String, paper: String, rule: String, uncertainty: String) -> ClaimResult {
+        result(n, .notTested, ours: why, paper: paper, rule: rule, uncertainty: uncertainty)
+    }
+
+    static func f3(_ x: Double) -> String { NumberFormat.fixed(x, digits: 3) }
+    static func f2(_ x: Double) -> String { NumberFormat.fixed(x, digits: 2) }
+    static func g3(_ x: Double) -> String { NumberFormat.significant(x, digits: 3) }
+    static func pct(_ s: SeedSummary) -> String { s.formatted(digits: 1) }
+    static func phiText(_ s: SeedSummary) -> String { s.formatted(digits: 3) }
+    static func interval(_ iv: ClosedRange<Double>?, digits: Int) -> String {
+        iv.map { "[\(NumberFormat.fixed($0.lowerBound, digits: digits)), \(NumberFormat.fixed($0.upperBound, digits: digits))]" }
+            ?? "unknown (one seed)"
+    }
+    static func band(_ lower: Double, _ upper: Double, _ format: (Double) -> String) -> String { "[\(format(lower)), \(format(upper))]" }
+
+    /// The validation split's size recorded in accuracy rows (nil when unknown).
+    static func examples(_ rows: [AccuracyRow]) -> Int? { rows.compactMap(\.validationExamples).max() }
+
+    // MARK: 1 (Table 5)
+
+    static let claim1Paper = "18M-parameter budget: q+v (r=4) 73.7 / 91.3 vs q (r=8) 70.4 / 91.0 and k (r=8) 70.0 / 90.8 "
+        + "(WikiSQL ± 0.5 / MultiNLI ± 0.1, GPT-3 175B)"
+    static let claim1Rule = "at a common budget (r × number of adapted types; q, k, v, o are all d × d), q+v vs q and q+v vs k "
+        + "(each present one): \(ClaimRules.beatsText); the claim holds if every comparison holds, does not hold if one does not hold, "
+        + "inconclusive otherwise"
+    static let accuracyUncertainty = ClaimRules.accuracyUncertainty
+
+    static func claim1(_ rows: [AccuracyRow]) -> ClaimResult {
+        guard let metric = ReportSelection.primaryMetric(rows) else {
+            return notTested(1, "no finished run with a validation metric", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
+        }
+        guard ReportSelection.isPercent(metric) else {
+            return notTested(1, "the primary metric is \(metric), not an accuracy", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
+        }
+        let groups = ReportSelection.accuracyGroups(rows, metric: metric)
+        guard let qv = groups["q+v"] else {
+            return notTested(1, "no q+v runs", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
+        }
+        // Budgets b = 2·r(q+v) where a single type has rank b.
+        var best: (budget: Int, singles: [String])?
+        for r in qv.keys.sorted() {
+            let singles = ["q", "k"].filter { groups[$0]?[2 * r] != nil }
+            guard !singles.isEmpty else { continue }
+            if best == nil || singles.count > best!.singles.count || (singles.count == best!.singles.count && 2 * r > best!.budget) {
+                best = (2 * r, singles)
+            }
+        }
+        guard let chosen = best else {
+            return notTested(1, "no q or k runs under the budget of a q+v run (q or k at r = 2·r of q+v)",
+                             paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
+        }
+        let a = qv[chosen.budget / 2]!
+        var verdicts: [Verdict] = []
+        var parts: [String] = []
+        for single in chosen.singles {
+            let b = groups[single]![chosen.budget]!
+            let v = ClaimRules.beats(a, b, examples: examples(rows))
+            verdicts.append(v)
+            let iv = ClaimRules.differenceInterval(a, b, examples: examples(rows))
+            parts.append("vs \(single) (r=\(chosen.budget)) \(pct(b)): difference \(f2(a.mean - b.mean)), 95 % interval "
+                         + "\(interval(iv, digits: 2)): \(v.rawValue)")
+        }
+        let ours = "budget \(chosen.budget): q+v (r=\(chosen.budget / 2)) \(pct(a)) " + parts.joined(separator: "; ")
+        return result(1, ClaimRules.combine(verdicts), ours: ours, paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
+    }
+
+    // MARK: 2 (Table 6)
+
+    static let claim2Paper = "q+v: r=1 73.4 / 91.3 vs best 73.8 (r=8) / 91.6 (r=8); q: r=1 68.8 / 90.7 vs best 70.5 (r=4) / 91.1 (r=4) "
+        + "(WikiSQL / MultiNLI, GPT-3 175B)"
+    static let claim2Rule = "part 1, q+v at r = 1 vs its best larger rank: \(ClaimRules.aboutAsWellText); part 2, q's best larger rank "
+        + "vs q at r = 1: \(ClaimRules.beatsText); holds if every tested part holds, does not hold if one does not hold, "
+        + "inconclusive otherwise"
+
+    static func claim2(_ rows: [AccuracyRow]) -> ClaimResult {
+        guard let metric = ReportSelection.primaryMetric(rows) else {
+            return notTested(2, "no finished run with a validation metric", paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
+        }
+        guard ReportSelection.isPercent(metric) else {
+            return notTested(2, "the primary metric is \(metric), not an accuracy", paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
+        }
+        let groups = ReportSelection.accuracyGroups(rows, metric: metric)
+        func bestAbove1(_ g: [Int: SeedSummary]) -> (rank: Int, summary: SeedSummary)? {
+            g.keys.filter { $0 > 1 }.sorted().map { ($0, g[$0]!) }.max { $0.1.mean < $1.1.mean }
+        }
+        var verdicts: [Verdict] = []
+        var parts: [String] = []
+        if let qv = groups["q+v"], let r1 = qv[1], let best = bestAbove1(qv) {
+            let v = ClaimRules.aboutAsWell(r1, best: best.summary, examples: examples(rows))
+            verdicts.append(v)
+            let iv = ClaimRules.differenceInterval(best.summary, r1, examples: examples(rows))
+            parts.append("q+v: r=1 \(pct(r1)) vs best r=\(best.rank) \(pct(best.summary)): gap \(f2(best.summary.mean - r1.mean)), "
+                         + "95 % interval \(interval(iv, digits: 2)): \(v.rawValue)")
+        } else {
+            parts.append("q+v: needs r = 1 and a larger rank (not in this spec)")
+        }
+        if let q = groups["q"], let r1 = q[1], let best = bestAbove1(q) {
+            let v = ClaimRules.beats(best.summary, r1, examples: examples(rows))
+            verdicts.append(v)
+            let iv = ClaimRules.differenceInterval(best.summary, r1, examples: examples(rows))
+            parts.append("q: best r=\(best.rank) \(pct(best.summary)) vs r=1 \(pct(r1)): gap \(f2(best.summary.mean - r1.mean)), "
+                         + "95 % interval \(interval(iv, digits: 2)): \(v.rawValue)")
+        } else {
+            parts.append("q alone: needs r = 1 and a larger rank (not in this spec)")
+        }
+        let verdict = ClaimRules.combine(verdicts)
+        if verdict == .notTested {
+            return notTested(2, parts.joined(separator: "; "), paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
+        }
+        return result(2, verdict, ours: parts.joined(separator: "; "), paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
+    }
+}
