@@ -29,9 +29,15 @@ public enum CausalAttention {
     /// `rowTile` rows run as one whole block. Tests lower it to exercise tiles on small blocks.
     nonisolated(unsafe) static var rowTile = 32
 
-    /// The row tiles of a block of t rows: (r₀, r₁) pairs from the first rows on.
+    /// The first rows r₀ of the `tile`-row tiles of a block of t rows, from the first tile on.
     @inline(__always)
-    static func tiles(_ t: Int) -> StrideTo<Int> { stride(from: 0, to: t, by: max(1, rowTile)) }
+    static func tileStarts(_ t: Int, tile: Int) -> StrideTo<Int> { stride(from: 0, to: t, by: tile) }
+
+    /// The same starts from the last tile on (no array is built).
+    @inline(__always)
+    static func tileStartsFromLast(_ t: Int, tile: Int) -> StrideThrough<Int> {
+        stride(from: t > 0 ? (t - 1) / tile * tile : -1, through: 0, by: -tile)
+    }
 
     /// The batch layout and the head split. Sequence b's H probability blocks (sᵦ × sᵦ each, head-major) start at
     /// `probOffsets[b]` of the probs buffer.
@@ -72,6 +78,7 @@ public enum CausalAttention {
                                q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, shape s: Shape) {
         let (d, dkv, dh) = (s.width, s.kvWidth, s.headSize)
         let scale = 1 / Float(dh).squareRoot()
+        let tile = max(1, rowTile)
         // Small per-block products run one BLAS thread each, from several threads at once: OpenBLAS's own thread pool must
         // not be entered concurrently, so it is limited to one thread for the duration.
         BLAS.withThreads(1) {
@@ -84,8 +91,8 @@ public enum CausalAttention {
                     let vBlock = MatrixView(v + row * dkv + g * dh, rows: t, cols: dh, ld: dkv)
                     for h in (g * s.group)..<((g + 1) * s.group) {
                         let p = probs + s.probOffsets[b] + h * t * t
-                        for r0 in tiles(t) {
-                            let r1 = min(t, r0 + rowTile), m = r1 - r0
+                        for r0 in tileStarts(t, tile: tile) {
+                            let r1 = min(t, r0 + tile), m = r1 - r0
                             let pTile = p + r0 * t                                                          // rows r₀..<r₁, ld sᵦ
                             gemm(MatrixView(q + (row + r0) * d + h * dh, rows: m, cols: dh, ld: d), kBlock.firstRows(r1),
                                  transposeB: true, into: MutableMatrixView(pTile, rows: m, cols: r1, ld: t), alpha: scale) // (m, r₁)
@@ -143,6 +150,7 @@ public enum CausalAttention {
                                 probs: UnsafePointer<Float>, shape s: Shape) {
         let (d, dkv, dh) = (s.width, s.kvWidth, s.headSize)
         let scale = 1 / Float(dh).squareRoot()
+        let tile = max(1, rowTile)
         BLAS.withThreads(1) {
             Parallel.forEachChunk(costs: s.groupCosts) { units in
                 for bg in units {
@@ -160,8 +168,8 @@ public enum CausalAttention {
                         let dp = dprobs + s.probOffsets[b] + h * t * t
                         // Tiles from the last: the last tile's products cover every key row, so with the group's first
                         // head they overwrite dK_g and dV_g whole and every later product accumulates.
-                        for r0 in tiles(t).reversed() {
-                            let r1 = min(t, r0 + rowTile), m = r1 - r0
+                        for r0 in tileStartsFromLast(t, tile: tile) {
+                            let r1 = min(t, r0 + tile), m = r1 - r0
                             let off = (row + r0) * d + h * dh
                             let beta: Float = firstHead && r1 == t ? 0 : 1
                             let pTile = MatrixView(p + r0 * t, rows: m, cols: r1, ld: t)                  // (m, r₁)
