@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "TokenizationTests", dependencies: ["Tokenization", "GGUF"]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "LoRA", "LinearAlgebra", "SafeTensors", "GGUF", "Tokenization"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "LoRA", "LinearAlgebra"]),
-        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenization", "Model", "LoRA", "LinearAlgebra", "Training"]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenization", "Model", "LoRA", "LinearAlgebra", "Training", "GGUF"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "LinearAlgebra"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["ExperimentSpec", "ExperimentReports", "Experiments", "Analysis", "Training", "Tasks", "Model", "LoRA", "LinearAlgebra"]),
         // Runs the built `experiment` binary: exit statuses, messages and files of the malformed-input corpus.
