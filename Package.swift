@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "ExperimentReports", dependencies: ["Support", "LinearAlgebra", "SafeTensors", "Model", "LoRA", "Analysis",
                                                           "ExperimentSpec"]),
         .target(name: "Experiments", dependencies: ["Support", "LinearAlgebra", "SafeTensors", "Tokenization", "Model", "LoRA",
-                                                    "Training", "Tasks", "Analysis", "ExperimentSpec", "ExperimentReports"]),
+                                                    "Training", "Tasks", "Analysis", "ExperimentSpec", "ExperimentReports", "GGUF"]),
         .executableTarget(name: "ExperimentCLI", dependencies: [
             "Support", "Experiments", "Model", "LoRA", "Training", "Tasks", "Analysis", "LinearAlgebra", "Tokenization",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -10,9 +10,9 @@ import Tokenization
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarise a checkpoint (and an adapter), or encode a text and print its mean-pooled final hidden state.",
-        discussion: "Without --text: architecture, parameter counts and the matrices LoRA can adapt. With --text \"…\" --json: one JSON object on stdout with \"tokens\" (ids exactly as the checkpoint's tokenizer gives them, [CLS]/[SEP] included) and \"pooled\" (the mean over all those tokens of the final hidden states). A text longer than the model's positions is an error (never truncated). A pooled state holding NaN or ±∞ (non-finite weights in the checkpoint or adapter) is an error with --json, since JSON cannot represent it (exit 1, nothing on stdout), and a warning naming the first non-finite tensor without.")
+        discussion: "The checkpoint is a Hugging Face folder (BERT encoders) or a llama.cpp GGUF file, or a folder holding exactly one (Llama decoders). Without --text: architecture, parameter counts and the matrices LoRA can adapt. With --text \"…\" --json: one JSON object on stdout with \"tokens\" (ids exactly as the checkpoint's tokenizer gives them: [CLS]/[SEP] included for BERT, no special tokens for SmolLM2's tokenizer) and, for an encoder, \"pooled\" (the mean over all those tokens of the final hidden states), for a causal LM \"last_logits\" (the logits of every vocabulary entry at the final position). A text longer than the model's positions is an error (never truncated). A pooled state holding NaN or ±∞ (non-finite weights in the checkpoint or adapter) is an error with --json, since JSON cannot represent it (exit 1, nothing on stdout), and a warning naming the first non-finite tensor without.")
 
-    @Argument(help: "Hugging Face checkpoint directory (config.json, model.safetensors, vocab.txt).")
+    @Argument(help: "Hugging Face checkpoint directory (config.json, model.safetensors, vocab.txt), or a GGUF file (or a folder holding one).")
     var checkpoint: String
     @Option(help: "A PEFT LoRA adapter directory to apply (adapter_config.json + adapter_model.safetensors).")
     var adapter: String?
@@ -35,10 +35,15 @@ struct Inspect: ParsableCommand {
             }
             guard let text else {
                 if json { throw CLIFailure(message: "--json needs --text", code: 2) }
+                if let llama = model as? LlamaModel { printLlamaSummary(llama, adapterConfig: adapterConfig); return }
                 try printSummary(model, adapterConfig: adapterConfig)
                 return
             }
             let tokenizer = loaded.tokenizer
+            if let llama = model as? LlamaModel {
+                try inspectCausalLM(llama, tokenizer: tokenizer, text: text)
+                return
+            }
             let encoding = tokenizer.encode(text, pair: pair, maxLength: nil)
             guard encoding.count <= model.maxPositions else {
                 throw CLIFailure(message: "--text\(pair == nil ? "" : " with --pair") is \(encoding.count) tokens ([CLS] and [SEP] "

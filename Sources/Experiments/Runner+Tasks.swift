@@ -30,10 +30,11 @@ public struct LoadedModel {
         }
     }
 
-    /// The checkpoint at `url`, read by its family's loader: the registry of model families (BERT's is the only one yet;
-    /// a family adds its line here).
+    /// The checkpoint at `url`, read by its family's loader: the registry of model families (a family adds its line
+    /// here): a GGUF file, or a folder holding exactly one, is Llama's; anything else BERT's (a Hugging Face folder).
     public static func load(checkpoint url: URL, name: String) throws -> LoadedModel {
-        try loadBERT(checkpointDirectory: url, name: name)
+        if let gguf = ggufFile(url) { return try loadLlama(gguf: gguf, name: name) }
+        return try loadBERT(checkpointDirectory: url, name: name)
     }
 
     /// The checkpoint's Hugging Face Hub id (e.g. `sentence-transformers/all-MiniLM-L6-v2`), once `resolveHubID()`
