@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
         abstract: "Time full LoRA training steps (forward, backward, AdamW) on random tokens, or on a task's real batches.",
         discussion: "Warm-up steps are excluded. Reports tokens/s, seconds per step, the achieved GFLOPS of the step's matrix products (exact count) and that rate as a share of a square-sgemm rate measured in the same run. With --task the steps run on the task's training batches in a run's order (packed, padding-free, as training runs them; --layout padded times the dynamic-padding reference on the same batches): tokens/s counts real tokens and the bound counts the products on real tokens only; --dump-batches writes those batches' texts so another engine can run the same steps. scripts/bench-compare.sh runs this beside PyTorch + PEFT.")
 
-    @Option(help: "Checkpoint directory.")
+    @Option(help: "Checkpoint directory, or a GGUF file (or a folder holding one): then the Llama causal-LM step is timed (scripts/bench-llama-pytorch.py times PyTorch + PEFT's).")
     var checkpoint: String = "models/all-MiniLM-L6-v2"
     @Option(help: "Sequences per batch.") var batch: Int = 32
     @Option(help: "Tokens per sequence (fixed shape, no padding; ignored with --task).") var seq: Int = 32
@@ -34,6 +34,14 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try compute.apply()
+        if LoadedModel.isGGUF(URL(fileURLWithPath: checkpoint)) {
+            return try reportingErrors {
+                guard let llama = try LoadedModel.load(checkpoint: URL(fileURLWithPath: checkpoint), name: checkpoint).model as? LlamaModel else {
+                    throw CLIFailure(message: "\(checkpoint): not a Llama GGUF checkpoint", code: 1)
+                }
+                try runCausalLM(llama)
+            }
+        }
         let parsedTargets = try targets.split(separator: ",").map { raw -> LoRATarget in
             guard let t = LoRATarget(rawValue: String(raw)) else {
                 throw ValidationError("--targets: unknown target '\(raw)' (expected q, k, v, o, ffn_up, ffn_down)")

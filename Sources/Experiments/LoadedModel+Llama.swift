@@ -18,6 +18,9 @@ extension LoadedModel {
         return url.appendingPathComponent(ggufs[0])
     }
 
+    /// Whether `url` names a GGUF checkpoint (see `ggufFile`).
+    public static func isGGUF(_ url: URL) -> Bool { ggufFile(url) != nil }
+
     /// The Llama model and tokenizer of a GGUF file; errors name the file and the tensor or key.
     static func loadLlama(gguf url: URL, name: String) throws -> LoadedModel {
         let file = try GGUFFile(contentsOf: url)

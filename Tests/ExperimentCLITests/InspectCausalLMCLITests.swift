@@ -49,3 +49,26 @@ final class InspectCausalLMCLITests: XCTestCase {
         XCTAssertEqual(pair.stdout, "")
     }
 }
+
+/// `experiment bench --checkpoint <GGUF>` runs the Llama step and reports it (a smoke test of the command: timings are
+/// never pass/fail); a BERT-only option or an unknown Llama target is refused in words.
+final class BenchCausalLMCLITests: XCTestCase {
+    func testBenchOnAGGUFCheckpoint() throws {
+        let folder = InspectCausalLMCLITests.folder
+        guard FileManager.default.fileExists(atPath: folder.path) else { throw XCTSkip("no SmolLM2 GGUF in models/ (run scripts/setup.sh)") }
+        let s = try CLISandbox()
+        let r = try s.run("bench", "--checkpoint", folder.path, "--batch", "2", "--seq", "8", "--targets", "q,ffn_gate", "--rank", "2",
+                          "--steps", "1", "--warmup", "0", "--threads", "1", "--json")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(out["targets"] as? String, "q,ffn_gate")
+        XCTAssertEqual(out["seq"] as? Int, 8)
+        XCTAssertGreaterThan(try XCTUnwrap(out["tokens_per_s"] as? Double), 0)
+        let bad = try s.run("bench", "--checkpoint", folder.path, "--targets", "q,query", "--steps", "1")
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("unknown Llama target 'query'"), bad.stderr)
+        let task = try s.run("bench", "--checkpoint", folder.path, "--task", "wordnet-supersense")
+        XCTAssertEqual(task.status, 2)
+        XCTAssertTrue(task.stderr.contains("a GGUF checkpoint benchmarks the causal-LM training step"), task.stderr)
+    }
+}
