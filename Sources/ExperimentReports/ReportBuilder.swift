@@ -68,11 +68,7 @@ public enum ReportBuilder {
     /// One row per run; `validationExamples` is the validation split's size (nil when unknown). A head-only run's row has
     /// targets `head-only`, rank 0, no LoRA parameters and no α or scaling (empty cells).
     static func accuracyRows(_ runs: [RunRecord], validationExamples: Int?) -> [AccuracyRow] {
-        let sorted = runs.sorted { a, b in
-            if a.targetLabel != b.targetLabel { return ReportOrder.targetSetLess(a.targetLabel, b.targetLabel) }
-            if a.rank != b.rank { return a.rank < b.rank }
-            return (a.initSeed, a.dataSeed, a.id) < (b.initSeed, b.dataSeed, b.id)
-        }
+        let sorted = runs.sorted(by: ReportOrder.runLess)
         return sorted.map { run in
             let o = run.outcome
             var extras: [String: Double] = [:]

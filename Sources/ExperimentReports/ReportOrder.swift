@@ -21,6 +21,13 @@ enum ReportOrder {
     }
 
     /// Matrices in the family-neutral order (`ModuleNaming.matrixOrder`: q, k, v, o, …), unknown names last.
+    /// Run order of `accuracy.csv` and `convergence.csv`: target set, rank, then init seed, data seed and id.
+    static func runLess(_ a: RunRecord, _ b: RunRecord) -> Bool {
+        if a.targetLabel != b.targetLabel { return targetSetLess(a.targetLabel, b.targetLabel) }
+        if a.rank != b.rank { return a.rank < b.rank }
+        return (a.initSeed, a.dataSeed, a.id) < (b.initSeed, b.dataSeed, b.id)
+    }
+
     static func matrixLess(_ a: String, _ b: String) -> Bool {
         let ia = ModuleNaming.matrixOrder(a), ib = ModuleNaming.matrixOrder(b)
         return ia != ib ? ia < ib : a < b

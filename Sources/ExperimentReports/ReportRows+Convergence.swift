@@ -34,8 +34,7 @@ extension ReportBuilder {
     /// passes carry none of `ConvergenceRow.objectives` contributes no rows.
     static func convergenceRows(_ runs: [RunRecord]) throws -> [ConvergenceRow] {
         var rows: [ConvergenceRow] = []
-        for row in accuracyRows(runs, validationExamples: nil) {
-            guard let run = runs.first(where: { $0.id == row.run }) else { continue }
+        for run in runs.sorted(by: ReportOrder.runLess) {
             let passes = try evalPasses(run.directory.appendingPathComponent("eval.jsonl"), display: "runs/\(run.id)/eval.jsonl")
             for pass in passes.sorted(by: { $0.step < $1.step }) {
                 guard let objective = ConvergenceRow.objectives.first(where: { pass.metrics[$0] != nil }) else { continue }
