@@ -47,3 +47,35 @@ final class AnalyzeLlamaCLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: s.root.appendingPathComponent("out/report.md").path))
     }
 }
+
+/// `experiment predict` on a causal LM: PEFT's own adapters swapped on one loaded SmolLM2, each input continued greedily;
+/// the token ids equal transformers + PEFT's `generate(do_sample=False)` with the same adapter
+/// (`Tests/Fixtures/peft-llama/generation.json`, scripts/make-peft-llama-generation.py), unmerged and merged alike.
+final class PredictCausalLMCLITests: XCTestCase {
+    struct Fixture: Decodable { var prompt: String; var max_new_tokens: Int; var continuations: [String: [Int32]] }
+    struct Line: Decodable { var adapter: String; var id: String; var generation: String; var tokens: [Int32] }
+
+    func testGreedyContinuationsMatchTransformersWithEachAdapter() throws {
+        let gguf = AnalyzeLlamaCLITests.repository.appendingPathComponent("models/SmolLM2-135M-Instruct")
+        guard FileManager.default.fileExists(atPath: gguf.path) else { throw XCTSkip("no SmolLM2 GGUF in models/ (run scripts/setup.sh)") }
+        let fixtures = AnalyzeLlamaCLITests.repository.appendingPathComponent("Tests/Fixtures/peft-llama")
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: fixtures.appendingPathComponent("generation.json")))
+        let s = try CLISandbox()
+        for merged in [false, true] {
+            var args = ["predict", gguf.path, "--adapter", fixtures.appendingPathComponent("r4").path, "--adapter",
+                        fixtures.appendingPathComponent("r8").path, "--text", fixture.prompt, "--max-new-tokens", String(fixture.max_new_tokens)]
+            if merged { args.append("--merged") }
+            let r = try s.run(args)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let lines = try r.stdout.split(separator: "\n").map { try JSONDecoder().decode(Line.self, from: Data($0.utf8)) }
+            XCTAssertEqual(lines.map { URL(fileURLWithPath: $0.adapter).lastPathComponent }, ["r4", "r8"])
+            for line in lines {
+                XCTAssertEqual(line.tokens, fixture.continuations[URL(fileURLWithPath: line.adapter).lastPathComponent], "merged: \(merged)")
+                XCTAssertFalse(line.generation.isEmpty)
+            }
+        }
+        let head = try s.run("predict", gguf.path, "--adapter", fixtures.appendingPathComponent("r4").path, "--head", "x", "--text", "a")
+        XCTAssertEqual(head.status, 2)
+        XCTAssertTrue(head.stderr.contains("--head is for classifiers"), head.stderr)
+    }
+}
