@@ -8,31 +8,71 @@ extension PlantedGate {
     func markdown() -> String {
         var out = "The planted control (spec `\(Self.specName)`: a rank-\(plantedRank.map(String.init) ?? "k") update planted in the "
             + "model along directions its inputs vary in; students of every rank ≥ the planted rank must recover it, "
-            + "recovery(j) ≥ \(Self.threshold) for every j ≤ the planted rank over ≥ \(Self.minimumSeeds) seeds, and claim 3 must hold on it) "
+            + "recovery(j) ≥ \(Self.threshold) for every j ≤ the planted rank over ≥ \(Self.minimumSeeds) seeds"
+            + (cells.contains { $0.dataMetric } ? ", in the data metric and above its null's 95 % band at every layer and seed" : "")
+            + ", and claim 3 must hold on it) "
         switch state {
         case .notRun: out += "**has not been run** for this results folder.\n"
         case .incomplete: out += "**is incomplete**.\n"
         case .fails: out += "**fails**.\n"
         case .passes: out += "**passes**.\n"
         }
-        if !cells.isEmpty {
-            var t = MarkdownTable(header: ["Matrix", "r", "j", "recovery(j), mean over layers and seeds", "seeds"],
-                                  alignments: [.left, .right, .right, .right, .right])
-            for c in cells { t.append([c.matrix, String(c.rank), String(c.k), NumberFormat.fixed(c.recovery, digits: 3), String(c.seeds)]) }
-            out += "\n" + t.rendered()
-            let byMatrix = matrixRecovery()
-            if byMatrix.count > 1 {
-                out += "\nBy matrix: " + byMatrix.map { m in
-                    "W_\(m.matrix) \(m.recovers ? "recovers" : "does not recover") its plant (lowest cell \(NumberFormat.fixed(m.lowest, digits: 3)))"
-                }.joined(separator: "; ") + ". The gate needs every planted matrix to recover.\n"
-            }
-        }
+        if !cells.isEmpty { out += "\n" + table() + matrixSentence() }
         if !commits.isEmpty { out += "\nMeasured at commit\(commits.count > 1 ? "s" : "") " + commits.map { "`\($0)`" }.joined(separator: ", ") + ".\n" }
         if state != .passes {
             out += "\n" + reasons.map { "- \($0)" }.joined(separator: "\n") + "\n"
             out += "\n**The verdicts of this report are not trusted until the planted control passes.**\n"
         }
+        out += plainCaveat()
         return out
+    }
+
+    /// The cells as a table: the judged recovery (data metric where available), its null's band, and the plain one.
+    private func table() -> String {
+        let data = cells.contains { $0.dataMetric }
+        var header = ["Matrix", "r", "j"]
+        header += data ? ["recovery(j), data metric", "null 97.5 %", "recovery(j), plain ΔW vectors"] : ["recovery(j)"]
+        header += ["seeds"]
+        var t = MarkdownTable(header: header, alignments: [.left] + Array(repeating: .right, count: header.count - 1))
+        for c in cells {
+            var row = [c.matrix, String(c.rank), String(c.k), NumberFormat.fixed(c.recovery, digits: 3)]
+            if data { row += [c.nullUpper.map { NumberFormat.fixed($0, digits: 3) } ?? "–", NumberFormat.fixed(c.plain, digits: 3)] }
+            t.append(row + [String(c.seeds)])
+        }
+        var out = t.rendered()
+        if data {
+            out += "\nMeans over layers and seeds. Data metric: φ between the top-j right singular vectors of ΔW·C^{1/2} and "
+                + "of ΔW*·C^{1/2}, C the covariance of the inputs the matrix acts on (for W_v: mixed by attention) on the task's "
+                + "texts — what the outputs identify; its null: random rank-r updates in the same metric (mean of each layer's "
+                + "97.5 % quantile). Plain: φ between ΔW's and ΔW*'s top-j right singular vectors (the basis φ on A reads).\n"
+        }
+        return out
+    }
+
+    /// "By matrix: …" when more than one matrix is planted.
+    private func matrixSentence() -> String {
+        let byMatrix = matrixRecovery()
+        guard byMatrix.count > 1 else { return "" }
+        return "\nBy matrix: " + byMatrix.map { m in
+            "W_\(m.matrix) \(m.recovers ? "recovers" : "does not recover") its plant (lowest cell \(NumberFormat.fixed(m.lowest, digits: 3)))"
+        }.joined(separator: "; ") + ". The gate needs every planted matrix to recover.\n"
+    }
+
+    /// When the gate is judged in the data metric: the matrices whose plain recovery stays below the threshold, for which
+    /// φ on A (claims 3, 4 and 8 read it) is not validated by this control.
+    private func plainCaveat() -> String {
+        guard cells.contains(where: { $0.dataMetric }) else { return "" }
+        var order: [String] = []
+        for c in cells where c.plain < Self.threshold && !order.contains(c.matrix) { order.append(c.matrix) }
+        guard !order.isEmpty else { return "" }
+        return order.map { m in
+            let lowest = cells.filter { $0.matrix == m }.map(\.plain).min()!
+            return "\n**Not validated: φ on A of W_\(m).** On ΔW_\(m)'s plain right singular vectors recovery falls to "
+                + "\(NumberFormat.fixed(lowest, digits: 3)) (< \(Self.threshold)): students fit the teacher with a ΔW_\(m) that differs "
+                + "from the plant along directions its inputs barely excite, so the plain basis — the one φ on A reads — is "
+                + "not identifiable there. This report's φ-based verdicts on W_\(m) (claims 3, 4, 8 read φ on A) are not "
+                + "validated by the planted control.\n"
+        }.joined()
     }
 
     /// Per planted matrix: its lowest cell and whether every cell reaches the threshold with enough seeds.

@@ -89,7 +89,8 @@ extension ReportAnalysis {
                                                    initSeed: nil, dataSeed: nil, expectedScaling: nil,
                                                    dimensions: inputs.engine.dimensions(layer: firstLayer),
                                                    layerCount: AnalysisSubject.layerCount(ofAdapter: dir))
-            return try inputs.engine.plantedRows(inputs.subjects, planted: planted)
+            return try inputs.engine.plantedRows(inputs.subjects, planted: planted,
+                                                 covariances: try InputCovarianceFile.read(directory: dir))
         },
         encode: ReportCSVEncoder.planted, decode: ReportCSVDecoder.planted,
         figures: { env in ReportFigures.planted(env.data).map { [(ReportFigures.plantedName, $0)] } ?? [] })

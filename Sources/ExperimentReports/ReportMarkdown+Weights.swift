@@ -176,7 +176,29 @@ extension ReportMarkdown {
             + "\(plantedRank); 1 = the top-k subspaces coincide"
         if ambient > 0 { out += ", random expectation k/\(ambient)" }
         out += ". Mean ± std over layers and seeds (n).\n\n" + table.rendered()
+        if let data = plantedDataMetric(rows, keys: keys.map { ($0.targets, $0.matrix, $0.rank) }, ks: ks) { out += "\n" + data }
         if let f = figure(ReportFigures.plantedName, alt: "planted-rank recovery", env) { out += "\n" + f }
         return out
+    }
+
+    /// The same recovery in the data metric (`PlantedRecovery.dataMetric`) beside its Monte-Carlo null, when the rows
+    /// have it.
+    static func plantedDataMetric(_ rows: [PlantedRow], keys: [(String, String, Int)], ks: [Int]) -> String? {
+        guard rows.contains(where: { $0.recoveryData != nil }) else { return nil }
+        var table = MarkdownTable(header: ["Targets", "Matrix", "r"] + ks.map { "recovery(\($0)), data metric" } + ks.map { "null(\($0)) 97.5 %" },
+                                  alignments: [.left, .left, .right] + Array(repeating: .right, count: 2 * ks.count))
+        for (targets, matrix, rank) in keys {
+            let of = rows.filter { $0.targets == targets && $0.matrix == matrix && $0.rank == rank && $0.recoveryData != nil }
+            guard !of.isEmpty else { continue }
+            table.append([targets, matrix, String(rank)]
+                         + ks.map { k in phiCell(SeedSummary(of.filter { $0.k == k }.compactMap(\.recoveryData))) }
+                         + ks.map { k in phiCell(SeedSummary(of.filter { $0.k == k }.compactMap(\.nullUpper))) })
+        }
+        return "In the data metric: φ between the top-k right singular vectors of ΔW·C^{1/2} and ΔW*·C^{1/2}, C the centred "
+            + "covariance of the inputs the matrix acts on (for W_v: mixed by each head's attention) on the base model over the "
+            + "task's training texts (`planted-adapter/input_covariance.safetensors`). Two updates that differ only along "
+            + "directions the inputs do not excite give the same outputs, so this is what the outputs identify; random "
+            + "directions score higher here than k/in, so the null (random rank-r updates in the same metric, "
+            + "one per layer, matrix and rank) is its 97.5 % quantile, mean ± std over the same rows (the null does not depend on the seed).\n\n" + table.rendered()
     }
 }

@@ -167,13 +167,20 @@ struct PlantedRow: Equatable, Sendable {
     var rank: Int
     var seed: UInt64?
     var k: Int
+    /// φ on ΔW's plain right singular vectors.
     var recovery: Double
     var expectedRandom: Double
+    /// φ in the data metric (`PlantedRecovery.dataMetric`) and its null's mean and 97.5 % quantile; nil without the
+    /// input covariance file.
+    var recoveryData: Double?
+    var nullMean: Double?
+    var nullUpper: Double?
     var targets: String
     var plantedRank: Int
     var dataSeed: UInt64?
 
-    static let header = ["run", "layer", "matrix", "rank", "seed", "k", "recovery", "expected_random", "targets", "planted_rank", "data_seed", "init_seed"]
+    static let header = ["run", "layer", "matrix", "rank", "seed", "k", "recovery", "expected_random", "recovery_data_metric",
+                         "null_mean", "null_upper", "targets", "planted_rank", "data_seed", "init_seed"]
 }
 
 /// One run's validation result, `accuracy.csv`:
@@ -320,7 +327,8 @@ enum ReportCSVEncoder {
         var out = CSVText(header: PlantedRow.header)
         for r in rows {
             out.append([r.run, String(r.layer), r.matrix, String(r.rank), seedCell(r.seed), String(r.k), ReportNumber.csv(r.recovery),
-                        ReportNumber.csv(r.expectedRandom), r.targets, String(r.plantedRank), seedCell(r.dataSeed), seedCell(r.seed)])
+                        ReportNumber.csv(r.expectedRandom), ReportNumber.csv(r.recoveryData), ReportNumber.csv(r.nullMean),
+                        ReportNumber.csv(r.nullUpper), r.targets, String(r.plantedRank), seedCell(r.dataSeed), seedCell(r.seed)])
         }
         return out.text
     }
@@ -446,7 +454,9 @@ enum ReportCSVDecoder {
             let r = d.row(n)
             return PlantedRow(run: r.string("run"), layer: try r.int("layer"), matrix: r.string("matrix"), rank: try r.int("rank"),
                               seed: try seed(r, "seed"), k: try r.int("k"), recovery: try r.double("recovery"),
-                              expectedRandom: try r.double("expected_random"), targets: r.string("targets"),
+                              expectedRandom: try r.double("expected_random"),
+                              recoveryData: try r.optionalDouble("recovery_data_metric"), nullMean: try r.optionalDouble("null_mean"),
+                              nullUpper: try r.optionalDouble("null_upper"), targets: r.string("targets"),
                               plantedRank: try r.int("planted_rank"), dataSeed: try seed(r, "data_seed"))
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import LoRA
 import Support
 
 /// Runs the grid of a resolved spec: every run is trained once and cached in `results/<spec>/runs/<run-id>/`; a finished
@@ -68,11 +69,11 @@ public struct ExperimentRunner {
         let pending = runs.filter { !isCached($0) }
         _ = try runs.filter(isCached).map(record)
         let searchPending = try rankSearchRunsToTrain(trained: [])
-        var loaded = pending.isEmpty && searchPending.isEmpty ? nil : try loadInputs()
+        var loaded = pending.isEmpty && searchPending.isEmpty && !plantedInputsMissing ? nil : try loadInputs()
         try Folder.create(specDirectory)
         AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
         try AtomicFile.write(plan.resolved.jsonData(), to: specDirectory.appendingPathComponent("resolved-spec.json"))
-        if let loaded { try prepare(loaded, progress: progress) }
+        if let loaded { try prepare(loaded, progress: progress, trains: !(pending.isEmpty && searchPending.isEmpty)) }
         // Loaded at most once; lazily only when a rank-search step needs training that no run needed at the start (when
         // another process finished runs meanwhile).
         func inputs() throws -> (LoadedModel, LoadedTask, TaskSummary) {
@@ -101,14 +102,19 @@ public struct ExperimentRunner {
         var trained: Set<String> = []
     }
 
-    /// Writes `task.json` (and the planted adapter of a planted-rank task) from freshly loaded inputs.
-    private func prepare(_ loaded: (LoadedModel, LoadedTask, TaskSummary), progress: (RunnerEvent) -> Void) throws {
+    /// Writes `task.json` (and the planted adapter and its input covariances of a planted-rank task) from freshly loaded
+    /// inputs. When nothing is to be trained (`trains` false: the task was loaded only to add missing covariances), an
+    /// existing planted adapter is kept: it is the teacher the cached runs were trained against, and a rebuild can differ
+    /// from it in the last bits.
+    private func prepare(_ loaded: (LoadedModel, LoadedTask, TaskSummary), progress: (RunnerEvent) -> Void, trains: Bool = true) throws {
         let (model, task, summary) = loaded
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(summary) + Data("\n".utf8), to: specDirectory.appendingPathComponent("task.json"))
         if case .planted(let data) = task {
-            try PEFTAdapterFileWriter.writePlant(data, to: specDirectory.appendingPathComponent("planted-adapter"), model: model)
+            let folder = specDirectory.appendingPathComponent("planted-adapter")
+            let existing = FileManager.default.fileExists(atPath: folder.appendingPathComponent(PEFTAdapterFile.weightsName).path)
+            try PEFTAdapterFileWriter.writePlant(data, to: folder, model: model, adapter: trains || !existing)
         }
         progress(.taskReady(summary))
     }

@@ -8,11 +8,7 @@ extension PlantedRankData {
     static let principalSampleExamples = 1024
 
     /// Per (layer, target), the top-m principal directions (d × m, orthonormal columns) of the inputs that target's ΔW
-    /// acts on, as the outputs see them, on the base model (no adapters), over every token row of the first
-    /// `principalSampleExamples` training examples: the leading eigenvectors of the covariance Σ (x − μ)(x − μ)ᵀ.
-    /// - q, k, ffn_up: x = the layer's input rows.
-    /// - v: x = the layer's input rows mixed by each head's attention, (P_h X)_i, pooled over heads
-    ///   (`EncoderWorkspace.accumulateAttentionMixedMoments`): an update of W_v reaches the outputs only through them.
+    /// acts on, as the outputs see them: the leading eigenvectors of `inputCovariances`' C.
     ///   Measured on all-MiniLM-L6-v2 (rank-2 plant in q and v of every layer, rank-2 student, kaiming-uniform A, α/r,
     ///   lr 5e-3, 1500 steps, one seed): with v planted in the principal subspace of the unmixed inputs, recovery(2) of v
     ///   was 0.64 on average and 0.14–0.46 at layers 3–4, while q's was 0.94.
@@ -20,17 +16,34 @@ extension PlantedRankData {
     /// components) acts like a bias: its effect can be produced by other directions too, so it is not identifiable from
     /// the outputs; directions of large variance are (recovery(2) of q 0.82 uncentred, 0.88 centred, in an earlier
     /// single-seed run). Only targets whose input is the layer's input (q, k, v, ffn_up) qualify.
-    static func inputPrincipalBases(model: BertModel, examples: [TokenizedExample], dimensions m: Int, layers: [Int]?,
+    static func inputPrincipalBases(_ covariances: [PlantSite: Matrix<Double>], dimensions m: Int, hiddenSize d: Int,
                                     targets: [LoRATarget]) throws -> [PlantSite: Matrix<Double>] {
-        let d = model.config.hiddenSize
-        guard targets.allSatisfy({ [.q, .k, .v, .ffnUp].contains($0) }) else {
+        guard targets.allSatisfy(covarianceTargets.contains) else {
             throw DataError.invalidOption(field: "directions", reason: "input-principal plants need targets whose input is the layer's input (q, k, v, ffn_up)")
         }
         guard m >= 1 && m <= d else {
             throw DataError.invalidOption(field: "principalDimensions", reason: "must lie in 1…\(d), got \(m)")
         }
+        return try covariances.mapValues { try $0.svd().u.leadingColumns(m) }    // C symmetric PSD: U = V = its eigenvectors
+    }
+
+    /// Targets whose ΔW acts on the layer's input rows (for v: mixed by attention), so their input covariance is known.
+    static let covarianceTargets: [LoRATarget] = [.q, .k, .v, .ffnUp]
+
+    /// Per (layer, input kind), the centred covariance C = Σ (x − μ)(x − μ)ᵀ (d × d) of the inputs a target's ΔW acts on,
+    /// as the outputs see them, on the base model (no adapters), over every token row of the first
+    /// `principalSampleExamples` training examples:
+    /// - q, k, ffn_up: x = the layer's input rows;
+    /// - v: x = the layer's input rows mixed by each head's attention, (P_h X)_i, pooled over heads
+    ///   (`EncoderWorkspace.accumulateAttentionMixedMoments`): an update of W_v reaches the outputs only through them.
+    /// Sites exist for the layers `layers` (nil = all) and the kinds `targets` need (only `covarianceTargets` count).
+    static func inputCovariances(model: BertModel, examples: [TokenizedExample], layers: [Int]?,
+                                 targets: [LoRATarget]) throws -> [PlantSite: Matrix<Double>] {
+        let d = model.config.hiddenSize
         let chosen = layers ?? Array(0..<model.layers.count)
-        let mixing = targets.contains(.v) ? [false, true] : [false]
+        let eligible = targets.filter(covarianceTargets.contains)
+        let mixing = Array(Set(eligible.map { $0 == .v })).sorted { !$0 && $1 }
+        guard !mixing.isEmpty else { return [:] }
         var moments = [PlantSite: Matrix<Float>](), sums = [PlantSite: [Double]](), counts = [PlantSite: Double]()
         for l in chosen {
             for mixed in mixing {
@@ -45,12 +58,14 @@ extension PlantedRankData {
             try withExtendedLifetime(ws) {
                 _ = try model.forward(batch, workspace: ws)
                 for l in chosen {
-                    let plain = PlantSite(layer: l, mixed: false)
-                    let x = ws.layerInput(l)                                                            // (N, d)
-                    moments[plain]!.withMutableView { g in gemm(x, transposeA: true, x, into: g, beta: 1) } // G += XᵀX
-                    for r in 0..<x.rows { for c in 0..<d { sums[plain]![c] += Double(x[r, c]) } }
-                    counts[plain]! += Double(x.rows)
-                    if mixing.count == 2 {
+                    if mixing.contains(false) {
+                        let plain = PlantSite(layer: l, mixed: false)
+                        let x = ws.layerInput(l)                                                            // (N, d)
+                        moments[plain]!.withMutableView { g in gemm(x, transposeA: true, x, into: g, beta: 1) } // G += XᵀX
+                        for r in 0..<x.rows { for c in 0..<d { sums[plain]![c] += Double(x[r, c]) } }
+                        counts[plain]! += Double(x.rows)
+                    }
+                    if mixing.contains(true) {
                         let mixed = PlantSite(layer: l, mixed: true)
                         counts[mixed]! += Double(moments[mixed]!.withMutableView { g in
                             ws.accumulateAttentionMixedMoments(layer: l, into: g, sums: &sums[mixed]!)
@@ -59,14 +74,14 @@ extension PlantedRankData {
                 }
             }
         }
-        var bases = [PlantSite: Matrix<Double>]()
+        var covariances = [PlantSite: Matrix<Double>]()
         for (key, moment) in moments {
             var c = moment.converted(to: Double.self)                       // C = XᵀX − n·μμᵀ, μ = Σx / n
             let s = sums[key]!, n = counts[key]!
             for i in 0..<d { for j in 0..<d { c[i, j] -= s[i] * s[j] / n } }
-            bases[key] = try c.svd().u.leadingColumns(m)                   // C symmetric PSD: U = V = its eigenvectors
+            covariances[key] = c
         }
-        return bases
+        return covariances
     }
 
     /// Where a planted update's input directions are drawn: a layer, and whether the inputs are attention-mixed (v).

@@ -52,6 +52,9 @@ public struct PlantedRankData {
     /// Per example: (T_i × d) teacher final hidden states, row-major.
     public let trainTargets: [[Float]]
     public let validationTargets: [[Float]]
+    /// The centred covariance of the inputs each planted target's ΔW acts on (`inputCovariances`), for the targets whose
+    /// input is known (q, k, v, ffn_up): what the planted control's data-metric recovery weighs directions by.
+    public let inputCovariances: [PlantedInputCovariance]
 
     /// Draws the inputs, the plant and the teacher's outputs. The model is returned without adapters.
     public static func build(model: BertModel, tokenizer: BertTokenizer, options o: PlantedRankOptions,
@@ -86,8 +89,9 @@ public struct PlantedRankData {
         }
         precondition(o.singularValues.count == o.plantRank, "one singular value per planted direction")
         model.detachAdapters()
+        let covariances = try inputCovariances(model: model, examples: train, layers: o.layers, targets: o.targets)
         let principal = o.directions == .inputPrincipal
-            ? try inputPrincipalBases(model: model, examples: train, dimensions: o.principalDimensions, layers: o.layers, targets: o.targets)
+            ? try inputPrincipalBases(covariances, dimensions: o.principalDimensions, hiddenSize: model.config.hiddenSize, targets: o.targets)
             : [:]
         var rng = SeededGenerator(seed: o.plantSeed, stream: "planted-rank")
         var plant: [LoRAAdapter] = []
@@ -132,8 +136,14 @@ public struct PlantedRankData {
             }
             return out
         }
+        let layers = o.layers ?? Array(0..<model.layers.count)
+        let inputs = layers.flatMap { l in
+            o.targets.sorted().compactMap { t in
+                covariances[PlantSite(layer: l, target: t)].map { PlantedInputCovariance(layer: l, target: t, covariance: $0) }
+            }
+        }
         return PlantedRankData(plant: plant, train: train, validation: validation,
-                               trainTargets: try teacher(train), validationTargets: try teacher(validation))
+                               trainTargets: try teacher(train), validationTargets: try teacher(validation), inputCovariances: inputs)
     }
 
     /// (N × d) targets for the examples at `indices` of a split, laid out in `batch`'s rows (built from the same examples
@@ -147,6 +157,17 @@ public struct PlantedRankData {
             for k in 0..<src.count { out[start + k] = src[k] }
         }
         return out
+    }
+}
+
+/// The centred covariance C (d × d) of the inputs one adapted matrix acts on, as the outputs see them (for v: mixed by
+/// each head's attention), on the base model over the planted task's training texts (`PlantedRankData.inputCovariances`).
+public struct PlantedInputCovariance: Sendable {
+    public let layer: Int
+    public let target: LoRATarget
+    public let covariance: Matrix<Double>
+    public init(layer: Int, target: LoRATarget, covariance: Matrix<Double>) {
+        self.layer = layer; self.target = target; self.covariance = covariance
     }
 }
 

@@ -33,6 +33,32 @@ final class PlantedGateTests: XCTestCase {
         XCTAssertEqual(PlantedGate.judge(cells: oneSeed.0, plantedRank: 2, claim3: "holds", commits: []).state, .incomplete)
     }
 
+    /// With data-metric columns the gate judges `recovery_data_metric` against its null and shows the plain recovery
+    /// beside it: plain 0.6 on v but 0.99 in the data metric passes, with a caveat that φ on A of W_v is not validated; a
+    /// data-metric value inside its null's band fails.
+    func testDataMetricIsJudgedAndPlainRecoveryIsShown() {
+        func csv(data: Double, upper: Double) -> CSVDocument {
+            var text = "run,layer,matrix,rank,seed,k,recovery,expected_random,recovery_data_metric,null_mean,null_upper,targets,planted_rank,data_seed\n"
+            for matrix in ["q", "v"] { for rank in [2, 8] { for seed in 1...3 { for layer in 0..<2 { for k in 1...2 {
+                let plain = matrix == "v" ? 0.6 : 0.95
+                text += "r\(rank)-s\(seed),\(layer),\(matrix),\(rank),\(seed),\(k),\(plain),0.005,\(data),0.3,\(upper),q+v,2,1\n"
+            } } } } }
+            return try! CSVDocument.parse(Data(text.utf8), file: "planted_recovery.csv")
+        }
+        let good = PlantedGate.summarise(csv(data: 0.99, upper: 0.5))
+        XCTAssertTrue(good.0.allSatisfy { $0.dataMetric && $0.belowNull == 0 })
+        let passing = PlantedGate.judge(cells: good.0, plantedRank: 2, claim3: "holds", commits: [])
+        XCTAssertEqual(passing.state, .passes, "\(passing.reasons)")
+        let text = passing.markdown()
+        XCTAssertTrue(text.contains("| v      |   8 |   2 |                    0.990 |       0.500 |                         0.600 |     3 |"), text)
+        XCTAssertTrue(text.contains("**Not validated: φ on A of W_v.**"), text)
+        XCTAssertFalse(text.contains("φ on A of W_q"), text)
+        let insideNull = PlantedGate.summarise(csv(data: 0.95, upper: 0.97))
+        let failed = PlantedGate.judge(cells: insideNull.0, plantedRank: 2, claim3: "holds", commits: [])
+        XCTAssertEqual(failed.state, .fails)
+        XCTAssertTrue(failed.reasons.contains("q r = 2: recovery(1) within its null's 95 % band at 6 (layer, seed) pairs"), "\(failed.reasons)")
+    }
+
     func testMissingGateFolderMeansNotTrusted() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("lora-gate-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -8,6 +8,11 @@ import XCTest
 /// with its validation metric.
 final class TaskKindsEndToEndTests: XCTestCase {
     func run(task: String, in root: URL) throws -> RunRecord {
+        try XCTUnwrap(try runner(task: task, in: root).records.first)
+    }
+
+    /// The runner of a one-run spec (q,v at r = 2, 4 steps on the tiny model) for `task`, and the records of its run.
+    func runner(task: String, in root: URL) throws -> (runner: ExperimentRunner, records: [RunRecord]) {
         let json = """
         {"name": "e2e", "model": {"builtin": "tiny"}, "task": \(task),
          "adapters": [{"targets": ["q", "v"], "ranks": [2]}],
@@ -16,10 +21,10 @@ final class TaskKindsEndToEndTests: XCTestCase {
         let spec = try ExperimentSpec.decode(data: Data(json.utf8), file: "e2e.json")
         let plan = try RunPlan.resolve(spec, modelShape: try LoadedModel.shape(of: spec.model, repositoryRoot: root), baseDirectory: root, file: "e2e.json")
         var summary: TaskSummary?
-        let records = try ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: root.appendingPathComponent("results")))
-            .run { if case .taskReady(let s) = $0 { summary = s } }
+        let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: root.appendingPathComponent("results")))
+        let records = try runner.run { if case .taskReady(let s) = $0 { summary = s } }
         XCTAssertNotNil(summary)
-        return try XCTUnwrap(records.first)
+        return (runner, records)
     }
 
     func testEveryTaskKindTrainsOnTheTinyModel() throws {
@@ -54,5 +59,34 @@ final class TaskKindsEndToEndTests: XCTestCase {
             XCTAssertNotNil(record.outcome.primaryValue, name)
             XCTAssertTrue(FileManager.default.fileExists(atPath: record.adapterDirectory.appendingPathComponent("adapter_model.safetensors").path), name)
         }
+    }
+
+    /// A planted-rank run writes the input covariances beside the planted adapter (one square tensor per layer and
+    /// target); when they are missing from a folder whose runs are all cached, `run` loads the task to add them and keeps
+    /// the existing planted adapter (the teacher the cached runs were trained against).
+    func testPlantedRunWritesInputCovariancesAndKeepsTheTeacher() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lora-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let task = #"{"kind": "planted-rank", "trainExamples": 64, "validationExamples": 16, "maxTokens": 12}"#
+        _ = try run(task: task, in: root)
+        let plant = root.appendingPathComponent("results/e2e/planted-adapter")
+        let covariance = plant.appendingPathComponent(InputCovarianceFile.name)
+        let tensors = try InputCovarianceFile.read(directory: plant)
+        XCTAssertEqual(tensors.keys.sorted(), ["layer.0.q", "layer.0.v", "layer.1.q", "layer.1.v"])
+        XCTAssertTrue(tensors.values.allSatisfy { $0.rows == $0.cols && $0.rows > 0 })
+        // Remove the covariances and mark the teacher; a rerun with every run cached restores the one, keeps the other.
+        try FileManager.default.removeItem(at: covariance)
+        let config = plant.appendingPathComponent("adapter_config.json")
+        let marked = try Data(contentsOf: config) + Data("\n".utf8)
+        try marked.write(to: config)
+        let (runner, records) = try runner(task: task, in: root)
+        XCTAssertEqual(try InputCovarianceFile.read(directory: plant).keys.sorted(), tensors.keys.sorted())
+        XCTAssertEqual(try Data(contentsOf: config), marked, "the cached runs' teacher is kept")
+        _ = try runner.buildReport(records: records, model: try LoadedModel.load(runner.plan.spec.model, repositoryRoot: root), notebooks: nil)
+        let recovery = try String(contentsOf: root.appendingPathComponent("results/e2e/planted_recovery.csv"), encoding: .utf8)
+        XCTAssertTrue(recovery.hasPrefix("run,layer,matrix,rank,seed,k,recovery,expected_random,recovery_data_metric,null_mean,null_upper"))
+        let first = recovery.split(separator: "\n")[1].split(separator: ",", omittingEmptySubsequences: false)
+        XCTAssertTrue(first[8...10].allSatisfy { Double($0).map { $0 >= 0 && $0 <= 1 + 1e-9 } ?? false }, "\(first)")
     }
 }

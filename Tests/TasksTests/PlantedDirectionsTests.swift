@@ -15,7 +15,16 @@ final class PlantedDirectionsTests: XCTestCase {
                                          inputs: .randomTokens, maxTokens: 12, trainExamples: 128, validationExamples: 8,
                                          directions: .inputPrincipal, principalDimensions: m)
         let data = try PlantedRankData.build(model: model, tokenizer: tokenizer, options: options)
-        let bases = try PlantedRankData.inputPrincipalBases(model: model, examples: data.train, dimensions: m, layers: [0, 1], targets: [.q, .v])
+        let covariances = try PlantedRankData.inputCovariances(model: model, examples: data.train, layers: [0, 1], targets: [.q, .v])
+        let bases = try PlantedRankData.inputPrincipalBases(covariances, dimensions: m, hiddenSize: model.config.hiddenSize, targets: [.q, .v])
+        // The task exposes the same covariances per (layer, target), for the data-metric recovery: symmetric, one per site.
+        XCTAssertEqual(data.inputCovariances.map { "\($0.layer)\($0.target.rawValue)" }, ["0q", "0v", "1q", "1v"])
+        for entry in data.inputCovariances {
+            let c: Matrix<Double> = covariances[PlantedRankData.PlantSite(layer: entry.layer, target: entry.target)]!
+            XCTAssertEqual(entry.covariance.maxAbsDifference(c), 0)
+            // XᵀX is accumulated in f32 by sgemm (two triangles summed separately): symmetric to f32 round-off.
+            XCTAssertEqual(c.maxAbsDifference(c.transposed), 0, accuracy: 1e-5 * c.frobeniusNorm)
+        }
         for adapter in data.plant {
             let p = bases[PlantedRankData.PlantSite(layer: adapter.layer, target: adapter.target)]!   // (d, m)
             XCTAssertLessThan((p.transposed * p).maxAbsDifference(.identity(m)), 1e-9, "orthonormal basis")
