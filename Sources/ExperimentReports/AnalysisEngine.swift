@@ -10,11 +10,17 @@ import LoRA
 ///
 /// Conventions (docs/conventions.md): ΔW = scaling·B·A (scaling α/r, rsLoRA α/√r); W is the frozen weight in (out, in) layout;
 /// φ on the RIGHT singular vectors of A; Table 7 value ‖UᵀWV‖_F with U, V the top-r singular vectors as columns.
+/// (in, out) of a matrix in the base model, or nil when the base has no such matrix.
+typealias SiteDimensions = (any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?
+
 final class AnalysisEngine {
     let options: AnalysesSpec
     /// The family of the adapters and weights analysed (its matrices and PEFT names).
     let naming: ModuleNaming
     private let baseWeights: (Int, any AdapterSite) throws -> Matrix<Float>
+    /// (in, out) of W at (layer, matrix) without reading W (a lazily read base's header), or nil: then `baseWeights` is
+    /// asked for every matrix of the family at the first layer.
+    private let baseDimensions: ((Int, any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?)?
     private var weights: [AdapterKey: (w: Matrix<Double>, basis: SingularBasis)] = [:]
     private(set) var weightNorms: [AdapterKey: Double] = [:]
     /// ‖UᵀWV‖_F for U, V from W itself, per (layer, matrix, r): the same for every run.
@@ -35,19 +41,24 @@ final class AnalysisEngine {
         return e
     }
 
-    init(options: AnalysesSpec, naming: ModuleNaming = .bert, baseWeights: @escaping (Int, any AdapterSite) throws -> Matrix<Float>) {
+    init(options: AnalysesSpec, naming: ModuleNaming = .bert, baseWeights: @escaping (Int, any AdapterSite) throws -> Matrix<Float>,
+         baseDimensions: ((Int, any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?)? = nil) {
         self.options = options
         self.naming = naming
         self.baseWeights = baseWeights
+        self.baseDimensions = baseDimensions
     }
 
-    /// (in, out) of every matrix of the family whose weight the closure provides at `layer`, by name (others are absent).
-    func dimensions(layer: Int) -> [String: (inFeatures: Int, outFeatures: Int)] {
+    /// (in, out) of a matrix of the family at `layer`, as adapter loading asks for it. With `baseDimensions`, asked per
+    /// matrix when needed (an adapter's loader asks only for the matrices it adapts) and its errors passed on; without,
+    /// every matrix whose weight `baseWeights` provides is read now (the others are nil).
+    func dimensions(layer: Int) -> SiteDimensions {
+        if let baseDimensions { return { try baseDimensions(layer, $0) } }
         var out: [String: (inFeatures: Int, outFeatures: Int)] = [:]
         for t in naming.sites {
             if let w = try? baseWeights(layer, t) { out[t.rawValue] = (w.cols, w.rows) }
         }
-        return out
+        return { out[$0.rawValue] }
     }
 
     /// W (Float64) and its full thin SVD, cached per (layer, matrix).
