@@ -142,7 +142,7 @@ struct Analyze: ParsableCommand {
     private func analyzeOverSafeTensors(_ url: URL) throws -> ReportSummary {
         let base = try SafeTensorsBase(url: url)
         AdapterNotes.printIgnoredTensors(adapters: adapters) {
-            try PEFTAdapterFile.load($0, naming: base.naming, dimensions: { try base.dimensions(layer: 0, site: $0) }, layers: base.layerCount)
+            try PEFTAdapterFile.load($0, naming: base.naming, dimensions: { try base.dimensions(layer: $0, site: $1) }, layers: base.layerCount)
         }
         return try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
                                            baseWeights: { l, t in try base.weight(layer: l, site: t) },

@@ -10,8 +10,8 @@ import LoRA
 ///
 /// Conventions (docs/conventions.md): ΔW = scaling·B·A (scaling α/r, rsLoRA α/√r); W is the frozen weight in (out, in) layout;
 /// φ on the RIGHT singular vectors of A; Table 7 value ‖UᵀWV‖_F with U, V the top-r singular vectors as columns.
-/// (in, out) of a matrix in the base model, or nil when the base has no such matrix.
-typealias SiteDimensions = (any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?
+/// (in, out) of the matrix at (layer, site) in the base model, or nil when the base has no such matrix.
+typealias SiteDimensions = (_ layer: Int, _ site: any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?
 
 final class AnalysisEngine {
     let options: AnalysesSpec
@@ -49,16 +49,17 @@ final class AnalysisEngine {
         self.baseDimensions = baseDimensions
     }
 
-    /// (in, out) of a matrix of the family at `layer`, as adapter loading asks for it. With `baseDimensions`, asked per
-    /// matrix when needed (an adapter's loader asks only for the matrices it adapts) and its errors passed on; without,
-    /// every matrix whose weight `baseWeights` provides is read now (the others are nil).
+    /// (in, out) of the family's matrices, as adapter loading asks for them. With `baseDimensions`, asked per (layer,
+    /// matrix) when needed (an adapter's loader asks only for the matrices it adapts) and its errors passed on; without,
+    /// every matrix whose weight `baseWeights` provides at `layer` is read now (the others are nil) and stands for
+    /// every layer (the families' layers are alike).
     func dimensions(layer: Int) -> SiteDimensions {
-        if let baseDimensions { return { try baseDimensions(layer, $0) } }
+        if let baseDimensions { return baseDimensions }
         var out: [String: (inFeatures: Int, outFeatures: Int)] = [:]
         for t in naming.sites {
             if let w = try? baseWeights(layer, t) { out[t.rawValue] = (w.cols, w.rows) }
         }
-        return { out[$0.rawValue] }
+        return { _, site in out[site.rawValue] }
     }
 
     /// W (Float64) and its full thin SVD, cached per (layer, matrix).

@@ -42,18 +42,19 @@ extension PEFTAdapterFile {
     /// `load(_:naming:dimensions:layers:)` for a BERT adapter.
     public static func load(_ directory: URL, dimensions: (LoRATarget) -> (inFeatures: Int, outFeatures: Int), layers: Int) throws
         -> PEFTAdapterContents {
-        try load(directory, naming: .bert, dimensions: { ($0 as? LoRATarget).map(dimensions) }, layers: layers)
+        try load(directory, naming: .bert, dimensions: { _, site in (site as? LoRATarget).map(dimensions) }, layers: layers)
     }
 
     /// Reads an adapter directory of `naming`'s family into its config, its adapters (in (layer, site) order) and the
     /// `modules_to_save` tensors it skipped (`PEFTAdapterContents.ignoredTensors`), validating the config (`validate`),
     /// names and shapes; every adapted module must be one `target_modules` selects. Config errors name the field and the
     /// reason (`JSONFileError` for a file that is not valid JSON or has a field of the wrong type). `dimensions` gives
-    /// (in, out) of a site's matrix in the model, to check the factor shapes. Tensor names may use any of the family's
+    /// (in, out) of a (layer, site)'s matrix in the model, to check the factor shapes. Tensor names may use any of the family's
     /// `tensorPrefixes`; any other tensor is an `AdapterFileError.unexpectedTensor`. `dimensions` is called only for
-    /// sites the file adapts (so a lazily read base reads nothing for the others), and its errors are passed on.
+    /// the (layer, site) pairs the file adapts (so a lazily read base reads nothing for the others), and its errors are
+    /// passed on.
     public static func load(_ directory: URL, naming: ModuleNaming,
-                            dimensions: (any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?,
+                            dimensions: (_ layer: Int, _ site: any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?,
                             layers: Int) throws -> PEFTAdapterContents {
         let configURL = directory.appendingPathComponent(configName)
         let weightsURL = directory.appendingPathComponent(weightsName)
@@ -67,7 +68,7 @@ extension PEFTAdapterFile {
         for layer in 0..<layers {
             for site in naming.sites {
                 guard let (a, b, names) = try factors(in: file, path: weightsURL.path, layer: layer, site: site, naming: naming,
-                                                      config: config, dimensions: { try dimensions(site) ?? (0, 0) }) else { continue }
+                                                      config: config, dimensions: { try dimensions(layer, site) ?? (0, 0) }) else { continue }
                 adapters.append(LoRAAdapter(site: site, layer: layer, parameters: parameters(config), a: a, b: b))
                 used.formUnion(names)
             }

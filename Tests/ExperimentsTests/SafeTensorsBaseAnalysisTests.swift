@@ -11,10 +11,11 @@ import XCTest
 /// both layers, r = 4. `expected.json` holds numpy's float64 results on the same stored values.
 ///
 /// Tolerance, relative: 1e-9. BF16 and F16 widen to f32 exactly and f32 to f64 exactly, so both sides start from the same
-/// f64 numbers; the engine then works in f64 throughout (ΔW = scaling·B·A, its SVD, W's SVD, ‖UᵀWV‖_F), as numpy does,
-/// so the two differ only by LAPACK round-off, O(n·ε₆₄) ≈ 64 · 1.1e-16 < 1e-13 relative for these 64 × 64 matrices
-/// whose top-4 singular values are well separated. The CSVs print 10 significant digits (`%.10g`), which adds at most
-/// half a unit in the 10th digit, 5e-10 relative. 5e-10 + 1e-13 < 1e-9.
+/// f64 numbers; the engine then works in f64 throughout (the SVD of ΔW = scaling·B·A, W's SVD, ‖UᵀWV‖_F), as numpy
+/// does, so the two differ only by LAPACK round-off: O(n·ε₆₄) ≈ 64 · 1.1e-16 < 1e-13 relative for singular values of
+/// these matrices of at most 64 × 64, and for the top-4 singular subspaces ε₆₄‖·‖ divided by the gap below σ₄ (ΔW has
+/// rank 4, so that gap is σ₄ itself, ≥ 0.3 σ₁ here), again < 1e-13. The CSVs print 10 significant digits (`%.10g`),
+/// which adds at most half a unit in the 10th digit, 5e-10 relative. 5e-10 + 1e-13 < 1e-9.
 final class SafeTensorsBaseAnalysisTests: XCTestCase {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/safetensors-base")
@@ -35,8 +36,10 @@ final class SafeTensorsBaseAnalysisTests: XCTestCase {
     func analyze(base: String, adapter: String, reader: any ByteRangeReader = FileRangeReader()) throws -> ReportData {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("st-base-\(UUID().uuidString)")
         addTeardownBlock { try? FileManager.default.removeItem(at: out) }
-        let b = try SafeTensorsBase(url: Self.fixtures.appendingPathComponent(base), reader: reader)
-        _ = try AdapterAnalysis.analyze(adapterDirectories: [Self.fixtures.appendingPathComponent(adapter)],
+        let baseURL = base.hasPrefix("/") ? URL(fileURLWithPath: base) : Self.fixtures.appendingPathComponent(base)
+        let b = try SafeTensorsBase(url: baseURL, reader: reader)
+        let adapterURL = adapter.hasPrefix("/") ? URL(fileURLWithPath: adapter) : Self.fixtures.appendingPathComponent(adapter)
+        _ = try AdapterAnalysis.analyze(adapterDirectories: [adapterURL],
                                         baseWeights: { try b.weight(layer: $0, site: $1) },
                                         baseDimensions: { try b.dimensions(layer: $0, site: $1) }, naming: b.naming,
                                         layers: b.layerCount, outputDirectory: out)
@@ -75,25 +78,71 @@ final class SafeTensorsBaseAnalysisTests: XCTestCase {
         }
     }
 
-    /// The whole analysis reads, of the sharded Llama, only the shards holding an adapted W (q, v), and of each only its
-    /// 8-byte prefix, its header and those matrices' bytes: a shard of unadapted tensors is never opened.
-    func testOnlyTheAdaptedMatricesAreRead() throws {
-        let reader = RangeLog()
-        _ = try analyze(base: "llama-bf16-sharded", adapter: "llama-qv-r4", reader: reader)
-        let folder = Self.fixtures.appendingPathComponent("llama-bf16-sharded")
-        let index = try SafeTensorsShardIndex(path: folder.appendingPathComponent(SafeTensorsShardIndex.fileName).path)
-        let adapted = (0..<2).flatMap { l in ["q_proj", "v_proj"].map { "model.layers.\(l).self_attn.\($0).weight" } }
-        var expectedBytes: [String: Int] = [:]
-        for name in adapted {
-            let shard = folder.appendingPathComponent(index.weightMap[name]!)
-            let file = try SafeTensorsFile(contentsOf: shard)
-            let prefix = try Data(contentsOf: shard).prefix(8)
-            let dataStart = 8 + Int(prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
-            expectedBytes[shard.path, default: dataStart] += file.info(name)!.byteRange.count
+    /// A BERT task model's checkpoint stores the encoder under `bert.` (`BertForSequenceClassification`): the sharded
+    /// BERT's tensors renamed so, in one F32 `model.safetensors`, give the same numbers.
+    func testBERTUnderATaskModelPrefix() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("st-bert-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = Self.fixtures.appendingPathComponent("bert-sharded")
+        try FileManager.default.copyItem(at: source.appendingPathComponent("config.json"), to: dir.appendingPathComponent("config.json"))
+        let checkpoint = try SafeTensorsCheckpoint(url: source)
+        let index = try SafeTensorsShardIndex(path: source.appendingPathComponent(SafeTensorsShardIndex.fileName).path)
+        var writer = SafeTensorsWriter()
+        for name in index.weightMap.keys {
+            try writer.add("bert." + name, shape: try XCTUnwrap(checkpoint.info(name)).shape, floats: try checkpoint.floats(name))
         }
-        XCTAssertEqual(Set(reader.bytes.keys), Set(expectedBytes.keys))
-        XCTAssertLessThan(expectedBytes.count, Set(index.weightMap.values).count, "some shard holds unadapted tensors only")
-        XCTAssertEqual(reader.bytes, expectedBytes)
+        try writer.write(to: dir.appendingPathComponent("model.safetensors"))
+        let expected = try JSONDecoder().decode([String: [Expected]].self,
+                                                from: Data(contentsOf: Self.fixtures.appendingPathComponent("expected.json")))["bert-sharded"]!
+        let projection = try XCTUnwrap(try analyze(base: dir.path, adapter: "bert-qv-r4").projection)
+        for e in expected {
+            let row = try XCTUnwrap(projection.first { $0.layer == e.layer && $0.matrix == e.matrix && $0.directionsFrom == .deltaW })
+            assertClose(row.projectionNorm, e.projection_norm_delta_w, "layer \(e.layer) \(e.matrix)")
+            assertClose(row.weightNorm, e.weight_norm, "layer \(e.layer) \(e.matrix) ‖W‖")
+        }
+    }
+
+    /// The whole analysis reads, of the sharded Llama, only the shards holding an adapted W, and of each only its 8-byte
+    /// prefix, its header and those matrices' bytes: a shard of unadapted tensors is never opened. Both with the fixture
+    /// adapter (q, v of layers 0 and 1) and with its layer-1 half alone (layer 0's shard is then never opened either).
+    func testOnlyTheAdaptedMatricesAreRead() throws {
+        for layers in [[0, 1], [1]] {
+            let adapter = try adapterOfLayers(layers)
+            let reader = RangeLog()
+            _ = try analyze(base: "llama-bf16-sharded", adapter: adapter.path, reader: reader)
+            let folder = Self.fixtures.appendingPathComponent("llama-bf16-sharded")
+            let index = try SafeTensorsShardIndex(path: folder.appendingPathComponent(SafeTensorsShardIndex.fileName).path)
+            let adapted = layers.flatMap { l in ["q_proj", "v_proj"].map { "model.layers.\(l).self_attn.\($0).weight" } }
+            var expectedBytes: [String: Int] = [:]
+            for name in adapted {
+                let shard = folder.appendingPathComponent(index.weightMap[name]!)
+                let file = try SafeTensorsFile(contentsOf: shard)
+                let prefix = try Data(contentsOf: shard).prefix(8)
+                let dataStart = 8 + Int(prefix.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
+                expectedBytes[shard.path, default: dataStart] += file.info(name)!.byteRange.count
+            }
+            XCTAssertLessThan(expectedBytes.count, Set(index.weightMap.values).count, "some shard holds unadapted tensors only")
+            XCTAssertEqual(reader.bytes, expectedBytes, "layers \(layers)")
+        }
+    }
+
+    /// The fixture Llama adapter restricted to `layers` (its other tensors dropped), in a temporary folder; the fixture
+    /// itself for both layers.
+    func adapterOfLayers(_ layers: [Int]) throws -> URL {
+        let source = Self.fixtures.appendingPathComponent("llama-qv-r4")
+        guard layers != [0, 1] else { return source }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("st-adapter-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.copyItem(at: source.appendingPathComponent("adapter_config.json"), to: dir.appendingPathComponent("adapter_config.json"))
+        let file = try SafeTensorsFile(contentsOf: source.appendingPathComponent("adapter_model.safetensors"))
+        var writer = SafeTensorsWriter()
+        for t in file.tensors where layers.contains(where: { t.name.contains(".layers.\($0).") }) {
+            try writer.add(t.name, shape: t.shape, floats: try file.floats(t.name))
+        }
+        try writer.write(to: dir.appendingPathComponent("adapter_model.safetensors"))
+        return dir
     }
 
     /// The family comes from config.json's model_type; without it, or with another, a typed error names the file.
