@@ -4,15 +4,15 @@ import Foundation
 import LinearAlgebra
 import LoRA
 
+/// (in, out) of the matrix at (layer, site) in the base model, or nil when the base has no such matrix.
+typealias SiteDimensions = (_ layer: Int, _ site: any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?
+
 /// Computes the rows of every analysis CSV from loaded adapters, through `Analysis` and `LinearAlgebra`. W's SVD is
 /// computed once per (layer, matrix) and each Monte-Carlo null once per (layer, matrix, rank) (`AnalysisEngine+Nulls`),
 /// so a spec's analyses cost a few dense SVDs, many small ones, and the null draws (in parallel).
 ///
 /// Conventions (docs/conventions.md): ΔW = scaling·B·A (scaling α/r, rsLoRA α/√r); W is the frozen weight in (out, in) layout;
 /// φ on the RIGHT singular vectors of A; Table 7 value ‖UᵀWV‖_F with U, V the top-r singular vectors as columns.
-/// (in, out) of the matrix at (layer, site) in the base model, or nil when the base has no such matrix.
-typealias SiteDimensions = (_ layer: Int, _ site: any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?
-
 final class AnalysisEngine {
     let options: AnalysesSpec
     /// The family of the adapters and weights analysed (its matrices and PEFT names).

@@ -17,7 +17,7 @@ public enum BaseCheckpointError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .missingConfig(path):
-            return "\(path): no such file (the family of a safetensors base, and so its tensor names, is read from its config.json's model_type)"
+            return "\(path): cannot be read (the family of a safetensors base, and so its tensor names, is read from its config.json's model_type)"
         case let .invalidConfig(file, field, reason): return "\(file): field '\(field)': \(reason)"
         case let .notAMatrix(file, tensor, shape): return "\(file): tensor '\(tensor)' has shape \(shape), not a matrix (out × in)"
         }
@@ -47,16 +47,6 @@ public struct SafeTensorsBase: Sendable {
         let folder = exists && !isFolder.boolValue ? url.deletingLastPathComponent() : url
         checkpoint = try SafeTensorsCheckpoint(url: url, reader: reader)
         (naming, layerCount) = try Self.family(config: folder.appendingPathComponent("config.json"))
-    }
-
-    /// Whether `url` looks like a safetensors base: a `.safetensors` file, or a folder with the index or `model.safetensors`.
-    public static func isSafeTensors(_ url: URL) -> Bool {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return false }
-        guard isFolder.boolValue else { return url.pathExtension == "safetensors" }
-        return [SafeTensorsShardIndex.fileName, "model.safetensors"].contains {
-            FileManager.default.fileExists(atPath: url.appendingPathComponent($0).path)
-        }
     }
 
     struct Config: Decodable {

@@ -71,7 +71,7 @@ public final class SafeTensorsCheckpoint: @unchecked Sendable {
     /// `tensorNotFound` naming `label` when the checkpoint does not hold it, and as `info(_:)` and
     /// `SafeTensorsRangeFile.floats` do.
     public func floats(_ name: String) throws -> [Float] {
-        guard try info(name) != nil, let path = try filePath(of: name) else {
+        guard let path = try filePath(of: name), try info(name) != nil else {
             throw SafeTensorsError.tensorNotFound(file: label, tensor: name)
         }
         return try open(path).floats(name)
