@@ -58,6 +58,13 @@ def make_adapter(model, folder, targets, task_type):
     shutil.rmtree(path, ignore_errors=True)
     peft_model.save_pretrained(path)
     os.remove(f"{path}/README.md")  # PEFT's model card: not part of the fixture
+    # PEFT keeps target_modules as a set, so its saved order follows Python's string hashing; sort it (PEFT's own format:
+    # indent 2, sorted keys) so that the script writes the same bytes on every run.
+    with open(f"{path}/adapter_config.json") as f:
+        config = json.load(f)
+    config["target_modules"] = sorted(config["target_modules"])
+    with open(f"{path}/adapter_config.json", "w") as f:
+        f.write(json.dumps(config, indent=2, sort_keys=True))
     return path
 
 
