@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Model", "LoRA", "LinearAlgebra"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Tokenization", "Model", "LoRA", "LinearAlgebra", "Training", "GGUF"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "LinearAlgebra"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["ExperimentSpec", "ExperimentReports", "Experiments", "Analysis", "Training", "Tasks", "Model", "LoRA", "LinearAlgebra"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["ExperimentSpec", "ExperimentReports", "Experiments", "Analysis", "Training", "Tasks", "Model", "LoRA", "LinearAlgebra", "SafeTensors"]),
         // Runs the built `experiment` binary: exit statuses, messages and files of the malformed-input corpus.
         .testTarget(name: "ExperimentCLITests", dependencies: ["ExperimentCLI", "Model", "LoRA", "SafeTensors", "Support"]),
     ],

@@ -14,10 +14,11 @@ enum AdapterNotes {
             + "modules_to_save (trained in full beside LoRA, e.g. a classifier head; not LoRA factors): \(shown)"
     }
 
-    /// Prints `ignoredTensors` for each adapter directory that has any (errors are left to the analyses, which report them).
-    static func printIgnoredTensors(adapters: [String], model: any AdaptableModel) {
+    /// Prints `ignoredTensors` for each adapter directory that has any, reading each with `load` (errors are left to the
+    /// analyses, which report them).
+    static func printIgnoredTensors(adapters: [String], load: (URL) throws -> PEFTAdapterContents) {
         for dir in adapters {
-            guard let contents = try? PEFTAdapterFile.load(URL(fileURLWithPath: dir), for: model),
+            guard let contents = try? load(URL(fileURLWithPath: dir)),
                   let note = ignoredTensors(contents, directory: dir) else { continue }
             Console.info(note)
         }

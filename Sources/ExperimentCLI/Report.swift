@@ -2,6 +2,8 @@ import ArgumentParser
 import Experiments
 import Foundation
 import LinearAlgebra
+import LoRA
+import Model
 
 extension ReportSummary {
     /// What the command prints about a report it wrote: `lines` without the seconds per analysis phase unless asked.
@@ -97,7 +99,7 @@ struct Analyze: ParsableCommand {
         abstract: "Run the Section 7 analyses on PEFT LoRA adapters from anywhere.",
         discussion: "Subspace similarity between adapters (two or more), projection and amplification (Table 7), W versus ΔW directions (App. H.3) and spectra, written as the same CSVs and a report.md into --output.")
 
-    @Option(help: "The base model's checkpoint directory.")
+    @Option(help: "The base model: a GGUF file (or its folder), a .safetensors file, or a Hugging Face folder with model.safetensors or a sharded model.safetensors.index.json (BERT or Llama, by config.json's model_type).")
     var checkpoint: String = "models/all-MiniLM-L6-v2"
     @Argument(help: "PEFT adapter directories (adapter_config.json + adapter_model.safetensors).")
     var adapters: [String]
@@ -119,15 +121,33 @@ struct Analyze: ParsableCommand {
     func run() throws {
         try compute.apply()
         try reportingErrors {
-            let model = try LoadedModel.load(.checkpoint(checkpoint), repositoryRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            let options = AdapterAnalysis.options(maxI: maxI, maxJ: maxJ)
-            let base = model.model
-            AdapterNotes.printIgnoredTensors(adapters: adapters, model: base)
-            let summary = try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
-                                                      baseWeights: { l, t in try base.weight(layer: l, site: t) }, naming: base.naming,
-                                                      layers: base.layerCount, options: options,
-                                                      outputDirectory: URL(fileURLWithPath: output))
+            let url = URL(fileURLWithPath: checkpoint)
+            let summary = try LoadedModel.isGGUF(url) ? analyzeOverModel() : analyzeOverSafeTensors(url)
             for line in summary.terminalLines(timings: timings) { print(line) }
         }
+    }
+
+    /// A GGUF base: the whole model is loaded (dequantised), and W read from it.
+    private func analyzeOverModel() throws -> ReportSummary {
+        let model = try LoadedModel.load(.checkpoint(checkpoint), repositoryRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let base = model.model
+        AdapterNotes.printIgnoredTensors(adapters: adapters) { try PEFTAdapterFile.load($0, for: base) }
+        return try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
+                                           baseWeights: { l, t in try base.weight(layer: l, site: t) }, naming: base.naming,
+                                           layers: base.layerCount, options: AdapterAnalysis.options(maxI: maxI, maxJ: maxJ),
+                                           outputDirectory: URL(fileURLWithPath: output))
+    }
+
+    /// A safetensors base (one file or shards): only the adapted matrices are read (`SafeTensorsBase`).
+    private func analyzeOverSafeTensors(_ url: URL) throws -> ReportSummary {
+        let base = try SafeTensorsBase(url: url)
+        AdapterNotes.printIgnoredTensors(adapters: adapters) {
+            try PEFTAdapterFile.load($0, naming: base.naming, dimensions: { try base.dimensions(layer: $0, site: $1) }, layers: base.layerCount)
+        }
+        return try AdapterAnalysis.analyze(adapterDirectories: adapters.map { URL(fileURLWithPath: $0) },
+                                           baseWeights: { l, t in try base.weight(layer: l, site: t) },
+                                           baseDimensions: { l, t in try base.dimensions(layer: l, site: t) }, naming: base.naming,
+                                           layers: base.layerCount, options: AdapterAnalysis.options(maxI: maxI, maxJ: maxJ),
+                                           outputDirectory: URL(fileURLWithPath: output))
     }
 }

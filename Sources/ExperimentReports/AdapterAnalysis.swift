@@ -26,13 +26,16 @@ public enum AdapterAnalysis {
     /// Inputs are checked first (`checkInputs`: no directory twice, bounds ≥ 1).
     /// - Parameters:
     ///   - adapterDirectories: PEFT adapter directories (adapter_config.json + adapter_model.safetensors).
-    ///   - baseWeights: frozen W (out × in) of (layer, matrix) of the base model.
+    ///   - baseWeights: frozen W (out × in) of (layer, matrix) of the base model; asked only for the adapted matrices.
+    ///   - baseDimensions: (in, out) of W at (layer, matrix) without reading W (e.g. `SafeTensorsBase.dimensions`), asked
+    ///     only for the matrices an adapter adapts; nil: every matrix of the first layer is read through `baseWeights`.
     ///   - naming: the base model's family (its matrices and the PEFT names its adapters use); BERT by default.
     ///   - layers: the base model's number of layers (nil: each adapter's own highest layer + 1).
     ///   - options: which analyses and bounds (`options(maxI:maxJ:)` by default); rank pairs, seeds, accuracy and
     ///     planted recovery do not apply: every pair of adapters is compared, as Fig 3 (two ranks) or Fig 4 (one rank).
     ///     Pairs that share an adapter are not independent, so their seed-pair intervals (claims 3, 4) are optimistic.
     public static func analyze(adapterDirectories: [URL], baseWeights: @escaping (Int, any AdapterSite) throws -> Matrix<Float>,
+                               baseDimensions: ((Int, any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?)? = nil,
                                naming: ModuleNaming = .bert, layers: Int? = nil, options: AnalysesSpec = options(),
                                outputDirectory: URL) throws -> ReportSummary {
         let start = Date()
@@ -42,7 +45,7 @@ public enum AdapterAnalysis {
         }
         try checkInputs(adapterDirectories: adapterDirectories, maxI: options.subspaceSimilarity?.maxI ?? 1,
                         maxJ: options.subspaceSimilarity?.maxJ ?? 1)
-        let engine = AnalysisEngine(options: options, naming: naming, baseWeights: baseWeights)
+        let engine = AnalysisEngine(options: options, naming: naming, baseWeights: baseWeights, baseDimensions: baseDimensions)
         let subjects = try load(adapterDirectories, layers: layers, engine: engine)
         clock.lap("read adapters")
         let analyses = ReportAnalysis.all.filter { $0.isOn(options, .adapters) }

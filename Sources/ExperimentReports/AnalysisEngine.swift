@@ -4,6 +4,9 @@ import Foundation
 import LinearAlgebra
 import LoRA
 
+/// (in, out) of the matrix at (layer, site) in the base model, or nil when the base has no such matrix.
+typealias SiteDimensions = (_ layer: Int, _ site: any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?
+
 /// Computes the rows of every analysis CSV from loaded adapters, through `Analysis` and `LinearAlgebra`. W's SVD is
 /// computed once per (layer, matrix) and each Monte-Carlo null once per (layer, matrix, rank) (`AnalysisEngine+Nulls`),
 /// so a spec's analyses cost a few dense SVDs, many small ones, and the null draws (in parallel).
@@ -15,6 +18,9 @@ final class AnalysisEngine {
     /// The family of the adapters and weights analysed (its matrices and PEFT names).
     let naming: ModuleNaming
     private let baseWeights: (Int, any AdapterSite) throws -> Matrix<Float>
+    /// (in, out) of W at (layer, matrix) without reading W (a lazily read base's header), or nil: then `baseWeights` is
+    /// asked for every matrix of the family at the first layer.
+    private let baseDimensions: ((Int, any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?)?
     private var weights: [AdapterKey: (w: Matrix<Double>, basis: SingularBasis)] = [:]
     private(set) var weightNorms: [AdapterKey: Double] = [:]
     /// ‖UᵀWV‖_F for U, V from W itself, per (layer, matrix, r): the same for every run.
@@ -35,19 +41,25 @@ final class AnalysisEngine {
         return e
     }
 
-    init(options: AnalysesSpec, naming: ModuleNaming = .bert, baseWeights: @escaping (Int, any AdapterSite) throws -> Matrix<Float>) {
+    init(options: AnalysesSpec, naming: ModuleNaming = .bert, baseWeights: @escaping (Int, any AdapterSite) throws -> Matrix<Float>,
+         baseDimensions: ((Int, any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?)? = nil) {
         self.options = options
         self.naming = naming
         self.baseWeights = baseWeights
+        self.baseDimensions = baseDimensions
     }
 
-    /// (in, out) of every matrix of the family whose weight the closure provides at `layer`, by name (others are absent).
-    func dimensions(layer: Int) -> [String: (inFeatures: Int, outFeatures: Int)] {
+    /// (in, out) of the family's matrices, as adapter loading asks for them. With `baseDimensions`, asked per (layer,
+    /// matrix) when needed (an adapter's loader asks only for the matrices it adapts) and its errors passed on; without,
+    /// every matrix whose weight `baseWeights` provides at `layer` is read now (the others are nil) and stands for
+    /// every layer (the families' layers are alike).
+    func dimensions(layer: Int) -> SiteDimensions {
+        if let baseDimensions { return baseDimensions }
         var out: [String: (inFeatures: Int, outFeatures: Int)] = [:]
         for t in naming.sites {
             if let w = try? baseWeights(layer, t) { out[t.rawValue] = (w.cols, w.rows) }
         }
-        return out
+        return { _, site in out[site.rawValue] }
     }
 
     /// W (Float64) and its full thin SVD, cached per (layer, matrix).

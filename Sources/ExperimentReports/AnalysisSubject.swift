@@ -101,11 +101,11 @@ final class AnalysisSubject {
     var seedKey: SeedKey { SeedKey(initSeed: initSeed, dataSeed: dataSeed) }
 
     /// Reads a PEFT adapter directory of `naming`'s family (float32 factors, converted to Float64). `dimensions` gives
-    /// (in, out) per matrix name; `layerCount` is how many layers the directory may name (tensors beyond it are an error).
+    /// (in, out) per (layer, matrix), asked only for those the directory adapts; `layerCount` is how many layers the directory may name (tensors beyond it are an error).
     static func load(directory: URL, id: String, label: String, targets: String?, rank: Int?, initSeed: UInt64?, dataSeed: UInt64?,
-                     expectedScaling: Double?, dimensions: [String: (inFeatures: Int, outFeatures: Int)],
+                     expectedScaling: Double?, dimensions: SiteDimensions,
                      layerCount: Int, naming: ModuleNaming = .bert) throws -> AnalysisSubject {
-        let contents = try PEFTAdapterFile.load(directory, naming: naming, dimensions: { dimensions[$0.rawValue] }, layers: layerCount)
+        let contents = try PEFTAdapterFile.load(directory, naming: naming, dimensions: dimensions, layers: layerCount)
         let (config, adapters) = (contents.config, contents.adapters)
         let configFile = directory.appendingPathComponent(PEFTAdapterFile.configName).path
         guard let first = adapters.first else {

@@ -16,6 +16,9 @@ public struct ModuleNaming: Sendable {
     public let taskType: String
     /// The family's adaptable matrices in canonical order.
     public let sites: [any AdapterSite]
+    /// The `model_type` values of Hugging Face `config.json` files whose checkpoints name their tensors this way (how
+    /// `analyze` tells a safetensors base's family: `family(modelType:)`).
+    public let modelTypes: [String]
 
     /// Where PEFT puts the wrapped model in adapter tensor names.
     public static let peftRoot = "base_model.model."
@@ -50,12 +53,18 @@ public struct ModuleNaming: Sendable {
 
     /// BERT (Hugging Face `BertModel`): `encoder.layer.N.<module>`, also under `bert.` in a SEQ_CLS task model.
     public static let bert = ModuleNaming(family: "bert", layersPath: "encoder.layer", taskModelPrefixes: ["", "bert."],
-                                          taskType: "FEATURE_EXTRACTION", sites: LoRATarget.allCases)
+                                          taskType: "FEATURE_EXTRACTION", sites: LoRATarget.allCases, modelTypes: ["bert"])
     /// Llama (Hugging Face `LlamaForCausalLM`): `model.layers.N.<module>`; adapters are CAUSAL_LM ones.
     public static let llama = ModuleNaming(family: "llama", layersPath: "model.layers", taskModelPrefixes: [""],
-                                           taskType: "CAUSAL_LM", sites: LlamaTarget.allCases)
+                                           taskType: "CAUSAL_LM", sites: LlamaTarget.allCases, modelTypes: ["llama"])
     /// Every family, for reading a file whose family is not known yet.
     public static let all: [ModuleNaming] = [.bert, .llama]
+
+    /// The family whose `modelTypes` holds a `config.json`'s `model_type` (`bert` → BERT, `llama` → Llama), or nil.
+    public static func family(modelType: String) -> ModuleNaming? { all.first { $0.modelTypes.contains(modelType) } }
+
+    /// Every `model_type` some family accepts, for error messages: `"bert" or "llama"`.
+    public static var modelTypesText: String { list(all.flatMap(\.modelTypes).map { "\"\($0)\"" }) }
 
     /// The family-neutral matrix names in the order reports list them (attention, then the MLP from input to output).
     public static let matrixNames = ["q", "k", "v", "o", "ffn_gate", "ffn_up", "ffn_down"]

@@ -42,16 +42,19 @@ extension PEFTAdapterFile {
     /// `load(_:naming:dimensions:layers:)` for a BERT adapter.
     public static func load(_ directory: URL, dimensions: (LoRATarget) -> (inFeatures: Int, outFeatures: Int), layers: Int) throws
         -> PEFTAdapterContents {
-        try load(directory, naming: .bert, dimensions: { ($0 as? LoRATarget).map(dimensions) }, layers: layers)
+        try load(directory, naming: .bert, dimensions: { _, site in (site as? LoRATarget).map(dimensions) }, layers: layers)
     }
 
     /// Reads an adapter directory of `naming`'s family into its config, its adapters (in (layer, site) order) and the
     /// `modules_to_save` tensors it skipped (`PEFTAdapterContents.ignoredTensors`), validating the config (`validate`),
     /// names and shapes; every adapted module must be one `target_modules` selects. Config errors name the field and the
     /// reason (`JSONFileError` for a file that is not valid JSON or has a field of the wrong type). `dimensions` gives
-    /// (in, out) of a site's matrix in the model, to check the factor shapes. Tensor names may use any of the family's
-    /// `tensorPrefixes`; any other tensor is an `AdapterFileError.unexpectedTensor`.
-    public static func load(_ directory: URL, naming: ModuleNaming, dimensions: (any AdapterSite) -> (inFeatures: Int, outFeatures: Int)?,
+    /// (in, out) of a (layer, site)'s matrix in the model, to check the factor shapes. Tensor names may use any of the family's
+    /// `tensorPrefixes`; any other tensor is an `AdapterFileError.unexpectedTensor`. `dimensions` is called only for
+    /// the (layer, site) pairs the file adapts (so a lazily read base reads nothing for the others), and its errors are
+    /// passed on.
+    public static func load(_ directory: URL, naming: ModuleNaming,
+                            dimensions: (_ layer: Int, _ site: any AdapterSite) throws -> (inFeatures: Int, outFeatures: Int)?,
                             layers: Int) throws -> PEFTAdapterContents {
         let configURL = directory.appendingPathComponent(configName)
         let weightsURL = directory.appendingPathComponent(weightsName)
@@ -65,7 +68,7 @@ extension PEFTAdapterFile {
         for layer in 0..<layers {
             for site in naming.sites {
                 guard let (a, b, names) = try factors(in: file, path: weightsURL.path, layer: layer, site: site, naming: naming,
-                                                      config: config, dimensions: dimensions(site) ?? (0, 0)) else { continue }
+                                                      config: config, dimensions: { try dimensions(layer, site) ?? (0, 0) }) else { continue }
                 adapters.append(LoRAAdapter(site: site, layer: layer, parameters: parameters(config), a: a, b: b))
                 used.formUnion(names)
             }
@@ -93,7 +96,7 @@ extension PEFTAdapterFile {
     /// read; nil when the file does not adapt that module.
     /// - Throws: `AdapterFileError` when only one factor is present, a shape does not fit, or two prefixes adapt it.
     static func factors(in file: SafeTensorsFile, path: String, layer: Int, site: any AdapterSite, naming: ModuleNaming,
-                        config: PEFTAdapterConfig, dimensions: (inFeatures: Int, outFeatures: Int)) throws
+                        config: PEFTAdapterConfig, dimensions: () throws -> (inFeatures: Int, outFeatures: Int)) throws
         -> (Matrix<Float>, Matrix<Float>, [String])? {
         let module = naming.modulePath(layer: layer, suffix: site.moduleSuffix)
         let present = naming.tensorPrefixes(layer: layer, suffix: site.moduleSuffix).filter { file.contains($0 + ".lora_A.weight") || file.contains($0 + ".lora_B.weight") }
@@ -101,7 +104,7 @@ extension PEFTAdapterFile {
         guard present.count == 1 else {
             throw AdapterFileError.invalidConfig(file: path, reason: "adapts \(module) twice, as \(present.joined(separator: " and "))")
         }
-        let (inF, outF) = dimensions
+        let (inF, outF) = try dimensions()
         let aName = prefix + ".lora_A.weight", bName = prefix + ".lora_B.weight"
         guard let aInfo = file.info(aName) else { throw AdapterFileError.missingTensor(file: path, tensor: aName) }
         guard let bInfo = file.info(bName) else { throw AdapterFileError.missingTensor(file: path, tensor: bName) }

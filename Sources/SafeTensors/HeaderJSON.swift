@@ -1,3 +1,4 @@
+import Foundation
 import Support
 
 /// The safetensors header is parsed by the project's strict parser (`Support.JSONParser`) rather than
@@ -23,6 +24,11 @@ enum HeaderJSON {
         } catch {
             throw .invalidHeaderJSON(file: label, reason: "\(what(error, header)) at byte \(error.stop) of the header")
         }
+    }
+
+    /// The syntax error in words; "header" in them is the document's name (`what(_:_:document:)` names another).
+    static func what(_ e: JSONSyntaxError, _ header: UnsafeRawBufferPointer, document: String) -> String {
+        what(e, header).replacingOccurrences(of: "end of header", with: "end of \(document)")
     }
 
     private static func what(_ e: JSONSyntaxError, _ header: UnsafeRawBufferPointer) -> String {

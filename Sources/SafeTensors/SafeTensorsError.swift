@@ -38,6 +38,15 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     case duplicateTensorName(name: String)
     /// Reading or writing the file failed at the operating-system level.
     case io(file: String, reason: String)
+    /// A sharded checkpoint's `model.safetensors.index.json` is not strict JSON, or not
+    /// `{"weight_map": {"<tensor>": "<shard file name>", …}, …}` (`reason` names the field or tensor).
+    case invalidIndex(file: String, reason: String)
+    /// The index puts `tensor` in the shard file `shard` (a name in the index's folder), which does not exist.
+    case missingShard(index: String, tensor: String, shard: String)
+    /// The index puts `tensor` in `shard` (a path), whose header has no tensor of that name.
+    case tensorNotInShard(index: String, tensor: String, shard: String)
+    /// A checkpoint folder with neither `model.safetensors.index.json` nor `model.safetensors`.
+    case noWeights(folder: String)
 
     public var description: String {
         switch self {
@@ -75,6 +84,14 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
             return "safetensors writer: tensor '\(name)' added twice"
         case let .io(file, reason):
             return "safetensors '\(file)': I/O error: \(reason)"
+        case let .invalidIndex(file, reason):
+            return "safetensors index '\(file)': \(reason)"
+        case let .missingShard(index, tensor, shard):
+            return "safetensors index '\(index)': tensor '\(tensor)' is in shard '\(shard)', which does not exist"
+        case let .tensorNotInShard(index, tensor, shard):
+            return "safetensors index '\(index)' puts tensor '\(tensor)' in '\(shard)', which has no tensor of that name"
+        case let .noWeights(folder):
+            return "'\(folder)' holds neither model.safetensors.index.json nor model.safetensors (nor is it a .safetensors file)"
         }
     }
 }

@@ -7,16 +7,7 @@ extension SafeTensorsFile {
     /// `HalfPrecision`). Any other dtype throws `wrongDType`; an unknown name throws `tensorNotFound`.
     public func floats(_ name: String) throws -> [Float] {
         let info = try requireInfo(name)
-        switch info.dtype {
-        case .f32:
-            return decode(info, as: UInt32.self) { Float(bitPattern: UInt32(littleEndian: $0)) }
-        case .f16:
-            return decode(info, as: UInt16.self) { HalfPrecision.float(fromF16: UInt16(littleEndian: $0)) }
-        case .bf16:
-            return decode(info, as: UInt16.self) { HalfPrecision.float(fromBF16: UInt16(littleEndian: $0)) }
-        default:
-            throw SafeTensorsError.wrongDType(file: label, tensor: name, dtype: info.dtype, expected: "F32, F16 or BF16")
-        }
+        return try storage.withUnsafeBytes { try Self.floats(info, bytes: $0, at: dataStart + info.byteRange.lowerBound, label: label) }
     }
 
     /// `floats(name)` after checking that the tensor has exactly `shape`; throws `shapeMismatch` otherwise.
@@ -34,25 +25,41 @@ extension SafeTensorsFile {
         guard info.dtype == .i64 else {
             throw SafeTensorsError.wrongDType(file: label, tensor: name, dtype: info.dtype, expected: "I64")
         }
-        return decode(info, as: UInt64.self) { Int64(bitPattern: UInt64(littleEndian: $0)) }
+        return storage.withUnsafeBytes {
+            Self.decode(info, bytes: $0, at: dataStart + info.byteRange.lowerBound, as: UInt64.self) { Int64(bitPattern: UInt64(littleEndian: $0)) }
+        }
     }
 
-    /// Converts each `Raw`-sized element of the tensor's validated byte range.
+    /// The elements of the tensor `info` whose bytes begin at offset `start` of `bytes`, as `Float`: F32 as is, F16 and
+    /// BF16 widened exactly (`HalfPrecision`); any other dtype throws `wrongDType` naming `label` and the tensor. The
+    /// caller guarantees `start + info.byteRange.count ≤ bytes.count`.
+    static func floats(_ info: TensorInfo, bytes: UnsafeRawBufferPointer, at start: Int, label: String) throws -> [Float] {
+        switch info.dtype {
+        case .f32:
+            return decode(info, bytes: bytes, at: start, as: UInt32.self) { Float(bitPattern: UInt32(littleEndian: $0)) }
+        case .f16:
+            return decode(info, bytes: bytes, at: start, as: UInt16.self) { HalfPrecision.float(fromF16: UInt16(littleEndian: $0)) }
+        case .bf16:
+            return decode(info, bytes: bytes, at: start, as: UInt16.self) { HalfPrecision.float(fromBF16: UInt16(littleEndian: $0)) }
+        default:
+            throw SafeTensorsError.wrongDType(file: label, tensor: info.name, dtype: info.dtype, expected: "F32, F16 or BF16")
+        }
+    }
+
+    /// Converts each `Raw`-sized element of the tensor's validated byte range, which begins at `start` of `bytes`.
     @inline(__always)
-    private func decode<Raw: FixedWidthInteger, T>(_ info: TensorInfo, as _: Raw.Type, _ convert: (Raw) -> T) -> [T] {
+    private static func decode<Raw: FixedWidthInteger, T>(_ info: TensorInfo, bytes file: UnsafeRawBufferPointer, at start: Int,
+                                                          as _: Raw.Type, _ convert: (Raw) -> T) -> [T] {
         let count = info.elementCount
-        let start = dataStart + info.byteRange.lowerBound
-        return storage.withUnsafeBytes { file in
-            [T](unsafeUninitializedCapacity: count) { out, initialized in
-                // count > 0 implies a non-empty file, so baseAddress is non-nil.
-                if count > 0, let base = file.baseAddress {
-                    let src = base + start
-                    for i in 0..<count {
-                        (out.baseAddress! + i).initialize(to: convert(src.loadUnaligned(fromByteOffset: i * MemoryLayout<Raw>.size, as: Raw.self)))
-                    }
+        return [T](unsafeUninitializedCapacity: count) { out, initialized in
+            // count > 0 implies a non-empty buffer, so baseAddress is non-nil.
+            if count > 0, let base = file.baseAddress {
+                let src = base + start
+                for i in 0..<count {
+                    (out.baseAddress! + i).initialize(to: convert(src.loadUnaligned(fromByteOffset: i * MemoryLayout<Raw>.size, as: Raw.self)))
                 }
-                initialized = count
             }
+            initialized = count
         }
     }
 }

@@ -30,15 +30,27 @@ extension SafeTensorsFile {
     }
 
     static func parseHeader(of file: UnsafeRawBufferPointer, label: String) throws -> Header {
-        guard file.count >= 8 else { throw SafeTensorsError.fileTooSmall(file: label, size: file.count) }
-        let headerLength = UInt64(littleEndian: file.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
-        guard headerLength <= maxHeaderLength, headerLength <= UInt64(file.count - 8) else {
-            throw SafeTensorsError.headerLengthOutOfBounds(file: label, headerLength: headerLength, fileSize: file.count)
-        }
-        let dataStart = 8 + Int(headerLength)
-        let dataSize = file.count - dataStart
+        let dataStart = try dataStart(prefix: file, fileSize: file.count, label: label)
+        return try parseHeader(json: UnsafeRawBufferPointer(rebasing: file[8..<dataStart]), dataStart: dataStart,
+                               fileSize: file.count, label: label)
+    }
 
-        let root = try HeaderJSON.parse(UnsafeRawBufferPointer(rebasing: file[8..<dataStart]), label: label)
+    /// Rules 1–2 from the file's first bytes (`prefix`, at least 8 of them when the file has 8) and its size: where the
+    /// data section starts, 8 + N.
+    static func dataStart(prefix: UnsafeRawBufferPointer, fileSize: Int, label: String) throws -> Int {
+        guard fileSize >= 8, prefix.count >= 8 else { throw SafeTensorsError.fileTooSmall(file: label, size: fileSize) }
+        let headerLength = UInt64(littleEndian: prefix.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        guard headerLength <= maxHeaderLength, headerLength <= UInt64(fileSize - 8) else {
+            throw SafeTensorsError.headerLengthOutOfBounds(file: label, headerLength: headerLength, fileSize: fileSize)
+        }
+        return 8 + Int(headerLength)
+    }
+
+    /// Rules 3–6 on the header's N bytes alone (`json`); the data section is the rest of a file of `fileSize` bytes,
+    /// from `dataStart` = 8 + N on. The bytes of the data are never needed to validate the layout.
+    static func parseHeader(json: UnsafeRawBufferPointer, dataStart: Int, fileSize: Int, label: String) throws -> Header {
+        let dataSize = fileSize - dataStart
+        let root = try HeaderJSON.parse(json, label: label)
         guard case let .object(members) = root else {
             throw SafeTensorsError.invalidHeaderJSON(file: label, reason: "header is a JSON \(root.typeName), not an object")
         }
