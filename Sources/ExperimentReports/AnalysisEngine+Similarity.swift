@@ -84,21 +84,23 @@ extension AnalysisEngine {
         for p in pairs { for key in p.x.keys { if let k = similarityNullKey(p, key) { keys.insert(k) } } }
         let nulls = try phiNulls(keys)
         var rows: [SimilarityRow] = []
-        for basis in SimilarityBasis.allCases {
+        for basis in SimilarityBasis.haarNull {
             for p in pairs {
                 for key in p.x.keys {
-                    guard let nullKey = similarityNullKey(p, key) else { continue }
-                    rows += try similarityRows(p, key, basis: basis, null: nulls[nullKey]!)
+                    guard let nullKey = similarityNullKey(p, key),
+                          let ux = try wrap(p.x, key, { try p.x.rightBasis(basis, key) }),
+                          let uy = try wrap(p.y, key, { try p.y.rightBasis(basis, key) }) else { continue }
+                    rows += gridRows(p, key, basis: basis, ux, uy, null: nulls[nullKey]!)
                 }
             }
         }
-        return rows
+        return rows + (try dataMetricSimilarityRows(pairs))
     }
 
-    /// One pair's φ grid at one (layer, matrix) on one basis, i ≤ null.maxI, j ≤ null.maxJ (none when a side lacks it).
-    private func similarityRows(_ p: SimilarityPair, _ key: AdapterKey, basis: SimilarityBasis, null: PhiNullSample) throws -> [SimilarityRow] {
-        guard let ux = try wrap(p.x, key, { try p.x.rightBasis(basis, key) }),
-              let uy = try wrap(p.y, key, { try p.y.rightBasis(basis, key) }) else { return [] }
+    /// One pair's φ grid at one (layer, matrix) on one basis (right vectors `ux`, `uy`), i ≤ null.maxI, j ≤ null.maxJ
+    /// (none when a side has fewer directions).
+    func gridRows(_ p: SimilarityPair, _ key: AdapterKey, basis: SimilarityBasis, _ ux: Matrix<Double>, _ uy: Matrix<Double>,
+                  null: PhiNullSample) -> [SimilarityRow] {
         let (ni, nj, k) = (null.maxI, null.maxJ, null.ambient)
         guard ux.cols >= ni, uy.cols >= nj else { return [] }
         let grid = SubspaceSimilarity.phiGrid(ux, uy, maxI: ni, maxJ: nj)

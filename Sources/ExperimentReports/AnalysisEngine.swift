@@ -30,6 +30,9 @@ final class AnalysisEngine {
     /// Monte-Carlo nulls computed so far (`AnalysisEngine+Nulls`).
     var phiNullCache: [PhiNullKey: PhiNullSample] = [:]
     var projectionNullCache: [ProjectionNullKey: NullDistribution] = [:]
+    var dataPhiNullCache: [DataPhiNullKey: PhiNullSample] = [:]
+    /// S = C^{1/2} per `InputCovarianceFile.tensorName(layer:target:)`, for the data-metric basis (empty: no such rows).
+    var inputMetrics: [String: Matrix<Double>] = [:]
     /// max(i, j)/k rounded as written, per (max(i, j), k): a handful of values behind 10⁵ cells.
     private var expectations: [[Int]: Double] = [:]
 

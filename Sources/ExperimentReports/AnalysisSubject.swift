@@ -213,6 +213,7 @@ extension AnalysisSubject {
         case .a: return try f.aRight()
         case .learned: return try initialA(key).map { try f.learnedRight(initial: $0) }
         case .deltaW: return try f.delta().right
+        case .dataMetric: return nil     // needs the inputs' covariance: `AnalysisEngine.dataMetricRight`
         }
     }
 }

@@ -4,7 +4,7 @@ import SafeTensors
 import Support
 
 /// `input_covariance.safetensors` beside a planted adapter: per adapted matrix, the centred covariance C (d × d, F32) of
-/// the inputs it acts on as the outputs see them (the planted-rank task's `PlantedInputCovariance`), under the tensor
+/// the inputs it acts on as the outputs see them (the planted-rank task's `InputCovariance`), under the tensor
 /// name `layer.<L>.<target>`. The planted control's data-metric recovery (`PlantedRecovery.dataMetric`) reads it; a
 /// results folder without the file has no data-metric rows.
 public enum InputCovarianceFile {

@@ -32,6 +32,7 @@ public enum ReportBuilder {
         let options = context.options
         let analyses = ReportAnalysis.all.filter { $0.isOn(options, .spec) }
         let engine = AnalysisEngine(options: options, naming: naming, baseWeights: baseWeights)
+        if options.dataMetric { engine.inputMetrics = try AnalysisEngine.inputMetrics(directory: resultsDirectory) }
         let finished = runs.filter { $0.outcome.status == .finished }
         let subjects = analyses.contains(where: \.needsAdapters) ? try AnalysisSubject.load(runs: finished, engine: engine) : []
         clock.lap("read adapters")

@@ -35,8 +35,35 @@ extension ReportMarkdown {
         }
         out += table.rendered()
         out += fig3Diagonal(fig3.panels.filter { $0.layer == middle }, matrices: matrices)
-        let bases = SimilarityBasis.allCases.compactMap { b in ReportSelection.fig3Panels(env.phi, basis: b).map { (b, $0.panels) } }
-        return out + basisTable(bases, layers: layers, middle: middle, matrices: matrices, statistic: "φ(1,1)") { $0.phi(1, 1) }
+        let bases = SimilarityBasis.haarNull.compactMap { b in ReportSelection.fig3Panels(env.phi, basis: b).map { (b, $0.panels) } }
+        out += basisTable(bases, layers: layers, middle: middle, matrices: matrices, statistic: "φ(1,1)") { $0.phi(1, 1) }
+        if let data = ReportSelection.fig3Panels(env.phi, basis: .dataMetric) {
+            out += dataMetricTable(data.panels, layers: layers, middle: middle, matrices: matrices, statistic: "φ(1,1)",
+                                   value: { $0.phi(1, 1) }, null: { $0.null(1, 1).map { ($0.mean, $0.lower...$0.upper) } })
+        }
+        return out
+    }
+
+    /// The statistic per layer in the data metric (`SimilarityBasis.dataMetric`), beside its own null (mean and 95 % band).
+    static func dataMetricTable(_ panels: [PhiPanel], layers: [Int], middle: Int, matrices: [String], statistic: String,
+                                value: (PhiPanel) -> Double?, null: (PhiPanel) -> (mean: Double, band: ClosedRange<Double>?)?) -> String {
+        var t = MarkdownTable(header: ["Layer"] + matrices.flatMap { ["\($0): \(statistic)", "\($0): random, same metric"] },
+                              alignments: [.left] + matrices.flatMap { _ in [MarkdownTable.Alignment.right, .right] })
+        for l in layers {
+            t.append([l == middle ? "\(l) (middle)" : String(l)] + matrices.flatMap { m -> [String] in
+                let ps = panels.filter { $0.layer == l && $0.matrix == m }
+                let n = ps.first.flatMap(null)
+                return [phiCell(SeedSummary(ps.compactMap(value))),
+                        n.map { x in f3(x.mean) + (x.band.map { " [\(f3($0.lowerBound)), \(f3($0.upperBound))]" } ?? "") } ?? dash]
+            })
+        }
+        return "\n\(statistic) in the data metric — on the right singular vectors of ΔW·C^{1/2}, C the covariance of the inputs "
+            + "the matrix acts on (for W_v: mixed by each head's attention) over the task's first 1024 training texts "
+            + "(`\(InputCovarianceFile.name)`): the basis the planted control validates, where directions the inputs do not "
+            + "excite do not count. The reference beside it is random rank-r updates seen through the same C (its mean, and its 95 % "
+            + "band where the cell's null gives it; ours: mean ± std over seed pairs). Such updates lean toward the few directions "
+            + "the inputs vary most in, so they share more than random subspaces (max(i, j)/in) do; trained updates need not lean "
+            + "that way, so this reference is not a chance level for them, and no verdict reads this table yet:\n\n" + t.rendered()
     }
 
     /// The same statistic per layer on each basis φ was computed on (A, A − A₀, ΔW), mean over seed pairs.
@@ -100,8 +127,13 @@ extension ReportMarkdown {
             }
             table.append(row)
         }
-        let bases = SimilarityBasis.allCases.compactMap { b in ReportSelection.fig4Panels(env.phi, basis: b).map { (b, $0.panels) } }
-        return out + "\n" + table.rendered()
+        let bases = SimilarityBasis.haarNull.compactMap { b in ReportSelection.fig4Panels(env.phi, basis: b).map { (b, $0.panels) } }
+        out += "\n" + table.rendered()
             + basisTable(bases, layers: layers, middle: middle, matrices: matrices, statistic: "D (k ≤ \(K))") { $0.diagonalMean(K) }
+        if let data = ReportSelection.fig4Panels(env.phi, basis: .dataMetric) {
+            out += dataMetricTable(data.panels, layers: layers, middle: middle, matrices: matrices, statistic: "D (k ≤ \(K))",
+                                   value: { $0.diagonalMean(K) }, null: { p in p.nullDiagonalMean(K).map { ($0, nil) } })
+        }
+        return out
     }
 }

@@ -39,6 +39,9 @@ enum SimilarityBasis: String, CaseIterable, Sendable {
     case a = "a"
     case learned = "a_minus_a0"
     case deltaW = "delta_w"
+    /// ΔW·C^{1/2}, C the covariance of the matrix's inputs (`PlantedRecovery.dataMetric`; `AnalysesSpec.dataMetric`): the
+    /// basis the planted control validates. Its null is its own (random updates in that metric).
+    case dataMetric = "delta_w_data"
 
     /// As the report writes it.
     var label: String {
@@ -46,8 +49,12 @@ enum SimilarityBasis: String, CaseIterable, Sendable {
         case .a: return "A"
         case .learned: return "A − A₀"
         case .deltaW: return "ΔW"
+        case .dataMetric: return "ΔW·C^{1/2}"
         }
     }
+
+    /// The bases whose φ grids share one null (random subspaces of R^in).
+    static let haarNull: [SimilarityBasis] = [.a, .learned, .deltaW]
 }
 
 /// One cell of a φ grid (Sec 7.2, Eq. 4), `subspace_similarity.csv`:

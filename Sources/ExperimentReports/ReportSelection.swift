@@ -48,6 +48,15 @@ struct PhiPanel {
         return values.count == n ? values.reduce(0, +) / Double(n) : nil
     }
 
+    /// The null's mean of D = mean of φ(k, k), k ≤ K: the mean of the diagonal cells' null means (a mean is linear; the
+    /// band of D needs the draws, which only `null_distributions.csv` keeps for the Haar null).
+    func nullDiagonalMean(_ K: Int) -> Double? {
+        let n = Swift.min(K, maxI, maxJ)
+        guard n >= 1 else { return nil }
+        let values = (1...n).compactMap { null($0, $0)?.mean }
+        return values.count == n ? values.reduce(0, +) / Double(n) : nil
+    }
+
     /// Panels in order of first appearance.
     static func panels(_ rows: [SimilarityRow]) -> [PhiPanel] {
         struct Key: Hashable { var c: String, t: String, l: Int?, m: String, a: String, b: String, basis: SimilarityBasis }

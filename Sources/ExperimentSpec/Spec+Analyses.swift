@@ -4,7 +4,7 @@
 ///
 /// JSON (defaults of a key left out of a given `analyses` object): `{"subspaceSimilarity": null, "seedSimilarity": null,
 /// "projection": null, "directionOverlap": false, "spectra": false, "accuracy": true, "learningDiagnostics": true,
-/// "plantedRecovery": <task is planted-rank>, "randomSeed": 0, "nullDraws": 200}`: within a given `analyses` object an
+/// "plantedRecovery": <task is planted-rank>, "dataMetric": false, "randomSeed": 0, "nullDraws": 200}`: within a given `analyses` object an
 /// analysis runs only when asked for, except the cheap per-run ones (accuracy, learning diagnostics). A spec with no
 /// `analyses` key at all gets every analysis its grid supports instead (`init(gridDefaultsFor:adapters:seeds:)`). The
 /// three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
@@ -27,6 +27,10 @@ public struct AnalysesSpec: SpecSection {
     public var learningDiagnostics: Bool
     /// Recovery of the planted ΔW (task kind planted-rank).
     public var plantedRecovery: Bool
+    /// Figs 3 and 4 also in the data metric: φ on the right singular vectors of ΔW·C^{1/2}, C the covariance of the inputs
+    /// each matrix acts on (the basis the planted control validates; `PlantedRecovery.dataMetric`). The runner writes the
+    /// task's input covariances (`input_covariance.safetensors`); a classification task on a BERT model only.
+    public var dataMetric: Bool
     /// Seed of every random baseline (`SeededGenerator` streams named per analysis, layer, matrix and rank).
     public var randomSeed: UInt64
     /// Draws of every Monte-Carlo null (≥ `minimumNullDraws`): random directions of Table 7, random subspaces of
@@ -38,8 +42,8 @@ public struct AnalysesSpec: SpecSection {
 
     public init(subspaceSimilarity: SubspaceSimilaritySpec? = nil, seedSimilarity: SeedSimilaritySpec? = nil,
                 projection: ProjectionSpec? = nil, directionOverlap: Bool = false, spectra: Bool = false,
-                accuracy: Bool = true, learningDiagnostics: Bool = true, plantedRecovery: Bool = false, randomSeed: UInt64 = 0,
-                nullDraws: Int = AnalysesSpec.minimumNullDraws) {
+                accuracy: Bool = true, learningDiagnostics: Bool = true, plantedRecovery: Bool = false, dataMetric: Bool = false,
+                randomSeed: UInt64 = 0, nullDraws: Int = AnalysesSpec.minimumNullDraws) {
         self.subspaceSimilarity = subspaceSimilarity
         self.seedSimilarity = seedSimilarity
         self.projection = projection
@@ -48,6 +52,7 @@ public struct AnalysesSpec: SpecSection {
         self.accuracy = accuracy
         self.learningDiagnostics = learningDiagnostics
         self.plantedRecovery = plantedRecovery
+        self.dataMetric = dataMetric
         self.randomSeed = randomSeed
         self.nullDraws = nullDraws
     }

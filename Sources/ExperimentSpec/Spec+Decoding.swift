@@ -80,6 +80,10 @@ extension ExperimentSpec {
             throw SpecError(file: file, path: JSONPath([.key("analyses"), .key("plantedRecovery")]),
                             reason: "needs task kind 'planted-rank' (the task is '\(task.kind.rawValue)')")
         }
+        if analyses.dataMetric && task.kind == .plantedRank {
+            throw SpecError(file: file, path: JSONPath([.key("analyses"), .key("dataMetric")]),
+                            reason: "needs a classification task (the planted-rank task judges recovery in the data metric already, with its own covariances)")
+        }
         if rankSearch != nil && task.kind == .plantedRank {
             throw SpecError(file: file, path: JSONPath([.key("rankSearch")]),
                             reason: "needs a classification task: it compares validation accuracies, and task kind 'planted-rank' reports mse")

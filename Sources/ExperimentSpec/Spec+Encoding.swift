@@ -139,6 +139,7 @@ extension AnalysesSpec {
             JSONMember("accuracy", .bool(accuracy)),
             JSONMember("learningDiagnostics", .bool(learningDiagnostics)),
             JSONMember("plantedRecovery", .bool(plantedRecovery)),
+            JSONMember("dataMetric", .bool(dataMetric)),
             JSONMember("randomSeed", .uint(randomSeed)),
             JSONMember("nullDraws", .int(nullDraws)),
         ])

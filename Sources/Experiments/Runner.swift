@@ -69,7 +69,8 @@ public struct ExperimentRunner {
         let pending = runs.filter { !isCached($0) }
         _ = try runs.filter(isCached).map(record)
         let searchPending = try rankSearchRunsToTrain(trained: [])
-        var loaded = pending.isEmpty && searchPending.isEmpty && !plantedInputsMissing ? nil : try loadInputs()
+        var loaded = pending.isEmpty && searchPending.isEmpty && !plantedInputsMissing && !inputCovariancesMissing
+            ? nil : try loadInputs()
         try Folder.create(specDirectory)
         AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
         try AtomicFile.write(plan.resolved.jsonData(), to: specDirectory.appendingPathComponent("resolved-spec.json"))
@@ -116,6 +117,7 @@ public struct ExperimentRunner {
             let existing = FileManager.default.fileExists(atPath: folder.appendingPathComponent(PEFTAdapterFile.weightsName).path)
             try PEFTAdapterFileWriter.writePlant(data, to: folder, model: model, adapter: trains || !existing)
         }
+        try writeInputCovariances(model: model, task: task)
         progress(.taskReady(summary))
     }
 

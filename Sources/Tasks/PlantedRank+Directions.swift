@@ -92,3 +92,20 @@ extension PlantedRankData {
         init(layer: Int, target: LoRATarget) { self.init(layer: layer, mixed: target == .v) }
     }
 }
+
+/// The input covariances of a task's adapted matrices, for the data-metric analyses (`PlantedRecovery.dataMetric`).
+public enum InputCovariances {
+    /// Per layer and target whose input is known (q, k, v, ffn_up; others are skipped), the centred covariance of the
+    /// inputs it acts on as the outputs see them, on `model` without adapters over the first 1024 of `examples`
+    /// (`PlantedRankData.inputCovariances`), in layer then target order.
+    public static func compute(model: BertModel, examples: [TokenizedExample], targets: [LoRATarget]) throws -> [InputCovariance] {
+        model.detachAdapters()
+        let covariances = try PlantedRankData.inputCovariances(model: model, examples: examples, layers: nil, targets: targets)
+        return (0..<model.layers.count).flatMap { l in
+            Set(targets).sorted().compactMap { t in
+                covariances[PlantedRankData.PlantSite(layer: l, target: t)].map { InputCovariance(layer: l, target: t, covariance: $0) }
+            }
+        }
+    }
+}
+

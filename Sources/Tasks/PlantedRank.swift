@@ -54,7 +54,7 @@ public struct PlantedRankData {
     public let validationTargets: [[Float]]
     /// The centred covariance of the inputs each planted target's ΔW acts on (`inputCovariances`), for the targets whose
     /// input is known (q, k, v, ffn_up): what the planted control's data-metric recovery weighs directions by.
-    public let inputCovariances: [PlantedInputCovariance]
+    public let inputCovariances: [InputCovariance]
 
     /// Draws the inputs, the plant and the teacher's outputs. The model is returned without adapters.
     public static func build(model: BertModel, tokenizer: BertTokenizer, options o: PlantedRankOptions,
@@ -139,7 +139,7 @@ public struct PlantedRankData {
         let layers = o.layers ?? Array(0..<model.layers.count)
         let inputs = layers.flatMap { l in
             o.targets.sorted().compactMap { t in
-                covariances[PlantSite(layer: l, target: t)].map { PlantedInputCovariance(layer: l, target: t, covariance: $0) }
+                covariances[PlantSite(layer: l, target: t)].map { InputCovariance(layer: l, target: t, covariance: $0) }
             }
         }
         return PlantedRankData(plant: plant, train: train, validation: validation,
@@ -162,7 +162,7 @@ public struct PlantedRankData {
 
 /// The centred covariance C (d × d) of the inputs one adapted matrix acts on, as the outputs see them (for v: mixed by
 /// each head's attention), on the base model over the planted task's training texts (`PlantedRankData.inputCovariances`).
-public struct PlantedInputCovariance: Sendable {
+public struct InputCovariance: Sendable {
     public let layer: Int
     public let target: LoRATarget
     public let covariance: Matrix<Double>

@@ -57,3 +57,29 @@ final class PlantedDataMetricTests: XCTestCase {
         XCTAssertEqual(null[k - 1].count, 400)
     }
 }
+
+/// The data-metric φ-grid null (`SubspaceSimilarity.dataMetricGridNull`): with C = I it is the Haar one, E[φ(i, j)] =
+/// max(i, j)/d; with C concentrated on one direction, random updates' top directions share it (φ(1, 1) near 1).
+final class DataMetricGridNullTests: XCTestCase {
+    func testIdentityCovarianceGivesTheRandomExpectation() throws {
+        let d = 10
+        let s = try PlantedRecovery.dataMetric(covariance: Matrix<Double>(rows: d, cols: d) { i, j in i == j ? 1 : 0 })
+        var rng = SeededGenerator(seed: 5, stream: "grid")
+        let null = try SubspaceSimilarity.dataMetricGridNull(metric: s, outFeatures: 6, rankA: 2, rankB: 4, maxI: 2, maxJ: 4,
+                                                             draws: 400, using: &rng)
+        // E[φ(i, j)] = max(i, j)/d; φ ∈ [0, 1], so the Monte-Carlo standard error is ≤ √(E(1 − E)/400).
+        for (i, j) in [(1, 1), (2, 4), (1, 3)] {
+            let e = Double(max(i, j)) / Double(d)
+            XCTAssertEqual(null.cell(i, j).mean, e, accuracy: 5 * (e * (1 - e) / 400).squareRoot(), "φ(\(i), \(j))")
+        }
+    }
+
+    func testConcentratedInputsPullRandomUpdatesTogether() throws {
+        let d = 10
+        let c = Matrix<Double>(rows: d, cols: d) { i, j in i == j ? (i == 0 ? 1000 : 0.001) : 0 }
+        var rng = SeededGenerator(seed: 5, stream: "grid")
+        let null = try SubspaceSimilarity.dataMetricGridNull(metric: try PlantedRecovery.dataMetric(covariance: c), outFeatures: 6,
+                                                             rankA: 2, rankB: 2, maxI: 1, maxJ: 1, draws: 50, using: &rng)
+        XCTAssertGreaterThan(null.cell(1, 1).mean, 0.99)
+    }
+}

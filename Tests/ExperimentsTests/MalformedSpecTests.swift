@@ -58,6 +58,8 @@ final class MalformedSpecTests: XCTestCase {
         // Between sections (still no model needed)
         ("bad-gaussian-std-with-kaiming.json", .decode, "lora.gaussianStd: applies only to init 'gaussian' (init is 'kaiming-uniform')"),
         ("bad-planted-recovery-task.json", .decode, "analyses.plantedRecovery: needs task kind 'planted-rank' (the task is 'wordnet-supersense')"),
+        ("bad-data-metric-planted.json", .decode, "analyses.dataMetric: needs a classification task (the planted-rank task judges recovery in the data metric already, with its own covariances)"),
+        ("bad-data-metric-type.json", .decode, "analyses.dataMetric: expected true or false, got \"yes\""),
         ("bad-extra-seeds-targets.json", .decode, "seeds.extra[0].targets: no adapter set has targets q+k (adapters have q+v)"),
         // The head-only baseline
         ("bad-head-only-with-targets.json", .decode,

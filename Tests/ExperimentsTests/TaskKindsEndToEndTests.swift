@@ -89,4 +89,38 @@ final class TaskKindsEndToEndTests: XCTestCase {
         let first = recovery.split(separator: "\n")[1].split(separator: ",", omittingEmptySubsequences: false)
         XCTAssertTrue(first[8...10].allSatisfy { Double($0).map { $0 >= 0 && $0 <= 1 + 1e-9 } ?? false }, "\(first)")
     }
+
+    /// `"dataMetric": true`: the runner writes the task's input covariances once (q and v of every layer), and the report
+    /// adds Fig 3's grid on ΔW·C^{1/2} (basis `delta_w_data`) with its own null beside the three Haar-null bases.
+    func testDataMetricWritesCovariancesAndSimilarityRows() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lora-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let jsonl = (0..<40).map { "{\"text_a\": \"the cat \($0) sat\", \"text_b\": \"a pet\", \"label\": \($0 % 2)}" }.joined(separator: "\n")
+        try jsonl.write(to: root.appendingPathComponent("train.jsonl"), atomically: true, encoding: .utf8)
+        try jsonl.write(to: root.appendingPathComponent("validation.jsonl"), atomically: true, encoding: .utf8)
+        let json = """
+        {"name": "dm", "model": {"builtin": "tiny"},
+         "task": {"kind": "jsonl", "train": "train.jsonl", "validation": "validation.jsonl", "maxTokens": 16},
+         "adapters": [{"targets": ["q", "v"], "ranks": [2, 4]}],
+         "training": {"steps": 4, "batchSize": 8, "learningRate": 0.01},
+         "analyses": {"subspaceSimilarity": {"pairs": [[2, 4]]}, "dataMetric": true}}
+        """
+        let spec = try ExperimentSpec.decode(data: Data(json.utf8), file: "dm.json")
+        let plan = try RunPlan.resolve(spec, modelShape: try LoadedModel.shape(of: spec.model, repositoryRoot: root), baseDirectory: root,
+                                       file: "dm.json")
+        let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: root.appendingPathComponent("results")))
+        let records = try runner.run { _ in }
+        let folder = root.appendingPathComponent("results/dm")
+        XCTAssertEqual(try InputCovarianceFile.read(directory: folder).keys.sorted(), ["layer.0.q", "layer.0.v", "layer.1.q", "layer.1.v"])
+        _ = try runner.buildReport(records: records, model: try LoadedModel.load(spec.model, repositoryRoot: root), notebooks: nil)
+        let csv = try String(contentsOf: folder.appendingPathComponent("subspace_similarity.csv"), encoding: .utf8)
+        let bases = Set(csv.split(separator: "\n").dropFirst().compactMap { line in
+            ["a", "a_minus_a0", "delta_w", "delta_w_data"].first { line.contains(",\($0),") }
+        })
+        XCTAssertEqual(bases, ["a", "a_minus_a0", "delta_w", "delta_w_data"])
+        let report = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(report.contains("φ(1,1) in the data metric"), report)
+    }
 }
+
