@@ -62,9 +62,9 @@ extension ExperimentSpec {
                             reason: "a second head-only set (adapters[\(headOnly[0])] is one); give one, and add seed pairs "
                                 + "to seeds or seeds.extra for more baseline runs")
         }
-        if let k = headOnly.first, task.kind == .plantedRank {
+        if let k = headOnly.first, task.kind == .plantedRank || task.kind.isCausalLM {
             throw SpecError(file: file, path: JSONPath([.key("adapters"), .index(k)]),
-                            reason: "a head-only baseline needs a task with a head (task kind 'planted-rank' trains none)")
+                            reason: "a head-only baseline needs a task with a head (task kind '\(task.kind.rawValue)' trains none)")
         }
         for (k, extra) in seeds.extra.enumerated() where !adapters.contains(where: { $0.targets == extra.targets }) {
             if extra.isHeadOnly {
@@ -79,6 +79,10 @@ extension ExperimentSpec {
         if analyses.plantedRecovery && task.kind != .plantedRank {
             throw SpecError(file: file, path: JSONPath([.key("analyses"), .key("plantedRecovery")]),
                             reason: "needs task kind 'planted-rank' (the task is '\(task.kind.rawValue)')")
+        }
+        if rankSearch != nil && task.kind.isCausalLM {
+            throw SpecError(file: file, path: JSONPath([.key("rankSearch")]),
+                            reason: "needs a classification task: it compares validation accuracies, and task kind '\(task.kind.rawValue)' reports loss and perplexity")
         }
         if rankSearch != nil && task.kind == .plantedRank {
             throw SpecError(file: file, path: JSONPath([.key("rankSearch")]),
