@@ -24,8 +24,15 @@ extension ReportMarkdown {
             + "(Sec 2), lower is better — mean ± sample std over seeds (n = number of seeds), and the perplexity exp(loss). α is "
             + "fixed while r varies, as in the paper. The paper's Table 6 gives GPT-3's accuracies on WikiSQL and MultiNLI, which "
             + "a loss cannot be set beside; the shape to compare is how little the value changes with r.\n\n"
-        out += table.rendered() + "\n" + accuracyFootnotes(v)
+        out += table.rendered() + "\n" + baseModelLine(env.context) + accuracyFootnotes(v)
         if let fig = figure(ReportFigures.accuracyName, alt: "validation \(v.metric) vs rank", env) { out += "\n" + fig }
         return out
+    }
+
+    /// "Before fine-tuning, the base model's validation loss is … (perplexity …)." when the runner recorded it.
+    static func baseModelLine(_ context: ReportContext?) -> String {
+        guard let base = context?.baseValidation, let loss = base[lossMetric] else { return "" }
+        return "Before fine-tuning, the base model (no adapter) has validation loss \(g4(loss))"
+            + (base[perplexityMetric].map { " (perplexity \(g4($0)))" } ?? "") + " on the same examples.\n"
     }
 }

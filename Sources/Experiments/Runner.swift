@@ -101,7 +101,8 @@ public struct ExperimentRunner {
         var trained: Set<String> = []
     }
 
-    /// Writes `task.json` (and the planted adapter of a planted-rank task) from freshly loaded inputs.
+    /// Writes `task.json` (and the planted adapter of a planted-rank task, the base model's validation loss of a generation
+    /// task) from freshly loaded inputs.
     private func prepare(_ loaded: (LoadedModel, LoadedTask, TaskSummary), progress: (RunnerEvent) -> Void) throws {
         let (model, task, summary) = loaded
         let encoder = JSONEncoder()
@@ -110,6 +111,7 @@ public struct ExperimentRunner {
         if case .planted(let data) = task {
             try PEFTAdapterFileWriter.writePlant(data, to: specDirectory.appendingPathComponent("planted-adapter"), model: model)
         }
+        if case .generation(let data) = task { try writeBaseValidation(model: model, task: data) }
         progress(.taskReady(summary))
     }
 

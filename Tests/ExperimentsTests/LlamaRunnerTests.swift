@@ -11,7 +11,8 @@ import XCTest
 /// A tiny `wordnet-gloss` grid on SmolLM2-135M end to end (skipped when the GGUF file is absent, like the other SmolLM2
 /// tests): interrupted and resumed from its checkpoint, trained through `TrainingLoop.run` with the causal-LM objective;
 /// its folders hold eval.jsonl (loss, perplexity = exp(loss)), final.json, generations.json and a PEFT CAUSAL_LM adapter
-/// with Llama names that the PEFT reader loads back; the validation loss ends below the base model's; the report shows
+/// with Llama names that the PEFT reader loads back; the validation loss ends below the base model's (recorded in the
+/// spec folder's base-validation.json); the report shows
 /// the loss table, the generations and the analyses under Llama naming, and rebuilds byte for byte. About a minute.
 final class LlamaRunnerTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -67,6 +68,9 @@ final class LlamaRunnerTests: XCTestCase {
         let base = try TrainingStep(model: model.model, objective: .causalLM, optimizer: AdamW(parameters: []))
             .causalLMMetrics(data.data.validation)
         for r in records { try checkRunFolder(r, model: model, baseLoss: base.loss) }
+        let recorded = try XCTUnwrap(runner.recordedBaseValidation(), "base-validation.json")
+        XCTAssertEqual(try XCTUnwrap(recorded["loss"]), base.loss, accuracy: 1e-9 * base.loss)
+        XCTAssertEqual(recorded["tokens"], Double(base.tokens))
         try checkReport(runner, records: records, model: model, results: results)
     }
 
@@ -111,6 +115,7 @@ final class LlamaRunnerTests: XCTestCase {
         XCTAssertTrue(report.contains("## Generations before and after fine-tuning"))
         XCTAssertTrue(report.contains("| Perplexity |") || report.contains("Perplexity |"))
         XCTAssertTrue(report.contains("Llama decoder, 30 layers"))
+        XCTAssertTrue(report.contains("Before fine-tuning, the base model (no adapter) has validation loss"))
         XCTAssertFalse(report.contains("WikiSQL (paper"), "a loss is not set beside the paper's accuracies")
         let projection = try String(contentsOf: folder.appendingPathComponent(ReportFiles.projection), encoding: .utf8)
         XCTAssertTrue(projection.contains("\n1,v,"), "Table 7 rows for Llama's v in layer 1")
