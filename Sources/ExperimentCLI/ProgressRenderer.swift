@@ -1,5 +1,6 @@
 import Experiments
 import Foundation
+import Tasks
 
 /// Renders runner events on stderr: a live progress line on a terminal (fitted to its width, see `ProgressLine`), one
 /// plain line every few seconds otherwise. Every other message starts on a line of its own.
@@ -49,8 +50,11 @@ final class ProgressRenderer {
             }
             Console.info(text)
             if let n = split.truncated, let max = split.maxTokens {
-                Console.info("warning: \(n) of \(split.examples) \(split.split) examples are longer than maxTokens = \(max) tokens "
-                             + "([CLS]/[SEP] included) and were truncated to \(max)")
+                // A generation task (no labels) cuts the target and drops its end-of-text token; a classifier's text keeps [CLS]/[SEP].
+                let rule = summary.task == WordNetGloss.name
+                    ? "(prompt + target + end-of-text) and their targets were cut to fit, without end-of-text"
+                    : "([CLS]/[SEP] included) and were truncated to \(max)"
+                Console.info("warning: \(n) of \(split.examples) \(split.split) examples are longer than maxTokens = \(max) tokens " + rule)
             }
         }
     }

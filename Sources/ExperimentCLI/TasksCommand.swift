@@ -28,6 +28,11 @@ struct Tasks: ParsableCommand {
               the student (LoRA of rank r) regresses the teacher's final hidden states (MSE). Sizes are set in the spec
               (default 4,096 train / 512 validation inputs, random tokens or WordNet definitions).
 
+            wordnet-gloss
+              generation, for a decoder (a Llama-family GGUF checkpoint such as SmolLM2-135M): prompt "word (part of
+              speech):" → the synset's gloss, trained with the causal-LM loss on the gloss tokens only (Sec 2); runs report
+              validation loss and perplexity, and greedy generations before and after fine-tuning.
+
             jsonl, glue-tsv
               your own data: JSONL with "text" (or "text_a"/"text_b") and "label", or GLUE TSV in MultiNLI's layout
               (sentence1, sentence2, gold_label), e.g. the real MNLI train.tsv / dev_matched.tsv.

@@ -26,6 +26,9 @@ public struct ReportContext: Codable, Equatable, Sendable {
     /// The spec's rank search, whose path the report recomputes from the runs (nil: none). Not written to
     /// report-context.json: `rank_search.csv` holds everything its section shows.
     public var rankSearch: RankSearchPlan? = nil
+    /// The base model's validation metrics before fine-tuning (generation tasks: `loss`, `perplexity`), or nil. Not
+    /// written to report-context.json: the runner records it in the results folder (`base-validation.json`).
+    public var baseValidation: [String: Double]? = nil
 
     public init(specName: String, title: String, modelDescription: String, taskDescription: String,
                 gridDescription: String, reference: PaperTable?, options: AnalysesSpec = AnalysesSpec(),

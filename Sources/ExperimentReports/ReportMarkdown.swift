@@ -5,7 +5,7 @@ import Foundation
 /// The generated sections of `report.md`, also used for the marked sections of `notebooks-md/*.md`.
 /// Raw values are the marker names (`<!-- BEGIN GENERATED: table6 source=results/qv-rank -->`).
 public enum ReportSection: String, CaseIterable, Sendable {
-    case table6, table5, accuracy, convergence, rankSearch, fig3, fig4, table7, overlap, spectra, learning, planted, claims
+    case table6, table5, accuracy, convergence, generations, rankSearch, fig3, fig4, table7, overlap, spectra, learning, planted, claims
 
     /// The heading report.md gives the section.
     var heading: String {
@@ -14,6 +14,7 @@ public enum ReportSection: String, CaseIterable, Sendable {
         case .table5: return "Table 5 shape: which weight types to adapt"
         case .accuracy: return "Runs"
         case .convergence: return "Convergence: validation curves"
+        case .generations: return "Generations before and after fine-tuning"
         case .rankSearch: return "Rank search: the path and the choice"
         case .fig3: return "Fig 3: subspace similarity between r = \(Self.pairPlaceholder)"
         case .fig4: return "Fig 4: subspace similarity between two seeds"
@@ -104,6 +105,7 @@ enum ReportMarkdown {
         case .table5: return table5(env)
         case .accuracy: return runs(env)
         case .convergence: return convergence(env)
+        case .generations: return generations(env)
         case .rankSearch: return rankSearch(env)
         case .fig3: return fig3(env)
         case .fig4: return fig4(env)
@@ -122,6 +124,7 @@ enum ReportMarkdown {
             return "Fig 3: subspace similarity between r = \(fig3.pair[0]) and r = \(fig3.pair[1])"
         }
         if section == .fig3 { return "Fig 3: subspace similarity between two ranks" }
+        if section == .table6, accuracyView(env.data)?.metric == lossMetric { return "Table 6 shape: validation loss by rank r" }
         return section.heading
     }
 
@@ -175,6 +178,7 @@ enum ReportMarkdown {
         guard let v = accuracyView(env.data) else { return nil }
         let multiRank = v.groups.values.contains { $0.count >= 2 }
         guard multiRank || env.context?.reference == .table6 else { return nil }
+        if v.metric == lossMetric { return lossByRank(v, env) }
         let paperRanks = [1, 2, 4, 8, 64]
         let columns = Array(Set(v.ranks + paperRanks)).sorted()
         var table = MarkdownTable(header: ["Setting", "Weight types"] + columns.map { "r = \($0)" },
@@ -233,12 +237,16 @@ enum ReportMarkdown {
             if a.rank != b.rank { return a.rank < b.rank }
             return (a.initSeed ?? 0, a.dataSeed ?? 0, a.run) < (b.initSeed ?? 0, b.dataSeed ?? 0, b.run)
         }
-        var table = MarkdownTable(header: ["Run", "Targets", "r", "Init seed", "Data seed", "Trainable params", "Status", "Steps", "Metric", "Value"],
-                                  alignments: [.left, .left, .right, .right, .right, .right, .left, .right, .left, .right])
+        // A causal LM's runs also show the perplexity, exp(loss), beside the loss (no other task records one).
+        let perplexity = rows.contains { $0.extras[perplexityMetric] != nil }
+        var table = MarkdownTable(header: ["Run", "Targets", "r", "Init seed", "Data seed", "Trainable params", "Status", "Steps", "Metric", "Value"]
+                                      + (perplexity ? ["Perplexity"] : []),
+                                  alignments: [.left, .left, .right, .right, .right, .right, .left, .right, .left, .right] + (perplexity ? [.right] : []))
         for r in sorted {
             let value = r.value.map { ReportSelection.isPercent(r.metric) ? NumberFormat.percent($0, digits: 2) + " %" : g4($0) } ?? dash
             table.append([r.run, r.targets, String(r.rank), r.initSeed.map(String.init) ?? dash, r.dataSeed.map(String.init) ?? dash,
-                          r.trainableParams.map(String.init) ?? dash, r.status, r.steps.map(String.init) ?? dash, r.metric, value])
+                          r.trainableParams.map(String.init) ?? dash, r.status, r.steps.map(String.init) ?? dash, r.metric, value]
+                         + (perplexity ? [r.extras[perplexityMetric].map(g4) ?? dash] : []))
         }
         return "One row per run (`\(ReportFiles.accuracy)` has every validation metric).\n\n"
             + (accuracyView(env.data).flatMap { headOnlyBaseline($0) } ?? "") + table.rendered()

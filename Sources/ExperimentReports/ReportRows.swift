@@ -15,6 +15,7 @@ public enum ReportFiles {
     public static let learning = "learning_diagnostics.csv"
     public static let convergence = "convergence.csv"
     public static let rankSearch = "rank_search.csv"
+    public static let generations = "generations.csv"
     public static let claims = "claims.csv"
     public static let report = "report.md"
     public static let context = "report-context.json"
@@ -237,6 +238,8 @@ struct ReportData: Equatable, Sendable {
     /// Validation passes of every run (`convergence.csv`).
     var convergence: [ConvergenceRow]?
     var rankSearch: [RankSearchRow]?
+    /// Greedy generations before and after fine-tuning (`generations.csv`, generation tasks only).
+    var generations: [GenerationRow]?
     var claims: [ClaimResult]?
 }
 

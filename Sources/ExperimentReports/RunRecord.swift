@@ -12,6 +12,7 @@ import LoRA
 /// - `adapter/`       — PEFT LoRA directory (`adapter_config.json`, `adapter_model.safetensors`); not written for a
 ///                      head-only run, which has no adapters (`isHeadOnly`: every reader of adapters skips it)
 /// - `head.safetensors` — the task head (`head.weight`, `head.bias`), when the task has one
+/// - `generations.json` — generation tasks: greedy continuations before and after fine-tuning (`GenerationRecord`)
 /// - `checkpoint/`    — resumable training state; deleted when the run finishes, never committed
 public struct RunRecord: Codable, Equatable, Sendable {
     /// Stable run id, e.g. `qv-r8-d1-i1-3fa9c0d2e1` (`head-d1-i1-…` for the head-only baseline).

@@ -2,9 +2,10 @@ import Foundation
 import LoRA
 import Model
 
-/// The sizes of a BERT encoder that resolution needs: layer count for "every layer", matrix shapes for
-/// budget → rank and rank bounds, positions for `maxTokens`. The caller supplies it (from the checkpoint's
-/// `config.json`, see `init(huggingFaceConfig:file:)`, or from the built-in tiny model's config).
+/// The sizes of a model that resolution needs: layer count for "every layer", matrix shapes for
+/// budget → rank and rank bounds, positions for `maxTokens`, and the family (which task kinds it can train). The
+/// caller supplies it (from the checkpoint's `config.json`, see `init(huggingFaceConfig:file:)`, from the built-in tiny
+/// model's config, or from a GGUF file's metadata, see `init(llama:)`).
 public struct ModelShape: Codable, Equatable, Sendable {
     /// `num_hidden_layers`.
     public var layers: Int
@@ -18,6 +19,13 @@ public struct ModelShape: Codable, Equatable, Sendable {
     public var vocabularySize: Int
     /// `max_position_embeddings`.
     public var maxPositions: Int
+    /// Width of k and v when it differs from d (grouped-query attention: H_kv·dₕ); nil for BERT, where it is d.
+    public var keyValueHidden: Int? = nil
+    /// `ModuleNaming.family` of a decoder (`llama`); nil for a BERT encoder. Decides the task kinds the model can train.
+    public var family: String? = nil
+
+    /// True for a decoder trained with the causal-LM objective (the Llama family).
+    public var isDecoder: Bool { family != nil }
 
     public init(layers: Int, hidden: Int, intermediate: Int, heads: Int, vocabularySize: Int, maxPositions: Int) {
         self.layers = layers
@@ -32,9 +40,18 @@ public struct ModelShape: Codable, Equatable, Sendable {
     public static let miniLML6 = ModelShape(layers: 6, hidden: 384, intermediate: 1536, heads: 12,
                                             vocabularySize: 30522, maxPositions: 512)
 
-    /// (in, out) of `target`'s weight in every layer.
+    /// (in, out) of `target`'s weight in every layer (k and v map d → `keyValueHidden` when it is set).
     public func dimensions(of target: LoRATarget) -> (inFeatures: Int, outFeatures: Int) {
-        target.dimensions(hidden: hidden, intermediate: intermediate)
+        if let kv = keyValueHidden, target == .k || target == .v { return (hidden, kv) }
+        return target.dimensions(hidden: hidden, intermediate: intermediate)
+    }
+
+    /// The shape of a Llama decoder (from its GGUF metadata, `LlamaConfig(gguf:)`).
+    public init(llama c: LlamaConfig) {
+        self.init(layers: c.layers, hidden: c.hiddenSize, intermediate: c.intermediateSize, heads: c.heads,
+                  vocabularySize: c.vocabularySize, maxPositions: c.maxPositions)
+        keyValueHidden = c.kvWidth
+        family = ModuleNaming.llama.family
     }
 
     /// Reads the six sizes from a Hugging Face `config.json` (other keys are ignored). Errors name `file`

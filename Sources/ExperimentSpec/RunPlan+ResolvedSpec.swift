@@ -46,7 +46,8 @@ extension ModelShape {
             JSONMember("layers", .int(layers)), JSONMember("hidden", .int(hidden)), JSONMember("intermediate", .int(intermediate)),
             JSONMember("heads", .int(heads)), JSONMember("vocabularySize", .int(vocabularySize)),
             JSONMember("maxPositions", .int(maxPositions)),
-        ])
+        ] + (keyValueHidden.map { [JSONMember("keyValueHidden", .int($0))] } ?? [])   // decoders only: BERT's files keep their bytes
+          + (family.map { [JSONMember("family", .string($0))] } ?? []))
     }
 }
 

@@ -39,11 +39,12 @@ struct Resolver {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw error([.key("model"), .key("checkpoint")], "checkpoint directory '\(p)' not found\(whereLooked(p))")
         }
+        if SpecPaths.ggufFile(url) != nil { return }
         guard isDirectory.boolValue else {
-            throw error([.key("model"), .key("checkpoint")], "'\(p)' is a file; expected a checkpoint directory")
+            throw error([.key("model"), .key("checkpoint")], "'\(p)' is a file; expected a checkpoint directory or a .gguf file")
         }
         guard FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) else {
-            throw error([.key("model"), .key("checkpoint")], "'\(p)' is not a checkpoint directory: it has no config.json")
+            throw error([.key("model"), .key("checkpoint")], "'\(p)' is not a checkpoint directory: it has no config.json (nor exactly one .gguf file)")
         }
     }
 
@@ -59,8 +60,23 @@ struct Resolver {
         }
     }
 
+    /// A causal-LM task needs a decoder and every other task an encoder: the objective (next-token loss, or a head on
+    /// pooled states) decides which.
+    func checkFamily() throws {
+        let kind = spec.task.kind
+        if kind.isCausalLM && !shape.isDecoder {
+            throw error([.key("task"), .key("kind")], "'\(kind.rawValue)' is a generation task trained with the causal-LM objective; "
+                        + "it needs a decoder checkpoint (a Llama-family GGUF file), and the model is a BERT encoder")
+        }
+        if !kind.isCausalLM, shape.isDecoder {
+            throw error([.key("task"), .key("kind")], "'\(kind.rawValue)' trains an encoder (a head on pooled hidden states or "
+                        + "the planted hidden states); the model is a \(shape.family ?? "") decoder, which trains 'wordnet-gloss'")
+        }
+    }
+
     func checkTask() throws {
         let task = spec.task
+        try checkFamily()
         if task.maxTokens > shape.maxPositions {
             throw error([.key("task"), .key("maxTokens")], "\(task.maxTokens) exceeds the model's \(shape.maxPositions) positions")
         }

@@ -62,9 +62,9 @@ extension ExperimentSpec {
                             reason: "a second head-only set (adapters[\(headOnly[0])] is one); give one, and add seed pairs "
                                 + "to seeds or seeds.extra for more baseline runs")
         }
-        if let k = headOnly.first, task.kind == .plantedRank {
+        if let k = headOnly.first, task.kind == .plantedRank || task.kind.isCausalLM {
             throw SpecError(file: file, path: JSONPath([.key("adapters"), .index(k)]),
-                            reason: "a head-only baseline needs a task with a head (task kind 'planted-rank' trains none)")
+                            reason: "a head-only baseline needs a task with a head (task kind '\(task.kind.rawValue)' trains none)")
         }
         for (k, extra) in seeds.extra.enumerated() where !adapters.contains(where: { $0.targets == extra.targets }) {
             if extra.isHeadOnly {
@@ -83,6 +83,14 @@ extension ExperimentSpec {
         if analyses.dataMetric && task.kind == .plantedRank {
             throw SpecError(file: file, path: JSONPath([.key("analyses"), .key("dataMetric")]),
                             reason: "needs a classification task (the planted-rank task judges recovery in the data metric already, with its own covariances)")
+        }
+        if analyses.dataMetric && task.kind.isCausalLM {
+            throw SpecError(file: file, path: JSONPath([.key("analyses"), .key("dataMetric")]),
+                            reason: "needs a classification task on an encoder (task kind '\(task.kind.rawValue)' trains a decoder)")
+        }
+        if rankSearch != nil && task.kind.isCausalLM {
+            throw SpecError(file: file, path: JSONPath([.key("rankSearch")]),
+                            reason: "needs a classification task: it compares validation accuracies, and task kind '\(task.kind.rawValue)' reports loss and perplexity")
         }
         if rankSearch != nil && task.kind == .plantedRank {
             throw SpecError(file: file, path: JSONPath([.key("rankSearch")]),

@@ -205,6 +205,8 @@ extension TaskSpec {
             cap("maxTrain", t.maxTrain)
             cap("maxValidation", t.maxValidation)
             m.append(JSONMember("maxTokens", .int(t.maxTokens)))
+        case .wordnetGloss(let t):
+            m += t.jsonMembers
         }
         return .object(m)
     }

@@ -91,8 +91,10 @@ public struct ExperimentSpec: SpecSection {
     }
 }
 
-/// Where the frozen base model comes from: exactly one of `{"checkpoint": "<dir>"}` (a Hugging Face model
-/// directory with `config.json`, `model.safetensors` and tokenizer files) or `{"builtin": "tiny"}`.
+/// Where the frozen base model comes from: exactly one of `{"checkpoint": "<path>"}` — a Hugging Face BERT model
+/// directory with `config.json`, `model.safetensors` and tokenizer files, or a llama.cpp GGUF checkpoint of the Llama
+/// family (the `.gguf` file, or a folder holding exactly one, e.g. `models/SmolLM2-135M-Instruct`) — or
+/// `{"builtin": "tiny"}`.
 public enum ModelSource: SpecSection {
     /// A checkpoint directory, as written in the spec (relative to the repository root unless absolute).
     case checkpoint(String)
@@ -126,6 +128,18 @@ public enum SpecPaths {
     public static func resolve(_ path: String, against base: URL) -> URL {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL }
         return base.appendingPathComponent(path).standardizedFileURL
+    }
+
+    /// The GGUF file a checkpoint path names: the `.gguf` file itself, or a folder holding exactly one `.gguf` and no
+    /// `config.json` (a Hugging Face folder is BERT's). nil when it is neither (or does not exist).
+    public static func ggufFile(_ url: URL) -> URL? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return nil }
+        guard isFolder.boolValue else { return url.pathExtension == "gguf" ? url : nil }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        let ggufs = names.filter { $0.hasSuffix(".gguf") }
+        guard !names.contains("config.json"), ggufs.count == 1 else { return nil }
+        return url.appendingPathComponent(ggufs[0])
     }
 
     /// A task's data path (data files, WordNet folder): absolute as is; relative first against `specDirectory` (the

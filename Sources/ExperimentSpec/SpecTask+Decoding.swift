@@ -18,6 +18,8 @@ extension TaskKind {
         case .glueTSV:
             return ["train", "validation", "validationFraction", "test", "textColumn", "textPairColumn", "labelColumn", "skipInvalid", "maxTrain",
                     "maxValidation", "maxTokens"]
+        case .wordnetGloss:
+            return WordNetGlossTask.keys
         }
     }
 }
@@ -40,6 +42,7 @@ extension TaskSpec {
         case .plantedRank: self = .plantedRank(try PlantedRankTask(reading: o))
         case .jsonl: self = .jsonl(try JSONLTask(reading: o))
         case .glueTSV: self = .glueTSV(try GLUETSVTask(reading: o))
+        case .wordnetGloss: self = .wordnetGloss(try WordNetGlossTask(reading: o))
         }
     }
 }

@@ -10,6 +10,7 @@ public enum TaskSpec: SpecSection {
     case plantedRank(PlantedRankTask)
     case jsonl(JSONLTask)
     case glueTSV(GLUETSVTask)
+    case wordnetGloss(WordNetGlossTask)
 
     public var kind: TaskKind {
         switch self {
@@ -18,6 +19,7 @@ public enum TaskSpec: SpecSection {
         case .plantedRank: return .plantedRank
         case .jsonl: return .jsonl
         case .glueTSV: return .glueTSV
+        case .wordnetGloss: return .wordnetGloss
         }
     }
 
@@ -28,6 +30,7 @@ public enum TaskSpec: SpecSection {
         case .plantedRank(let t): return t.maxTokens
         case .jsonl(let t): return t.maxTokens
         case .glueTSV(let t): return t.maxTokens
+        case .wordnetGloss(let t): return t.maxTokens
         }
     }
 
@@ -39,6 +42,7 @@ public enum TaskSpec: SpecSection {
         case .plantedRank(let t): return t.wordnetDirectory.map { [("wordnetDirectory", $0, true)] } ?? []
         case .jsonl(let t): return [("train", t.train, false), ("validation", t.validation, false)] + (t.test.map { [("test", $0, false)] } ?? [])
         case .glueTSV(let t): return [("train", t.train, false), ("validation", t.validation, false)] + (t.test.map { [("test", $0, false)] } ?? [])
+        case .wordnetGloss(let t): return t.wordnetDirectory.map { [("wordnetDirectory", $0, true)] } ?? []
         }
     }
 }
@@ -49,6 +53,7 @@ public enum TaskKind: String, CaseIterable, Codable, Sendable {
     case plantedRank = "planted-rank"
     case jsonl
     case glueTSV = "glue-tsv"
+    case wordnetGloss = "wordnet-gloss"
 }
 
 /// WordNet parts of speech, named as WordNet's `data.<part>` files.

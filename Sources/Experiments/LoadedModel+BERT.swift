@@ -32,10 +32,12 @@ extension LoadedModel {
         return t
     }
 
-    /// The model shape of a source without loading weights (config.json, or the built-in tiny config).
+    /// The model shape of a source without loading weights (config.json, the built-in tiny config, or a GGUF file's
+    /// metadata through the Llama family's registry line, `llamaShape(gguf:)`).
     public static func shape(of source: ModelSource, repositoryRoot: URL) throws -> ModelShape {
         switch source {
         case .checkpoint(let path):
+            if let gguf = ggufFile(SpecPaths.resolve(path, against: repositoryRoot)) { return try llamaShape(gguf: gguf) }
             let url = SpecPaths.resolve(path, against: repositoryRoot).appendingPathComponent("config.json")
             guard let data = FileManager.default.contents(atPath: url.path) else { throw ModelError.missingFile(path: url.path) }
             return try ModelShape(huggingFaceConfig: data, file: url.path)

@@ -4,19 +4,11 @@ import Model
 import Tokenization
 
 /// What the Llama family loads: a llama.cpp GGUF checkpoint (the model and its byte-level BPE tokenizer, both from the
-/// one file). Specs, the runner and the reports do not plan Llama runs yet; `inspect` and the library do.
+/// one file), its shape for planning (from the header and metadata alone), and the model and tokenizer as the family's
+/// own types for what only decoders do (greedy generation, the generation task's tokenization).
 extension LoadedModel {
-    /// The GGUF file a checkpoint argument names: the `.gguf` file itself, or a folder holding exactly one `.gguf` and
-    /// no `config.json` (a Hugging Face folder is BERT's). nil when it is neither.
-    static func ggufFile(_ url: URL) -> URL? {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return nil }
-        guard isFolder.boolValue else { return url.pathExtension == "gguf" ? url : nil }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        let ggufs = names.filter { $0.hasSuffix(".gguf") }
-        guard !names.contains("config.json"), ggufs.count == 1 else { return nil }
-        return url.appendingPathComponent(ggufs[0])
-    }
+    /// The GGUF file a checkpoint argument names (`SpecPaths.ggufFile`: the file, or a folder holding exactly one).
+    static func ggufFile(_ url: URL) -> URL? { SpecPaths.ggufFile(url) }
 
     /// Whether `url` names a GGUF checkpoint (see `ggufFile`).
     public static func isGGUF(_ url: URL) -> Bool { ggufFile(url) != nil }
@@ -26,5 +18,24 @@ extension LoadedModel {
         let file = try GGUFFile(contentsOf: url)
         return LoadedModel(model: try LlamaModel.load(gguf: file), tokenizer: try BPETokenizer(gguf: file), name: name,
                            directory: url.deletingLastPathComponent())
+    }
+
+    /// The shape planning needs, from the GGUF header and `llama.*` metadata (no tensor is dequantised).
+    static func llamaShape(gguf url: URL) throws -> ModelShape {
+        ModelShape(llama: try LlamaConfig(gguf: try GGUFFile(contentsOf: url)))
+    }
+
+    /// The model as a Llama decoder, for `feature`, which only decoders support.
+    /// - Throws: `ModelError.unsupportedFamily` naming the feature when the model is of another family.
+    public func llama(for feature: String) throws -> LlamaModel {
+        guard let llama = model as? LlamaModel else { throw ModelError.unsupportedFamily(feature: feature, architecture: model.architectureSummary) }
+        return llama
+    }
+
+    /// The tokenizer as the byte-level BPE one of a GGUF checkpoint, for `feature`.
+    /// - Throws: `ModelError.unsupportedFamily` naming the feature for another family's tokenizer.
+    public func bpeTokenizer(for feature: String) throws -> BPETokenizer {
+        guard let t = tokenizer as? BPETokenizer else { throw ModelError.unsupportedFamily(feature: feature, architecture: model.architectureSummary) }
+        return t
     }
 }

@@ -26,7 +26,7 @@ extension ExperimentRunner {
         let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
         let (task, _) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot, dataDirectory: plan.dataDirectory)
         guard case .classification(let data) = task else {
-            throw RunnerError.unsupported(field: "task.kind", reason: "evaluation on a split needs a classification task (planted-rank has no \(split.rawValue) split)")
+            throw RunnerError.unsupported(field: "task.kind", reason: "evaluation on a split needs a classification task (task kind '\(plan.spec.task.kind.rawValue)' has no labelled \(split.rawValue) split)")
         }
         let examples = data.examples(split)
         guard !examples.isEmpty else { throw RunnerError.unsupported(field: "task", reason: "the \(split.rawValue) split is empty") }

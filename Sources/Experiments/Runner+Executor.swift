@@ -67,7 +67,7 @@ struct RunExecutor {
             : base.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
         base.setTraining(true)
 
-        let objective = Objective.forTask(classes: task.classCount, width: base.hiddenSize, headSeed: config.initSeed)
+        let objective = task.objective(width: base.hiddenSize, headSeed: config.initSeed)
         let step = TrainingStep.lora(model: base, objective: objective, hyperparameters: .init(weightDecay: config.training.weightDecay),
                                      headLearningRateScale: config.training.effectiveHeadLearningRate / config.training.learningRate)
         let (parameters, optimizer) = (step.optimizer.parameters, step.optimizer)
@@ -176,6 +176,9 @@ struct RunExecutor {
                                                      gaussianStd: config.lora.initialization == .gaussian ? config.lora.effectiveGaussianStd : nil,
                                                      runId: config.id, baseModelPath: model.name))
         }
+        if status == .finished, case .generation(let g) = task, !g.generationPrompts.isEmpty {
+            try GenerationRecord.generate(g, model: model).write(to: directory)
+        }
         if status == .finished, let head = objective.head {
             var writer = SafeTensorsWriter(metadata: ["format": "pt", "labels": labelsJSON()])
             try writer.add("head.weight", shape: [head.outFeatures, head.inFeatures], floats: head.weight.value.storage)
@@ -183,9 +186,8 @@ struct RunExecutor {
             try writer.write(to: directory.appendingPathComponent("head.safetensors"))
         }
         var majority: Double?
-        var primary = "mse"
+        let primary = task.primaryMetric
         if case .classification(let data) = task {
-            primary = "accuracy"
             var counts = [Int](repeating: 0, count: data.labels.count)
             for e in data.validation { counts[e.label] += 1 }
             majority = data.validation.isEmpty ? nil : Double(counts.max()!) / Double(data.validation.count)
@@ -209,7 +211,7 @@ struct RunExecutor {
             base.attachAdapters(targets: config.targets, layers: config.layers, parameters: config.lora, initSeed: config.initSeed)
         }
         base.setTraining(true)
-        let step = TrainingStep.lora(model: base, objective: .forTask(classes: task.classCount, width: base.hiddenSize, headSeed: 1))
+        let step = TrainingStep.lora(model: base, objective: task.objective(width: base.hiddenSize, headSeed: 1))
         var sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed)
         var total = 0.0
         try TrainingLoop.run(step, totalSteps: count + 1, learningRate: { _ in 1e-4 }, clipNorm: nil,
@@ -242,6 +244,10 @@ struct RunExecutor {
             let (batch, _) = Batching.batch(indices.map { examples[$0] }, padId: pad)
             let laidOut = PlantedRankData.batchTargets(targets, indices: indices, batch: batch, width: model.model.hiddenSize)
             return (batch, .hiddenStates(laidOut))
+        case .generation(let g):
+            let examples = g.data.examples(split)
+            let (batch, mask) = GenerationBatching.batch(indices.map { examples[$0] })
+            return (batch, .targetMask(mask))
         }
     }
 
@@ -251,16 +257,14 @@ struct RunExecutor {
         let base = model.model
         base.setTraining(false)
         defer { base.setTraining(true) }
-        let count: Int
-        switch task {
-        case .classification(let d): count = d.validation.count
-        case .planted(let p): count = p.validation.count
-        }
         let chunk = 64
         switch task {
         case .classification(let data):
             return try step.classificationMetrics(data.validation, padId: model.tokenizer.padId, classes: data.labels.count).asDictionary
-        case .planted:
+        case .generation(let g):
+            return try step.causalLMMetrics(g.data.validation).asDictionary
+        case .planted(let p):
+            let count = p.validation.count
             let d = base.hiddenSize
             var sq = 0.0, cos = 0.0, tokens = 0
             for start in stride(from: 0, to: count, by: chunk) {

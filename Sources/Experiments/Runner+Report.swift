@@ -16,6 +16,7 @@ extension ExperimentRunner {
         case .plantedRank(let t): task = "planted-rank: rank-\(t.plantRank) ΔW* planted in \(t.targets.map(\.rawValue).joined(separator: ", ")) (s = \(t.singularValues.map { String($0) }.joined(separator: ", ")) × ‖W‖₂), \(t.inputs.rawValue) inputs; MSE on final hidden states"
         case .jsonl(let t): task = "jsonl: \(t.train) / \(t.validation)"
         case .glueTSV(let t): task = "glue-tsv: \(t.train) / \(t.validation)"
+        case .wordnetGloss(let t): task = "wordnet-gloss: WordNet 3 \(t.parts.map(\.rawValue).joined(separator: "+")) \"word (part of speech):\" → its gloss, causal-LM loss on the gloss tokens only (Sec 2); validation capped at \(t.maxValidation.map(String.init) ?? "all"), loss and perplexity; max \(t.maxTokens) tokens"
         }
         let t = spec.training
         let length: String
@@ -42,6 +43,7 @@ extension ExperimentRunner {
         context.resultsFolder = resultsFolderName
         context.quickLookOf = spec.quickLookOf
         context.rankSearch = plan.rankSearch
+        context.baseValidation = recordedBaseValidation()
         return context
     }
 

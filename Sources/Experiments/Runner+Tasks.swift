@@ -54,11 +54,14 @@ public struct LoadedModel {
 public enum LoadedTask {
     case classification(TokenizedDataset)
     case planted(PlantedRankData)
+    /// A generation task (prompt → target) for a decoder, trained with the causal-LM objective.
+    case generation(GenerationTaskData)
 
     public var trainCount: Int {
         switch self {
         case .classification(let d): return d.train.count
         case .planted(let p): return p.train.count
+        case .generation(let g): return g.data.train.count
         }
     }
 
@@ -72,6 +75,7 @@ public enum LoadedTask {
         switch self {
         case .classification(let d): return d.train.map(\.ids.count)
         case .planted(let p): return p.train.map(\.ids.count)
+        case .generation(let g): return g.data.train.map(\.ids.count)
         }
     }
 
@@ -120,6 +124,8 @@ public enum LoadedTask {
             return classification(try user(GLUETSVDataset.load, t.train, t.validation, t.test, skipInvalid: t.skipInvalid, fields: fields,
                                            fraction: t.validationFraction, maxTrain: t.maxTrain, maxValidation: t.maxValidation),
                                   maxTokens: t.maxTokens)
+        case .wordnetGloss(let t):
+            return try generation(t, wordnet: try wordnet(t.wordnetDirectory, parts: parts(t.parts)), model: model)
         case .plantedRank(let t):
             let options = PlantedRankOptions(plantRank: t.plantRank, targets: t.targets, layers: t.layers, singularValues: t.singularValues,
                                              inputs: t.inputs == .wordnet ? .wordnet : .randomTokens, plantSeed: t.plantSeed,

@@ -103,10 +103,11 @@ public struct ExperimentRunner {
         var trained: Set<String> = []
     }
 
-    /// Writes `task.json` (and the planted adapter and its input covariances of a planted-rank task) from freshly loaded
-    /// inputs. When nothing is to be trained (`trains` false: the task was loaded only to add missing covariances), an
-    /// existing planted adapter is kept: it is the teacher the cached runs were trained against, and a rebuild can differ
-    /// from it in the last bits.
+    /// Writes `task.json` (and the planted adapter and its input covariances of a planted-rank task, the input covariances
+    /// a `dataMetric` spec needs, the base model's validation loss of a generation task) from freshly loaded inputs. When
+    /// nothing is to be trained (`trains` false: the task was loaded only to add missing covariances), an existing planted
+    /// adapter is kept: it is the teacher the cached runs were trained against, and a rebuild can differ from it in the
+    /// last bits.
     private func prepare(_ loaded: (LoadedModel, LoadedTask, TaskSummary), progress: (RunnerEvent) -> Void, trains: Bool = true) throws {
         let (model, task, summary) = loaded
         let encoder = JSONEncoder()
@@ -118,6 +119,7 @@ public struct ExperimentRunner {
             try PEFTAdapterFileWriter.writePlant(data, to: folder, model: model, adapter: trains || !existing)
         }
         try writeInputCovariances(model: model, task: task)
+        if case .generation(let data) = task { try writeBaseValidation(model: model, task: data) }
         progress(.taskReady(summary))
     }
 

@@ -28,14 +28,16 @@ extension LlamaModel {
     ///
     /// Logits are computed only for the M predicting rows, `lossChunkRows` at a time, so a step never holds (N, V) logits.
     /// The log-sum-exp runs in Double over Float exponentials of max-shifted logits.
+    /// With `gradientScale` s the accumulated gradient is s·dL/d(factors) (a micro-batch's weight in an accumulated step).
     public func causalLMLoss(_ batch: Batch, targetMask: [Float], workspace ws: LlamaWorkspace,
-                             backward: Bool) throws -> (loss: Double, tokens: Int) {
-        try causalLMLoss(batch, targetMask: targetMask, workspace: ws, backward: backward, chunkRows: Self.lossChunkRows)
+                             backward: Bool, gradientScale: Double = 1) throws -> (loss: Double, tokens: Int) {
+        try causalLMLoss(batch, targetMask: targetMask, workspace: ws, backward: backward, chunkRows: Self.lossChunkRows,
+                         gradientScale: gradientScale)
     }
 
     /// `causalLMLoss` with logits computed `chunkRows` rows at a time (tests use small chunks).
     func causalLMLoss(_ batch: Batch, targetMask: [Float], workspace ws: LlamaWorkspace, backward: Bool,
-                      chunkRows: Int) throws -> (loss: Double, tokens: Int) {
+                      chunkRows: Int, gradientScale: Double = 1) throws -> (loss: Double, tokens: Int) {
         try forward(batch, workspace: ws)
         let rows = Self.predictingRows(batch, targetMask: targetMask)
         let m = rows.count
@@ -60,7 +62,7 @@ extension LlamaModel {
                 Parallel.forEachChunk(c, minimumChunk: 4) { range in
                     for i in range {
                         out[i] = Self.crossEntropyRow(ws.lossLogits.p + i * v, count: v, label: labels[i],
-                                                      gradientScale: backward ? inverseM : nil)
+                                                      gradientScale: backward ? inverseM * gradientScale : nil)
                     }
                 }
             }
@@ -89,5 +91,20 @@ extension LlamaModel {
             z[label] -= Float(s)
         }
         return loss
+    }
+}
+
+/// Llama as a `CausalLanguageModel`: the loss above, in a workspace reached through the family-neutral protocol.
+extension LlamaModel: CausalLanguageModel {
+    public func causalLMLoss(_ batch: Batch, targetMask: [Float], in workspace: any ModelWorkspace, backward: Bool,
+                             gradientScale: Double) throws -> (loss: Double, tokens: Int) {
+        guard let ws = workspace as? LlamaWorkspace else {
+            throw ModelError.workspaceMismatch(expected: "LlamaWorkspace", got: String(describing: type(of: workspace)))
+        }
+        return try causalLMLoss(batch, targetMask: targetMask, workspace: ws, backward: backward, gradientScale: gradientScale)
+    }
+
+    public func predictedTokenCount(_ batch: Batch, targetMask: [Float]) -> Int {
+        Self.predictingRows(batch, targetMask: targetMask).count
     }
 }

@@ -90,10 +90,24 @@ public final class TrainingStep {
                 scaleGradient(dhidden, count: n * d, by: scale)
                 model.backward(dHidden: dhidden.view(n, d).readOnly, in: workspace)
             }
+        case let (.causalLM, .targetMask(mask)):
+            loss = try causalLMLoss(batch, targetMask: mask, backward: backward, gradientScale: Double(scale))
         default:
             throw TrainingError.targetsDoNotMatchObjective("objective and targets are of different kinds")
         }
         return loss
+    }
+
+    /// The causal-LM loss of `batch` (`CausalLanguageModel.causalLMLoss`) in the training or inference workspace.
+    private func causalLMLoss(_ batch: Batch, targetMask: [Float], backward: Bool, gradientScale: Double) throws -> Double {
+        guard let lm = model as? CausalLanguageModel else {
+            throw TrainingError.targetsDoNotMatchObjective("the causal-LM objective needs a decoder; \(model.architectureSummary) is not one")
+        }
+        guard targetMask.count == batch.rows else {
+            throw TrainingError.targetsDoNotMatchObjective("\(targetMask.count) target-mask entries for \(batch.rows) tokens")
+        }
+        return try lm.causalLMLoss(batch, targetMask: targetMask, in: backward ? workspace : inferenceWorkspace, backward: backward,
+                                   gradientScale: gradientScale).loss
     }
 
     private func backThroughHead(_ head: LinearHead, pooling: Pooling, batch: Batch) {
@@ -111,13 +125,16 @@ public final class TrainingStep {
 
     /// One optimizer step on the effective batch made of `microBatches` (gradient accumulation): the loss and gradient
     /// of the concatenated batch, computed one micro-batch at a time. The objectives' losses are means over examples
-    /// (classification, regression) or over real tokens (hidden states), so micro-batch m contributes its loss and
-    /// gradient weighted by wₘ = (its examples or real tokens) / (those of all micro-batches): Σₘ wₘ·Lₘ is exactly the
+    /// (classification, regression), over real tokens (hidden states) or over target tokens (causal LM), so micro-batch m
+    /// contributes its loss and gradient weighted by wₘ = (its examples or tokens) / (those of all micro-batches): Σₘ wₘ·Lₘ is exactly the
     /// concatenated batch's loss, and the gradients agree to round-off (summation order).
     public func step(microBatches: [(Batch, BatchTargets)], learningRate: Double, clipNorm: Double?) throws -> Result {
         precondition(!microBatches.isEmpty, "a step needs at least one micro-batch")
-        let counts = microBatches.map { batch, _ -> Double in
+        let counts = microBatches.map { batch, targets -> Double in
             if case .hiddenStates = objective { return Double(batch.realTokenCount) }
+            if case .targetMask(let mask) = targets, let lm = model as? CausalLanguageModel {
+                return Double(lm.predictedTokenCount(batch, targetMask: mask))
+            }
             return Double(batch.batchSize)
         }
         let total = max(counts.reduce(0, +), 1e-12)

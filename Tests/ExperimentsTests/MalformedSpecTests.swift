@@ -23,7 +23,7 @@ final class MalformedSpecTests: XCTestCase {
         ("bad-unknown-top-level-key.json", .decode, "(top level): unknown key 'titel' — did you mean 'title'?"),
         ("bad-missing-name.json", .decode, "(top level): missing required key 'name'"),
         ("bad-missing-targets.json", .decode, "adapters[0]: missing required key 'targets'"),
-        ("bad-task-foreign-key.json", .decode, "task: unknown key 'parts' — it belongs to task kind wordnet-supersense, wordnet-pairs, not jsonl"),
+        ("bad-task-foreign-key.json", .decode, "task: unknown key 'parts' — it belongs to task kind wordnet-supersense, wordnet-pairs, wordnet-gloss, not jsonl"),
         // Types
         ("bad-batch-size-fraction.json", .decode, "training.batchSize: expected an integer, got 32.5"),
         ("bad-steps-float-literal.json", .decode, "training.steps: expected an integer, got 300.0"),
@@ -33,7 +33,7 @@ final class MalformedSpecTests: XCTestCase {
         // Enumerations
         ("bad-schedule.json", .decode, "training.schedule: unknown schedule 'cosin' (expected one of linear, cosine, constant)"),
         ("bad-task-kind.json", .decode,
-         "task.kind: unknown task kind 'wordnet' (expected one of wordnet-supersense, wordnet-pairs, planted-rank, jsonl, glue-tsv)"),
+         "task.kind: unknown task kind 'wordnet' (expected one of wordnet-supersense, wordnet-pairs, planted-rank, jsonl, glue-tsv, wordnet-gloss)"),
         ("bad-unknown-target.json", .decode, "adapters[0].targets[1]: unknown target 'x' (expected one of q, k, v, o, ffn_up, ffn_down)"),
         ("bad-alpha-word.json", .decode, "lora.alpha: unknown alpha 'r' (expected a number > 0, or \"rank\" for α = r)"),
         // Empty arrays and repeats

@@ -217,10 +217,10 @@ final class RunPlanTests: XCTestCase {
         var s = try Fixtures.spec("valid-minimal.json")
         s.model = .checkpoint("models/empty")
         XCTAssertEqual(specError { _ = try plan(s) }?.description,
-                       "t.json: model.checkpoint: 'models/empty' is not a checkpoint directory: it has no config.json")
+                       "t.json: model.checkpoint: 'models/empty' is not a checkpoint directory: it has no config.json (nor exactly one .gguf file)")
         s.model = .checkpoint("models/empty/README")
         XCTAssertEqual(specError { _ = try plan(s) }?.description,
-                       "t.json: model.checkpoint: 'models/empty/README' is a file; expected a checkpoint directory")
+                       "t.json: model.checkpoint: 'models/empty/README' is a file; expected a checkpoint directory or a .gguf file")
         s.model = .checkpoint(repo.url.appendingPathComponent("models/all-MiniLM-L6-v2").path)
         XCTAssertNoThrow(try plan(s), "absolute paths are used as they are")
     }

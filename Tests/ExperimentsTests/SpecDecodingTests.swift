@@ -92,7 +92,7 @@ final class SpecDecodingTests: XCTestCase {
         XCTAssertEqual(specError { _ = try task(#"{"kind": "wordnet-pairs", "parts": ["adj"]}"#) }?.description,
                        "test.json: task.parts[0]: part 'adj' has no hypernyms in WordNet (allowed: noun, verb)")
         XCTAssertEqual(specError { _ = try task(#"{"parts": ["noun"]}"#) }?.description,
-                       "test.json: task: missing required key 'kind' (one of wordnet-supersense, wordnet-pairs, planted-rank, jsonl, glue-tsv)")
+                       "test.json: task: missing required key 'kind' (one of wordnet-supersense, wordnet-pairs, planted-rank, jsonl, glue-tsv, wordnet-gloss)")
     }
 
     func testPlantedRankTurnsOnPlantedRecoveryByDefault() throws {
