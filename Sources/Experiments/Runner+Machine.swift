@@ -2,7 +2,9 @@ import Foundation
 import LinearAlgebra
 
 extension MachineFacts {
-    /// Facts about this machine and checkout: CPU model (/proc/cpuinfo), cores, BLAS threads and build, git commit.
+    /// Facts about this machine and checkout: CPU model (/proc/cpuinfo), cores, the threads training uses
+    /// (`Parallel.width`, set by --threads: the engines split work across them and keep OpenBLAS itself at one thread
+    /// inside, so `BLAS.threads` after a forward pass would say 1), BLAS build, git commit.
     public static func current(repositoryRoot: URL) -> MachineFacts {
         var cpu = "unknown"
         if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
@@ -10,7 +12,7 @@ extension MachineFacts {
            let value = line.split(separator: ":", maxSplits: 1).last {
             cpu = value.trimmingCharacters(in: .whitespaces)
         }
-        return MachineFacts(cpu: cpu, cores: ProcessInfo.processInfo.activeProcessorCount, threads: BLAS.threads,
+        return MachineFacts(cpu: cpu, cores: ProcessInfo.processInfo.activeProcessorCount, threads: Parallel.width,
                             blas: BLAS.configuration, gitCommit: gitCommit(repositoryRoot), swiftVersion: nil)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import XCTest
 @testable import ExperimentReports
 @testable import ExperimentSpec
@@ -121,6 +122,19 @@ final class TaskKindsEndToEndTests: XCTestCase {
         XCTAssertEqual(bases, ["a", "a_minus_a0", "delta_w", "delta_w_data"])
         let report = try String(contentsOf: folder.appendingPathComponent("report.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("φ(1,1) in the data metric"), report)
+    }
+
+    /// final.json records the threads training uses (`Parallel.width`, from --threads), also when loading the task ran a
+    /// forward pass that left OpenBLAS at one thread (the planted-rank teacher; a decoder's base validation).
+    func testRecordedThreadsAreTheTrainingWidth() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lora-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let saved = Parallel.width
+        defer { Parallel.width = saved }
+        Parallel.width = 2
+        let record = try run(task: #"{"kind": "planted-rank", "trainExamples": 64, "validationExamples": 16, "maxTokens": 12}"#, in: root)
+        XCTAssertEqual(record.outcome.machine.threads, 2)
     }
 }
 
