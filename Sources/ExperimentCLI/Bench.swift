@@ -43,7 +43,7 @@ struct Bench: ParsableCommand {
             }
         }
         let parsedTargets = try targets.split(separator: ",").map { raw -> LoRATarget in
-            guard let t = LoRATarget(rawValue: String(raw)) else {
+            guard let t = LoRATarget(rawValue: String(raw)), LoRATarget.encoderTargets.contains(t) else {
                 throw ValidationError("--targets: unknown target '\(raw)' (expected q, k, v, o, ffn_up, ffn_down)")
             }
             return t

@@ -23,7 +23,7 @@ extension Inspect {
         print("vocabulary   \(c.vocabularySize) tokens, \(c.maxPositions) positions, \(c.typeVocabularySize) token types")
         print("parameters   \(model.frozenParameterCount.formatted()) frozen")
         print("adaptable matrices per layer (W is out × in; LoRA adds r·(in + out) parameters each):")
-        for t in LoRATarget.allCases {
+        for t in LoRATarget.encoderTargets {
             let (i, o) = model.dimensions(of: t)
             print("  \(t.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(t.moduleSuffix.padding(toLength: 24, withPad: " ", startingAt: 0)) \(o) × \(i)")
         }

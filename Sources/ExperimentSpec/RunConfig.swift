@@ -57,12 +57,14 @@ public struct RunConfig: SpecSection {
 
     // MARK: identity
 
-    /// Short code of the targets: q, k, v, o by letter, ffn_up as `up`, ffn_down as `down` (`qv`, `qkvo`, `qup`).
+    /// Short code of the targets: q, k, v, o by letter, ffn_up as `up`, ffn_down as `down`, ffn_gate as `gate` (`qv`,
+    /// `qkvo`, `qup`).
     public static func targetCode(_ targets: [LoRATarget]) -> String {
         targets.sorted().map { t -> String in
             switch t {
             case .ffnUp: return "up"
             case .ffnDown: return "down"
+            case .ffnGate: return "gate"
             default: return t.rawValue
             }
         }.joined()

@@ -74,9 +74,24 @@ struct Resolver {
         }
     }
 
+    /// `ffn_gate` is a decoder's MLP gate: an encoder (BERT) has no such matrix, wherever a spec names it.
+    func checkGateTargets() throws {
+        guard !shape.isDecoder else { return }
+        let reason = "'ffn_gate' is the MLP gate of a Llama-family decoder; the model is a BERT encoder, whose matrices are "
+            + LoRATarget.encoderTargets.map(\.rawValue).joined(separator: ", ")
+        for (i, set) in spec.adapters.enumerated() where set.targets.contains(.ffnGate) {
+            throw error([.key("adapters"), .index(i), .key("targets")], reason)
+        }
+        if case .plantedRank(let t) = spec.task, t.targets.contains(.ffnGate) { throw error([.key("task"), .key("targets")], reason) }
+        if let search = spec.rankSearch, search.targetSets.contains(where: { $0.contains(.ffnGate) }) {
+            throw error([.key("rankSearch")], reason)
+        }
+    }
+
     func checkTask() throws {
         let task = spec.task
         try checkFamily()
+        try checkGateTargets()
         if task.maxTokens > shape.maxPositions {
             throw error([.key("task"), .key("maxTokens")], "\(task.maxTokens) exceeds the model's \(shape.maxPositions) positions")
         }

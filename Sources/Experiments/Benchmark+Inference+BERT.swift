@@ -124,7 +124,7 @@ extension Benchmark {
     /// Unmerges and detaches LoRA adapters and removes bottleneck adapters.
     static func clearInferenceModes(_ model: BertModel) {
         for layer in model.layers {
-            for t in LoRATarget.allCases { try? layer.linear(t).unmerge() }
+            for t in LoRATarget.encoderTargets { try? layer.linear(t).unmerge() }
             layer.attentionBottleneck = nil
             layer.ffnBottleneck = nil
         }

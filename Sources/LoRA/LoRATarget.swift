@@ -1,14 +1,21 @@
-/// A weight matrix of a BERT layer that can carry a LoRA adapter (paper Sec 4.2 adapts Wq, Wk, Wv, Wo;
-/// the feed-forward matrices are optional extra targets).
+/// A weight matrix a spec can adapt (paper Sec 4.2 adapts Wq, Wk, Wv, Wo; the feed-forward matrices are optional extra
+/// targets): BERT's six (`encoderTargets`), and `ffn_gate`, the MLP gate a Llama decoder has and BERT has not (a spec
+/// naming it for an encoder is refused at resolution; the family's own site type, `LlamaTarget`, carries the names).
 ///
 /// Raw values are the short names used in specs and run ids; full module names (`encoder.layer.3.attention.self.query`)
 /// come from `ModuleNaming.bert`.
 public enum LoRATarget: String, CaseIterable, Codable, Sendable, Comparable {
     case q, k, v, o
+    /// A decoder's MLP gate projection (Llama's `mlp.gate_proj`, d → d_ff); BERT has none. Declared where `LlamaTarget`
+    /// has it, so target labels sort alike in both; the other targets keep their relative order (and every run id).
+    case ffnGate = "ffn_gate"
     /// The feed-forward up-projection `intermediate.dense` (d → d_ff).
     case ffnUp = "ffn_up"
     /// The feed-forward down-projection `output.dense` (d_ff → d).
     case ffnDown = "ffn_down"
+
+    /// The matrices of a BERT layer, in order: every target but `ffnGate`.
+    public static let encoderTargets: [LoRATarget] = [.q, .k, .v, .o, .ffnUp, .ffnDown]
 
     /// The module path inside a BERT layer, as in the checkpoint and in PEFT's `target_modules`.
     public var moduleSuffix: String {
@@ -19,6 +26,7 @@ public enum LoRATarget: String, CaseIterable, Codable, Sendable, Comparable {
         case .o: return "attention.output.dense"
         case .ffnUp: return "intermediate.dense"
         case .ffnDown: return "output.dense"
+        case .ffnGate: return "mlp.gate_proj"     // not a BERT module: never part of `ModuleNaming.bert`'s sites
         }
     }
 
@@ -32,6 +40,7 @@ public enum LoRATarget: String, CaseIterable, Codable, Sendable, Comparable {
         case .v: return ["value"]
         case .o, .ffnUp: return [moduleSuffix]
         case .ffnDown: return layers.map { Self.naming.modulePath(layer: $0, suffix: moduleSuffix) }
+        case .ffnGate: return ["gate_proj"]
         }
     }
 
@@ -39,7 +48,7 @@ public enum LoRATarget: String, CaseIterable, Codable, Sendable, Comparable {
     public func dimensions(hidden d: Int, intermediate dFF: Int) -> (inFeatures: Int, outFeatures: Int) {
         switch self {
         case .q, .k, .v, .o: return (d, d)
-        case .ffnUp: return (d, dFF)
+        case .ffnUp, .ffnGate: return (d, dFF)
         case .ffnDown: return (dFF, d)
         }
     }

@@ -53,7 +53,7 @@ public struct ModuleNaming: Sendable {
 
     /// BERT (Hugging Face `BertModel`): `encoder.layer.N.<module>`, also under `bert.` in a SEQ_CLS task model.
     public static let bert = ModuleNaming(family: "bert", layersPath: "encoder.layer", taskModelPrefixes: ["", "bert."],
-                                          taskType: "FEATURE_EXTRACTION", sites: LoRATarget.allCases, modelTypes: ["bert"])
+                                          taskType: "FEATURE_EXTRACTION", sites: LoRATarget.encoderTargets, modelTypes: ["bert"])
     /// Llama (Hugging Face `LlamaForCausalLM`): `model.layers.N.<module>`; adapters are CAUSAL_LM ones.
     public static let llama = ModuleNaming(family: "llama", layersPath: "model.layers", taskModelPrefixes: [""],
                                            taskType: "CAUSAL_LM", sites: LlamaTarget.allCases, modelTypes: ["llama"])

@@ -12,7 +12,7 @@ extension BertModel {
                                           ("embeddings.token_type_embeddings.weight", tokenTypeEmbeddings.storage),
                                           ("embeddings.LayerNorm.weight", embeddingNorm.gamma), ("embeddings.LayerNorm.bias", embeddingNorm.beta)]
         for (l, layer) in layers.enumerated() {
-            for t in LoRATarget.allCases {
+            for t in LoRATarget.encoderTargets {
                 let linear = layer.linear(t)
                 named.append((t.weightName(layer: l), linear.weight.storage))
                 named.append(("encoder.layer.\(l).\(t.moduleSuffix).bias", linear.bias))

@@ -26,6 +26,7 @@ public final class BertLayer {
         case .o: return attentionOutput
         case .ffnUp: return ffnUp
         case .ffnDown: return ffnDown
+        case .ffnGate: preconditionFailure("a BERT layer has no gate projection (RunPlan refuses ffn_gate for an encoder)")
         }
     }
 }
@@ -69,7 +70,7 @@ public final class BertModel {
         let d = config.hiddenSize
         var n = wordEmbeddings.count + positionEmbeddings.count + tokenTypeEmbeddings.count + 2 * d
         for layer in layers {
-            for t in LoRATarget.allCases { let lin = layer.linear(t); n += lin.weight.count + lin.bias.count }
+            for t in LoRATarget.encoderTargets { let lin = layer.linear(t); n += lin.weight.count + lin.bias.count }
             n += 4 * d
         }
         return n

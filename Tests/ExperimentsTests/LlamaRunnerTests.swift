@@ -107,6 +107,38 @@ final class LlamaRunnerTests: XCTestCase {
         XCTAssertTrue(generations.entries.allSatisfy { $0.prompt.hasSuffix("(noun):") && !$0.reference.isEmpty && !$0.base.isEmpty })
     }
 
+    /// A spec may adapt the MLP gate of a decoder (`ffn_gate`, d → d_ff): its run id says `gate`, the adapter has
+    /// `mlp.gate_proj` factors of the right shapes, and PEFT's `target_modules` names it. Two steps on one layer.
+    func testTheGateProjectionIsATarget() throws {
+        if ProcessInfo.processInfo.environment["LORA_SKIP_CHECKPOINT_TESTS"] == "1" { throw XCTSkip("checkpoint tests skipped by LORA_SKIP_CHECKPOINT_TESTS=1") }
+        guard LoadedModel.isGGUF(Self.root.appendingPathComponent(Self.checkpoint)) else {
+            throw XCTSkip("\(Self.checkpoint) is not installed (run scripts/setup.sh)")
+        }
+        let results = FileManager.default.temporaryDirectory.appendingPathComponent("llama-gate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: results) }
+        let json = Self.specJSON.replacingOccurrences(of: #""targets": ["q", "v"], "ranks": [2, 4], "layers": [0, 1]"#,
+                                                      with: #""targets": ["ffn_gate", "q"], "ranks": [2], "layers": [0]"#)
+            .replacingOccurrences(of: #""steps": 6"#, with: #""steps": 2"#)
+            .replacingOccurrences(of: #""subspaceSimilarity": {"pairs": [[2, 4]]}, "#, with: "")
+        let spec = try ExperimentSpec.decode(data: Data(json.utf8), file: "tiny-gate.json")
+        XCTAssertEqual(spec.adapters[0].targets, [.q, .ffnGate])
+        let plan = try RunPlan.resolve(spec, modelShape: try LoadedModel.shape(of: spec.model, repositoryRoot: Self.root),
+                                       baseDirectory: Self.root, file: "tiny-gate.json")
+        XCTAssertTrue(plan.runs[0].id.hasPrefix("qgate-r2-"), plan.runs[0].id)
+        let records = try ExperimentRunner(plan: plan, repositoryRoot: Self.root, options: .init(resultsRoot: results)).run { _ in }
+        let r = try XCTUnwrap(records.first)
+        XCTAssertEqual(r.outcome.status, .finished)
+        let model = try LoadedModel.load(spec.model, repositoryRoot: Self.root)
+        let contents = try PEFTAdapterFile.load(r.adapterDirectory, for: model.model)
+        XCTAssertEqual(contents.adapters.map { "\($0.layer)/\($0.site.rawValue)" }, ["0/q", "0/ffn_gate"])
+        let gate = try XCTUnwrap(contents.adapters.first { $0.site.rawValue == "ffn_gate" })
+        XCTAssertEqual([gate.a.value.rows, gate.a.value.cols, gate.b.value.rows, gate.b.value.cols], [2, 576, 1536, 2])
+        XCTAssertNotEqual(gate.b.value.storage.map(abs).max(), 0, "B moved from zero")
+        if case .names(let modules) = contents.config.targetModules {
+            XCTAssertTrue(modules.contains { $0.contains("gate_proj") }, "\(modules)")
+        } else { XCTFail("target_modules should be a list") }
+    }
+
     func checkReport(_ runner: ExperimentRunner, records: [RunRecord], model: LoadedModel, results: URL) throws {
         _ = try runner.buildReport(records: records, model: model, notebooks: nil)
         let folder = runner.specDirectory

@@ -34,7 +34,7 @@ final class MalformedSpecTests: XCTestCase {
         ("bad-schedule.json", .decode, "training.schedule: unknown schedule 'cosin' (expected one of linear, cosine, constant)"),
         ("bad-task-kind.json", .decode,
          "task.kind: unknown task kind 'wordnet' (expected one of wordnet-supersense, wordnet-pairs, planted-rank, jsonl, glue-tsv, wordnet-gloss)"),
-        ("bad-unknown-target.json", .decode, "adapters[0].targets[1]: unknown target 'x' (expected one of q, k, v, o, ffn_up, ffn_down)"),
+        ("bad-unknown-target.json", .decode, "adapters[0].targets[1]: unknown target 'x' (expected one of q, k, v, o, ffn_gate, ffn_up, ffn_down)"),
         ("bad-alpha-word.json", .decode, "lora.alpha: unknown alpha 'r' (expected a number > 0, or \"rank\" for α = r)"),
         // Empty arrays and repeats
         ("bad-empty-adapters.json", .decode, "adapters: must not be empty"),
@@ -85,6 +85,8 @@ final class MalformedSpecTests: XCTestCase {
          "adapters[1].budget: 18000 is not a multiple of 4608 (= 6 layers × 1 matrix × (384 + 384)); nearest budgets 13824 (r = 3) and 18432 (r = 4)"),
         ("bad-rank-too-large.json", .resolve, "adapters[0].ranks[2]: rank 512 exceeds 384 = min(in, out) of q (in 384, out 384)"),
         ("bad-rank-search-rank-too-large.json", .resolve, "rankSearch.ranks[2]: rank 512 exceeds 384 = min(in, out) of q (in 384, out 384)"),
+        ("bad-gate-on-encoder.json", .resolve,
+         "adapters[0].targets: 'ffn_gate' is the MLP gate of a Llama-family decoder; the model is a BERT encoder, whose matrices are q, k, v, o, ffn_up, ffn_down"),
         ("bad-layer-out-of-range.json", .resolve, "adapters[0].layers[1]: layer 6 does not exist (the model has 6 layers, 0–5)"),
         ("bad-missing-checkpoint.json", .resolve,
          "model.checkpoint: checkpoint directory 'models/no-such-model' not found (relative paths are resolved against the repository root {base})"),

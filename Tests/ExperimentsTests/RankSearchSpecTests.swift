@@ -53,7 +53,7 @@ final class RankSearchSpecTests: XCTestCase {
              "rankSearch.thenTargets[1]: duplicate target set (also at [0])"),
             (#"{"targets": ["q", "v"], "ranks": [1, 2], "minGain": 0.01, "thenTargets": [[]]}"#, "rankSearch.thenTargets[0]: must not be empty"),
             (#"{"targets": ["q", "x"], "ranks": [1, 2], "minGain": 0.01}"#,
-             "rankSearch.targets[1]: unknown target 'x' (expected one of q, k, v, o, ffn_up, ffn_down)"),
+             "rankSearch.targets[1]: unknown target 'x' (expected one of q, k, v, o, ffn_gate, ffn_up, ffn_down)"),
         ]
         for (search, expected) in cases { XCTAssertEqual(message(search), "test.json: " + expected, search) }
         // Adapters stay required without a rank search (null is none), and never empty.
