@@ -149,7 +149,7 @@ final class CLISandbox {
             ("embeddings.LayerNorm.weight", [c.hiddenSize], model.embeddingNorm.gamma), ("embeddings.LayerNorm.bias", [c.hiddenSize], model.embeddingNorm.beta),
         ]
         for (l, layer) in model.layers.enumerated() {
-            for t in LoRATarget.allCases {
+            for t in LoRATarget.encoderTargets {
                 let lin = layer.linear(t)
                 tensors.append((t.weightName(layer: l), [lin.outFeatures, lin.inFeatures], lin.weight.storage))
                 tensors.append(("encoder.layer.\(l).\(t.moduleSuffix).bias", [lin.outFeatures], lin.bias))

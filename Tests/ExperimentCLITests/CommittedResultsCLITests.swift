@@ -43,6 +43,12 @@ final class CommittedResultsCLITests: XCTestCase {
         }
         try fm.createDirectory(at: s.root.appendingPathComponent("models"), withIntermediateDirectories: true)
         try fm.createSymbolicLink(at: s.root.appendingPathComponent("models/all-MiniLM-L6-v2"), withDestinationURL: checkpoint)
+        // results/smollm-qv-rank needs the decoder's GGUF (fetched by scripts/setup.sh like MiniLM).
+        let decoder = repo.appendingPathComponent("models/SmolLM2-135M-Instruct")
+        guard (try? fm.contentsOfDirectory(atPath: decoder.path))?.contains(where: { $0.hasSuffix(".gguf") }) == true else {
+            throw XCTSkip("no checkpoint at models/SmolLM2-135M-Instruct: run scripts/setup.sh (scripts/test.sh does)")
+        }
+        try fm.createSymbolicLink(at: s.root.appendingPathComponent("models/SmolLM2-135M-Instruct"), withDestinationURL: decoder)
 
         var before: [String: Data] = [:]
         for folder in ["results", "notebooks-md"] {

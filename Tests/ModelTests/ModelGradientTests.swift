@@ -13,7 +13,7 @@ final class ModelGradientTests: XCTestCase {
     }
 
     /// A tiny model with every target adapted and B ≠ 0 (so every path carries gradient).
-    static func adaptedModel(targets: [LoRATarget] = LoRATarget.allCases, dropout: Double = 0) -> BertModel {
+    static func adaptedModel(targets: [LoRATarget] = LoRATarget.encoderTargets, dropout: Double = 0) -> BertModel {
         let model = BertModel.random(config: config, seed: 42, perturbNorms: true)
         let adapters = model.attachAdapters(targets: targets, parameters: LoRAParameters(rank: 2, alpha: 4, dropout: dropout), initSeed: 3)
         var rng = SeededGenerator(seed: 99)
@@ -98,7 +98,7 @@ final class ModelGradientTests: XCTestCase {
         let ws = EncoderWorkspace(config: Self.config)
         let before = try base.forward(Self.batch(), workspace: ws)
         let reference = Array(UnsafeBufferPointer(start: before.base, count: before.rows * before.cols))
-        base.attachAdapters(targets: LoRATarget.allCases, parameters: LoRAParameters(rank: 3, alpha: 8), initSeed: 1)
+        base.attachAdapters(targets: LoRATarget.encoderTargets, parameters: LoRAParameters(rank: 3, alpha: 8), initSeed: 1)
         let after = try base.forward(Self.batch(), workspace: ws)
         XCTAssertEqual(Array(UnsafeBufferPointer(start: after.base, count: after.rows * after.cols)), reference)
     }
@@ -122,11 +122,11 @@ final class ModelGradientTests: XCTestCase {
             return Array(UnsafeBufferPointer(start: h.base, count: h.rows * h.cols))
         }
         XCTAssertGreaterThan(zip(unmerged, baseOut).map { abs($0 - $1) }.max()!, 1e-3, "the adapters must change the outputs")
-        for layer in model.layers { for t in LoRATarget.allCases { try layer.linear(t).merge() } }
+        for layer in model.layers { for t in LoRATarget.encoderTargets { try layer.linear(t).merge() } }
         let merged = try outputs()
-        for layer in model.layers { for t in LoRATarget.allCases { try layer.linear(t).unmerge() } }
+        for layer in model.layers { for t in LoRATarget.encoderTargets { try layer.linear(t).unmerge() } }
         let again = try outputs()
-        for layer in model.layers { for t in LoRATarget.allCases { try layer.linear(t).mergeAndDiscard() } }
+        for layer in model.layers { for t in LoRATarget.encoderTargets { try layer.linear(t).mergeAndDiscard() } }
         XCTAssertTrue(model.adapters.isEmpty)
         let discarded = try outputs()
         for (name, out) in [("merged", merged), ("unmerged again", again), ("merged and discarded", discarded)] {

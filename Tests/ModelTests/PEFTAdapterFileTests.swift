@@ -56,7 +56,7 @@ final class PEFTAdapterFileTests: XCTestCase {
         let (config, _) = try PEFTAdapterFile.read(dir, dimensions: dims, layers: 2)
         func selected(_ module: String) -> Bool { config.targetModules.selects(module) }
         for l in 0..<2 {
-            for t in LoRATarget.allCases {
+            for t in LoRATarget.encoderTargets {
                 let name = "encoder.layer.\(l).\(t.moduleSuffix)"
                 XCTAssertEqual(selected(name), [.q, .v, .ffnDown].contains(t), name)
             }
