@@ -13,7 +13,7 @@ expected.json: for each base, adapter layer and matrix, computed in float64 nump
 (W as stored, widened exactly to float64): ||W||_F, dW = (alpha/r) B A, ||dW||_F, its top-r singular values,
 ||U^T W V||_F with U, V the top-r left/right singular vectors of dW ("delta_w") and of W ("w"), and the amplification
 ||dW||_F / ||U^T W V||_F (U, V from dW).
-Run from the repository root:  /work/main/.venv-bench/bin/python scripts/make-safetensors-base-fixtures.py
+Run from the repository root:  .venv-bench/bin/python scripts/make-safetensors-base-fixtures.py
 """
 import copy
 import json
