@@ -17,30 +17,31 @@ extension Claims {
     }
 
     /// Claim 3's rule at one layer: per matrix (values, null bands, verdict), and the matrices combined.
-    static func claim3(at panels: [PhiPanel], layer: Int) -> (verdict: Verdict, text: [String]) {
+    static func claim3(at panels: [PhiPanel], layer: Int, unvalidated: Set<String> = []) -> (verdict: Verdict, text: [String]) {
         let at = panels.filter { $0.layer == layer }
         var verdicts: [Verdict] = [], text: [String] = []
         for m in Array(Set(at.map(\.matrix))).sorted(by: ReportOrder.matrixLess) {
             let ps = at.filter { $0.matrix == m }
             let values = ps.compactMap { $0.phi(1, 1) }, nulls = ps.compactMap { $0.null(1, 1) }
-            let v = ClaimRules.claim3(phi11: values, nullUpper: nulls.map(\.upper))
+            let reading = ClaimRules.claim3(phi11: values, nullUpper: nulls.map(\.upper))
+            let v: Verdict = unvalidated.contains(m) && (reading == .holds || reading == .doesNotHold) ? .inconclusive : reading
             verdicts.append(v)
             let s = SeedSummary(values)
             var t = "\(m): φ(1,1) \(phiText(s))"
             if s.count >= 2 { t += ", 95 % interval \(interval(ClaimRules.meanInterval(s), digits: 3))" }
             if let n = nulls.first { t += ", random subspaces' 95 % band \(band(n.lower, n.upper, f3))" }
-            text.append(t + ": \(v.rawValue)")
+            text.append(t + (v == reading ? ": \(v.rawValue)" : ": the rule reads \(reading.rawValue); \(notValidatedNote([m]))"))
         }
         return (ClaimRules.combine(verdicts), text)
     }
 
-    static func claim3(_ phi: [PhiPanel]) -> ClaimResult {
+    static func claim3(_ phi: [PhiPanel], unvalidated: Set<String> = []) -> ClaimResult {
         let (rule, unc) = (ClaimRules.claim3Text, ClaimRules.claim3Uncertainty)
         guard let fig3 = ReportSelection.fig3Panels(phi), let layer = ReportOrder.middleLayer(fig3.panels.compactMap(\.layer)) else {
             return notTested(3, "no runs at both ranks of a rank pair (Fig 3 needs e.g. r = 8 and r = 64 with the same seeds)",
                              paper: claim3Paper, rule: rule, uncertainty: unc)
         }
-        let (verdict, parts) = claim3(at: fig3.panels, layer: layer)
+        let (verdict, parts) = claim3(at: fig3.panels, layer: layer, unvalidated: unvalidated)
         let at = fig3.panels.filter { $0.layer == layer }
         let tail = Array(Set(at.map(\.matrix))).sorted(by: ReportOrder.matrixLess).map { m -> String in
             let n = at.filter { $0.matrix == m }.map { Swift.min($0.maxI, $0.maxJ) }.min() ?? 1
@@ -76,7 +77,7 @@ extension Claims {
     }
 
     /// Claim 4's rule at one layer: D_q, D_v per seed pair (matched by run pair), the verdict and a description.
-    static func claim4(at panels: [PhiPanel], layer: Int, K: Int, nulls: [NullRow]) -> (verdict: Verdict, text: String) {
+    static func claim4(at panels: [PhiPanel], layer: Int, K: Int, nulls: [NullRow], unvalidated: Set<String> = []) -> (verdict: Verdict, text: String) {
         let at = panels.filter { $0.layer == layer }
         var dq: [Double] = [], dv: [Double] = []
         for q in at where q.matrix == "q" {
@@ -88,14 +89,16 @@ extension Claims {
         let rank = at.first?.rankA ?? 0
         let nullQ = diagonalNull(nulls, layer: layer, matrix: "q", rank: rank, K: K)
         let d = SeedSummary(zip(dq, dv).map { $0 - $1 })
-        let verdict = ClaimRules.claim4Layer(differences: zip(dq, dv).map { $0 - $1 }, dq: dq, dqNullUpper: nullQ?.upper)
+        let reading = ClaimRules.claim4Layer(differences: zip(dq, dv).map { $0 - $1 }, dq: dq, dqNullUpper: nullQ?.upper)
+        let read = ["q", "v"].filter { unvalidated.contains($0) }
+        let verdict: Verdict = !read.isEmpty && (reading == .holds || reading == .doesNotHold) ? .inconclusive : reading
         var text = "D_q \(f3(SeedSummary(dq).mean)), D_v \(f3(SeedSummary(dv).mean)), d = D_q − D_v \(phiText(d)), 95 % interval "
             + interval(ClaimRules.meanInterval(d), digits: 3)
         if let n = nullQ { text += "; D of random subspaces (q) \(f3(n.mean)), 95 % band \(band(n.lower, n.upper, f3))" }
-        return (verdict, text + ": \(verdict.rawValue)")
+        return (verdict, text + (verdict == reading ? ": \(verdict.rawValue)" : ": the rule reads \(reading.rawValue); \(notValidatedNote(read))"))
     }
 
-    static func claim4(_ phi: [PhiPanel], nulls: [NullRow], options: AnalysesSpec) -> ClaimResult {
+    static func claim4(_ phi: [PhiPanel], nulls: [NullRow], options: AnalysesSpec, unvalidated: Set<String> = []) -> ClaimResult {
         let (rule, unc) = (ClaimRules.claim4Text, ClaimRules.claim4Uncertainty)
         guard let fig4 = ReportSelection.fig4Panels(phi), let layer = ReportOrder.middleLayer(fig4.panels.compactMap(\.layer)) else {
             return notTested(4, "no two seeds at one rank (Fig 4 needs e.g. two r = 64 runs differing only in seeds)",
@@ -106,7 +109,7 @@ extension Claims {
             return notTested(4, "the seed pairs do not adapt both q and v (\(fig4.targets))", paper: claim4Paper, rule: rule, uncertainty: unc)
         }
         let K = seedK(fig4.panels, options: options)
-        let (shares, text) = claim4(at: fig4.panels, layer: layer, K: K, nulls: nulls)
+        let (shares, text) = claim4(at: fig4.panels, layer: layer, K: K, nulls: nulls, unvalidated: unvalidated)
         let pairs = Set(fig4.panels.filter { $0.layer == layer }.map { "\($0.runA) \($0.runB)" }).count
         var ours = "layer \(layer), r = \(fig4.panels[0].rankA), K = \(K), \(pairs) seed pair\(pairs == 1 ? "" : "s"): " + text
         var parts = [shares]
@@ -124,7 +127,7 @@ extension Claims {
 
     static let claim8Paper = "App. H.1: the Fig 3 / Fig 4 patterns recur at other layers"
 
-    static func claim8(_ phi: [PhiPanel], nulls: [NullRow], options: AnalysesSpec) -> ClaimResult {
+    static func claim8(_ phi: [PhiPanel], nulls: [NullRow], options: AnalysesSpec, unvalidated: Set<String> = []) -> ClaimResult {
         var criteria: [Verdict] = []
         var parts: [String] = []
         func describe(_ name: String, _ verdicts: [(Int, Verdict)]) -> String {
@@ -135,19 +138,21 @@ extension Claims {
         }
         if let fig3 = ReportSelection.fig3Panels(phi) {
             let layers = Array(Set(fig3.panels.compactMap(\.layer))).sorted()
-            let per = layers.map { ($0, claim3(at: fig3.panels, layer: $0).verdict) }
+            let per = layers.map { ($0, claim3(at: fig3.panels, layer: $0, unvalidated: unvalidated).verdict) }
             if layers.count >= 2 { criteria.append(ClaimRules.acrossLayers(per.map(\.1))); parts.append(describe("claim 3's rule", per)) }
         }
         if let fig4 = ReportSelection.fig4Panels(phi), Set(fig4.panels.map(\.matrix)).isSuperset(of: ["q", "v"]) {
             let K = seedK(fig4.panels, options: options)
             let layers = Array(Set(fig4.panels.compactMap(\.layer))).sorted()
-            let per = layers.map { ($0, claim4(at: fig4.panels, layer: $0, K: K, nulls: nulls).verdict) }
+            let per = layers.map { ($0, claim4(at: fig4.panels, layer: $0, K: K, nulls: nulls, unvalidated: unvalidated).verdict) }
             if layers.count >= 2 { criteria.append(ClaimRules.acrossLayers(per.map(\.1))); parts.append(describe("claim 4's rule", per)) }
         }
         guard !criteria.isEmpty else {
             return notTested(8, "needs Fig 3 or Fig 4 data at two or more layers", paper: claim8Paper, rule: ClaimRules.claim8Text,
                              uncertainty: ClaimRules.claim8Uncertainty)
         }
+        let read = Array(Set(phi.map(\.matrix)).intersection(unvalidated)).sorted(by: ReportOrder.matrixLess)
+        if !read.isEmpty { parts.append(notValidatedNote(read) + " at every layer") }
         return result(8, ClaimRules.combine(criteria), ours: parts.joined(separator: "; "), paper: claim8Paper, rule: ClaimRules.claim8Text,
                       uncertainty: ClaimRules.claim8Uncertainty)
     }

@@ -10,18 +10,41 @@ enum Claims {
     }
 
     /// The same with the grids already grouped (`PhiPanel.panels`, `OverlapPanel.panels` of `data`).
-    static func evaluate(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], options: AnalysesSpec) -> [ClaimResult] {
+    ///
+    /// `unvalidated`: the matrices ("v", …) whose plain singular directions the planted control showed it cannot
+    /// recover (`PlantedGate.unvalidatedMatrices`). Every rule that reads such a matrix counts it as inconclusive, whatever
+    /// its numbers say — a reading of an instrument that failed its control decides nothing — and says so in its text.
+    static func evaluate(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], options: AnalysesSpec,
+                         unvalidated: Set<String> = []) -> [ClaimResult] {
         let nulls = (data.nulls ?? []) + (data.growthNulls ?? [])
-        return [
-            claim1(data.accuracy ?? []),
-            claim2(data.accuracy ?? []),
-            claim3(phi),
-            claim4(phi, nulls: nulls, options: options),
+        let direction = [
             claim5(data.projection ?? []),
             claim6(data.projection ?? [], nulls: nulls),
             claim7(overlap),
-            claim8(phi, nulls: nulls, options: options),
+        ].map { unvalidated.contains("q") ? notValidated($0, matrices: ["q"]) : $0 }
+        return [
+            claim1(data.accuracy ?? []),
+            claim2(data.accuracy ?? []),
+            claim3(phi, unvalidated: unvalidated),
+            claim4(phi, nulls: nulls, options: options, unvalidated: unvalidated),
+        ] + direction + [
+            claim8(phi, nulls: nulls, options: options, unvalidated: unvalidated),
         ]
+    }
+
+    /// The note a rule adds when it counts an unvalidated matrix as inconclusive.
+    static func notValidatedNote(_ matrices: [String]) -> String {
+        "W_" + matrices.joined(separator: ", W_") + " not validated by the planted control (its plain directions are not recovered): "
+            + "counted inconclusive"
+    }
+
+    /// A claim that reads only `matrices`, all unvalidated: inconclusive, with the rule's reading kept in the text.
+    static func notValidated(_ c: ClaimResult, matrices: [String]) -> ClaimResult {
+        guard c.verdict == .holds || c.verdict == .doesNotHold else { return c }
+        var out = c
+        out.ours += " [the rule reads \(c.verdict.rawValue); \(notValidatedNote(matrices))]"
+        out.verdict = .inconclusive
+        return out
     }
 
     // MARK: helpers

@@ -41,6 +41,8 @@ public struct PlantedGate: Equatable, Sendable {
     public var commits: [String]
     /// Why the gate is not passing, in words (empty when it passes).
     public var reasons: [String]
+    /// The model the gate was measured on: its report's model description (`report-context.json`), or nil when unknown.
+    public var model: String? = nil
 
     /// Reads the gate's folder `<resultsRoot>/planted-gate/` (planted_recovery.csv, claims.csv, runs/*/final.json).
     /// An unreadable or malformed CSV counts as "not run" with the reason.
@@ -57,8 +59,33 @@ public struct PlantedGate: Equatable, Sendable {
         guard let recovery = read else { return notRun("no results in \(specName)/ (run `experiment \(specName)`)") }
         let (cells, plantedRank) = summarise(recovery)
         let claims = try? CSVDocument.read(folder.appendingPathComponent(ReportFiles.claims), displayName: ReportFiles.claims)
-        return judge(cells: cells, plantedRank: plantedRank, claim3: claims.flatMap { claimVerdict(3, $0) },
-                     commits: commits(in: folder))
+        var gate = judge(cells: cells, plantedRank: plantedRank, claim3: claims.flatMap { claimVerdict(3, $0) },
+                         commits: commits(in: folder))
+        gate.model = modelDescription(in: folder)
+        return gate
+    }
+
+    /// `modelDescription` of the gate's `report-context.json`, or nil.
+    static func modelDescription(in folder: URL) -> String? {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("report-context.json").path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["modelDescription"] as? String
+    }
+
+    /// A model description without the folder it was loaded from: "all-MiniLM-L6-v2 (BERT encoder, 6 layers, …)" for
+    /// "models/all-MiniLM-L6-v2 (BERT encoder, 6 layers, …)" — the same checkpoint under another path is the same model.
+    static func modelIdentity(_ description: String) -> String {
+        let cut = description.range(of: " (")?.lowerBound ?? description.endIndex
+        let path = String(description[..<cut])
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        return name + description[cut...]
+    }
+
+    /// Whether the gate speaks for a report on `reportModel`: true when either description is unknown or both name the
+    /// same checkpoint and architecture (`modelIdentity`).
+    public func applies(to reportModel: String?) -> Bool {
+        guard let model, let reportModel else { return true }
+        return Self.modelIdentity(model) == Self.modelIdentity(reportModel)
     }
 
     /// The rule, on summarised cells.

@@ -41,7 +41,10 @@ public enum ReportBuilder {
                                     rankSearch: context.rankSearch)
         var data = try ReportAnalysis.compute(analyses, inputs, clock: &clock)
         let phi = PhiPanel.panels(data.similarity ?? []), overlap = OverlapPanel.panels(data.overlap ?? [])
-        let claims = Claims.evaluate(data, phi: phi, overlap: overlap, options: options)
+        // A real-data report reads the planted control beside its folder; its unvalidated matrices count as inconclusive.
+        let gate = data.planted == nil ? PlantedGate.read(resultsRoot: resultsDirectory.deletingLastPathComponent()) : nil
+        let claims = Claims.evaluate(data, phi: phi, overlap: overlap, options: options,
+                                     unvalidated: gate?.unvalidatedMatrices(reportModel: context.modelDescription) ?? [])
         data.claims = claims
         clock.lap("claims")
 
@@ -54,7 +57,8 @@ public enum ReportBuilder {
         var files = ReportAnalysis.csvFiles(analyses, data)
         files.append((ReportFiles.claims, ReportCSVEncoder.claims(claims)))
         files.append((ReportFiles.context, try contextJSON(context)))
-        files.append((ReportFiles.report, reportMarkdown(context: context, runs: runs, env: env, resultsDirectory: resultsDirectory)))
+        files.append((ReportFiles.report, reportMarkdown(context: context, runs: runs, env: env, gate: gate,
+                                                                        resultsDirectory: resultsDirectory)))
         clock.lap("report.md")
 
         let (written, removed) = try ReportWriter.write(files: files, figures: figures, into: resultsDirectory, removeStale: true)
