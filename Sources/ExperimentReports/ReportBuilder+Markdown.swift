@@ -42,6 +42,10 @@ extension ReportBuilder {
         }
         if let gate { out += "## Planted control\n\n" + gate.markdown(reportModel: context.modelDescription) + "\n" }
         out += "## What was run\n\n" + whatWasRun(context: context, runs: runs, resultsDirectory: resultsDirectory) + "\n"
+        if let reference = context.lengthCheckOf {
+            out += "## Training length: against `\(reference)`\n\n"
+                + TrainingLength.section(longer: env.data, referenceName: reference, resultsDirectory: resultsDirectory) + "\n"
+        }
         if let claims = env.data.claims { out += glance(claims, gate: gate, reportModel: context.modelDescription) }
         out += "## Conventions\n\n" + conventions(context.options) + "\n\n"
         for section in ReportAnalysis.all.flatMap(\.sections) + [.claims] {

@@ -7,7 +7,7 @@ import ExperimentSpec
 /// nullDraws.
 extension ReportContext {
     enum CodingKeys: String, CodingKey {
-        case specName, title, modelDescription, taskDescription, gridDescription, reference, options, validationExamples, quickLookOf
+        case specName, title, modelDescription, taskDescription, gridDescription, reference, options, validationExamples, quickLookOf, lengthCheckOf
     }
 
     public init(from decoder: Decoder) throws {
@@ -20,6 +20,7 @@ extension ReportContext {
                   options: try c.decode(ResolvedAnalyses.self, forKey: .options).spec,
                   validationExamples: try c.decodeIfPresent(Int.self, forKey: .validationExamples))
         quickLookOf = try c.decodeIfPresent(String.self, forKey: .quickLookOf)
+        lengthCheckOf = try c.decodeIfPresent(String.self, forKey: .lengthCheckOf)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -33,6 +34,7 @@ extension ReportContext {
         try c.encode(ResolvedAnalyses(options), forKey: .options)
         try c.encodeIfPresent(validationExamples, forKey: .validationExamples)
         try c.encodeIfPresent(quickLookOf, forKey: .quickLookOf)
+        try c.encodeIfPresent(lengthCheckOf, forKey: .lengthCheckOf)
     }
 }
 

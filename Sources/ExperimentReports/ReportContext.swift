@@ -23,6 +23,8 @@ public struct ReportContext: Codable, Equatable, Sendable {
     public var resultsFolder: String? = nil
     /// The spec this one is a quick look at (`ExperimentSpec.quickLookOf`): the report opens by saying so.
     public var quickLookOf: String? = nil
+    /// The spec this one trains longer (`ExperimentSpec.lengthCheckOf`): the report compares the two run for run.
+    public var lengthCheckOf: String? = nil
     /// The spec's rank search, whose path the report recomputes from the runs (nil: none). Not written to
     /// report-context.json: `rank_search.csv` holds everything its section shows.
     public var rankSearch: RankSearchPlan? = nil

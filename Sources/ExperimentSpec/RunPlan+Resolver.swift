@@ -48,15 +48,17 @@ struct Resolver {
         }
     }
 
-    /// `quickLookOf` names a spec file beside this one (`<name>.json` in the spec's folder) or under
-    /// `experiments/specs/` of the repository root: the report links its results.
+    /// `quickLookOf` and `lengthCheckOf` name a spec file beside this one (`<name>.json` in the spec's folder) or under
+    /// `experiments/specs/` of the repository root: the report links (or compares with) its results.
     func checkQuickLook() throws {
-        guard let full = spec.quickLookOf else { return }
-        let candidates = [dataBase, base.appendingPathComponent("experiments/specs")].compactMap { $0 }
-            .map { $0.appendingPathComponent(full + ".json") }
-        guard candidates.contains(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            throw error([.key("quickLookOf")], "no spec '\(full).json' beside this spec or in experiments/specs/ (looked for "
-                        + candidates.map(\.path).joined(separator: ", ") + ")")
+        for (key, name) in [("quickLookOf", spec.quickLookOf), ("lengthCheckOf", spec.lengthCheckOf)] {
+            guard let other = name else { continue }
+            let candidates = [dataBase, base.appendingPathComponent("experiments/specs")].compactMap { $0 }
+                .map { $0.appendingPathComponent(other + ".json") }
+            guard candidates.contains(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+                throw error([.key(key)], "no spec '\(other).json' beside this spec or in experiments/specs/ (looked for "
+                            + candidates.map(\.path).joined(separator: ", ") + ")")
+            }
         }
     }
 

@@ -3,7 +3,7 @@ import LoRA
 
 extension ExperimentSpec {
     static let topLevelKeys = ["name", "title", "notes", "model", "task", "adapters", "rankSearch", "lora", "training", "seeds", "analyses", "reference",
-                               "quickLookOf"]
+                               "quickLookOf", "lengthCheckOf"]
 
     /// Decodes a spec strictly from JSON bytes; `file` names the spec in errors. Throws the first `SpecError`.
     public static func decode(data: Data, file: String) throws -> ExperimentSpec {
@@ -38,12 +38,20 @@ extension ExperimentSpec {
         reference = try o.nullable("reference", default: nil) { try $0.enumeration(PaperTable.self, what: "reference table") }
         let ownName = name
         quickLookOf = try o.nullable("quickLookOf", default: nil) { v in
-            let s = try v.string()
-            guard Self.isValidName(s) else { throw v.error("must name a spec (1–64 characters of a–z, 0–9 and '-'), got \(v.shortDescription)") }
-            guard s != ownName else { throw v.error("names this spec itself; it must name the full spec this one is a quick look at") }
-            return s
+            try Self.otherSpecName(v, own: ownName, role: "the full spec this one is a quick look at")
+        }
+        lengthCheckOf = try o.nullable("lengthCheckOf", default: nil) { v in
+            try Self.otherSpecName(v, own: ownName, role: "the spec whose configurations this one trains longer")
         }
         try checkCrossReferences(file: r.file)
+    }
+
+    /// A member naming another spec: a valid spec name, not this spec's own.
+    static func otherSpecName(_ v: JSONReader, own: String, role: String) throws -> String {
+        let s = try v.string()
+        guard Self.isValidName(s) else { throw v.error("must name a spec (1–64 characters of a–z, 0–9 and '-'), got \(v.shortDescription)") }
+        guard s != own else { throw v.error("names this spec itself; it must name \(role)") }
+        return s
     }
 
     /// `[a-z0-9-]`, 1–64 characters, no leading or trailing `-`.

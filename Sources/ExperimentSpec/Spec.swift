@@ -35,7 +35,9 @@ import LoRA
 ///                "plantedRecovery": <true for task kind planted-rank, else false>, "randomSeed": 0,
 ///                "nullDraws": 200},
 ///   "reference": null,                // "table5" | "table6" | "table7"
-///   "quickLookOf": null               // name of the spec this one is a quick look at (its report says so and links it)
+///   "quickLookOf": null,              // name of the spec this one is a quick look at (its report says so and links it)
+///   "lengthCheckOf": null             // name of the spec whose configurations this one repeats with more training steps
+///                                     // (its report compares the two run for run: the doubling test of convergence)
 /// }
 /// ```
 /// `{"headOnly": true}` adds the head-only baseline: the same task head trained on the frozen model with no adapters
@@ -69,11 +71,16 @@ public struct ExperimentSpec: SpecSection {
     /// The spec (by name, in the same specs folder) that this spec is a quick look at — a short, few-seed version
     /// of a reproduction: its report opens by saying so and links the reproduction's report (issue 11 part 7).
     public var quickLookOf: String?
+    /// The spec (by name, in the same specs folder) whose configurations this spec repeats with more training steps:
+    /// its report compares the two run for run — accuracy, final loss, Fig 3's φ and Table 7's projection against the
+    /// other spec's seed spread — the doubling test of whether that spec trained long enough (issue 11 part 1).
+    public var lengthCheckOf: String?
 
     public init(name: String, title: String? = nil, notes: String? = nil, model: ModelSource, task: TaskSpec,
                 adapters: [AdapterSetSpec], lora: LoRASpec = LoRASpec(), training: TrainingSpec,
                 checkpointEvery: Int? = nil, seeds: SeedSpec = SeedSpec(), analyses: AnalysesSpec? = nil,
-                reference: PaperTable? = nil, rankSearch: RankSearchSpec? = nil, quickLookOf: String? = nil) {
+                reference: PaperTable? = nil, rankSearch: RankSearchSpec? = nil, quickLookOf: String? = nil,
+                lengthCheckOf: String? = nil) {
         self.name = name
         self.title = title ?? name
         self.notes = notes
@@ -88,6 +95,7 @@ public struct ExperimentSpec: SpecSection {
         self.analyses = analyses ?? AnalysesSpec(gridDefaultsFor: task.kind, adapters: adapters, seeds: seeds)
         self.reference = reference
         self.quickLookOf = quickLookOf
+        self.lengthCheckOf = lengthCheckOf
     }
 }
 

@@ -42,6 +42,7 @@ extension ExperimentRunner {
                                     validationExamples: recordedValidationExamples())
         context.resultsFolder = resultsFolderName
         context.quickLookOf = spec.quickLookOf
+        context.lengthCheckOf = spec.lengthCheckOf
         context.rankSearch = plan.rankSearch
         context.baseValidation = recordedBaseValidation()
         return context

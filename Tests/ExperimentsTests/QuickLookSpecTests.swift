@@ -51,6 +51,24 @@ final class QuickLookSpecTests: XCTestCase {
         XCTAssertTrue(e?.description.contains("quick.json: quickLookOf: no spec 'missing.json'") == true, e?.description ?? "no error")
     }
 
+    /// `lengthCheckOf` (the doubling test) follows the same rules: an existing spec other than this one, round-tripped.
+    func testLengthCheckOfNamesAnotherExistingSpec() throws {
+        func longer(_ value: String) throws -> ExperimentSpec {
+            try Fixtures.spec(json: """
+            {"name": "quick", "model": {"checkpoint": "models/all-MiniLM-L6-v2"}, "task": {"kind": "wordnet-supersense"},
+             "adapters": [{"targets": ["q"], "ranks": [1]}], "training": {"steps": 30}, "lengthCheckOf": \(value)}
+            """)
+        }
+        _ = try repo.write("experiments/specs/full.json", "{}")
+        let s = try longer(#""full""#)
+        XCTAssertEqual(s.lengthCheckOf, "full")
+        XCTAssertNoThrow(try plan(s))
+        XCTAssertEqual(try ExperimentSpec.decode(data: Data(CanonicalJSON.canonical(s.json).utf8), file: "again.json"), s)
+        XCTAssertTrue(specError { _ = try longer(#""quick""#) }?.description.contains("lengthCheckOf: names this spec itself") == true)
+        let e = specError { _ = try plan(longer(#""missing""#)) }
+        XCTAssertTrue(e?.description.contains("quick.json: lengthCheckOf: no spec 'missing.json'") == true, e?.description ?? "no error")
+    }
+
     func testReportOpensWithTheQuickLookAndLinksTheFullReport() {
         let text = ReportBuilder.quickLook(full: "section7")
         XCTAssertTrue(text.contains("[`section7`'s report](../section7/report.md)"), text)

@@ -1,0 +1,64 @@
+import Analysis
+import Foundation
+
+extension TrainingLength {
+    /// The report section of a spec with `lengthCheckOf`: reads the reference spec's results folder beside this one and
+    /// compares the matched runs (`TrainingLength`). Errors reading the other folder are stated, not thrown: the rest
+    /// of the report stands without it.
+    static func section(longer: ReportData, referenceName: String, resultsDirectory: URL) -> String {
+        let folder = resultsDirectory.deletingLastPathComponent().appendingPathComponent(referenceName)
+        let reference: ReportData
+        do { reference = try ReportData.load(from: folder, displayPrefix: referenceName + "/") } catch {
+            return "The results of spec `\(referenceName)` beside this folder could not be read: \(error)\n"
+        }
+        let check = TrainingLength(longer: longer, reference: reference)
+        guard !check.steps.isEmpty else {
+            return "No finished run of this spec repeats a finished configuration (targets, rank, seeds) of spec `\(referenceName)` "
+                + "(its results folder `\(referenceName)/` beside this one).\n"
+        }
+        return check.markdown(referenceName: referenceName)
+    }
+
+    func markdown(referenceName: String) -> String {
+        let stepText = steps.sorted { $0.key < $1.key }.map { c, s in
+            "\(Self.describe(c)): \(s.reference.map(String.init) ?? "?") → \(s.longer.map(String.init) ?? "?") steps"
+        }.joined(separator: "; ")
+        var out = "The doubling test of convergence: this spec repeats configurations of spec `\(referenceName)` "
+            + "([its report](../\(referenceName)/report.md)) with more training steps (\(stepText)); everything else — recipe, "
+            + "seeds, data order — is the same. Under a schedule that decays to zero the validation loss keeps falling until the "
+            + "last step, so the within-1 % rule of the Convergence section can fail at any length; the question here is whether "
+            + "the numbers the claims read move when training is longer. A change counts as *beyond seed noise* when it exceeds "
+            + "2·s, s the standard deviation of the same quantity over `\(referenceName)`'s seed pairs of that configuration "
+            + "(no verdict where it has fewer than two).\n\n"
+        var t = MarkdownTable(header: ["Quantity", "Configuration", referenceName, "longer", "change", "seed spread s (n)", "beyond seed noise"],
+                              alignments: [.left, .left, .right, .right, .right, .right, .left])
+        for row in all {
+            let digits = row.label.hasPrefix("validation") ? 2 : 3
+            t.append([row.label + (row.label.hasPrefix("φ") || row.label.hasPrefix("‖") ? ", layer \(middleLayer.map(String.init) ?? "?")" : ""),
+                      Self.describe(row.config), NumberFormat.fixed(row.reference, digits: digits), NumberFormat.fixed(row.longer, digits: digits),
+                      Self.signed(row.change, digits: digits),
+                      row.spread.standardDeviation.map { "\(NumberFormat.fixed($0, digits: digits)) (\(row.spread.count))" } ?? "– (\(row.spread.count))",
+                      row.beyondNoise.map { $0 ? "yes" : "no" } ?? "–"])
+        }
+        out += t.rendered() + "\n" + summary() + "\n"
+        return out
+    }
+
+    /// "Of N judged quantities, K moved beyond seed noise: …".
+    func summary() -> String {
+        let judged = all.filter { $0.beyondNoise != nil }
+        let moved = judged.filter { $0.beyondNoise == true }
+        guard !judged.isEmpty else { return "No quantity has a reference seed spread to judge it by.\n" }
+        var s = "Of \(judged.count) quantities with a seed spread, \(moved.count) moved beyond seed noise"
+        s += moved.isEmpty ? "." : ": " + moved.map { "\($0.label) (\(Self.describe($0.config)))" }.joined(separator: "; ") + "."
+        return s + "\n"
+    }
+
+    static func describe(_ c: Config) -> String {
+        "\(c.targets) r = \(c.rank), seeds \(c.dataSeed.map(String.init) ?? "–")/\(c.initSeed.map(String.init) ?? "–")"
+    }
+
+    static func signed(_ x: Double, digits: Int) -> String {
+        (x >= 0 ? "+" : "−") + NumberFormat.fixed(abs(x), digits: digits)
+    }
+}

@@ -1,0 +1,99 @@
+import Analysis
+import Foundation
+
+/// The doubling test of convergence (issue 11 part 1): a spec that repeats some configurations of a reference spec with
+/// more training steps (`ExperimentSpec.lengthCheckOf`) is compared with it run for run. Under a schedule that decays to
+/// zero the validation loss keeps falling to the last step, so "within 1 % over the last fifth" can fail at any length;
+/// what a reviewer needs instead is whether the numbers the claims read move when training is doubled, measured against
+/// the reference's own seed spread.
+///
+/// A quantity *moved beyond seed noise* when |longer − reference| > 2·s, s the sample standard deviation of that
+/// quantity over the reference's seed pairs of the same configuration (about the typical difference of two seeds,
+/// √2·s, with a margin); with fewer than two reference seeds s is unknown and nothing is judged.
+struct TrainingLength: Sendable {
+    /// A configuration as both specs name it: targets, rank and the (data, init) seed pair.
+    struct Config: Hashable, Comparable, Sendable {
+        var targets: String, rank: Int, dataSeed: UInt64?, initSeed: UInt64?
+        static func < (a: Config, b: Config) -> Bool {
+            if a.targets != b.targets { return ReportOrder.targetSetLess(a.targets, b.targets) }
+            return (a.rank, a.dataSeed ?? 0, a.initSeed ?? 0) < (b.rank, b.dataSeed ?? 0, b.initSeed ?? 0)
+        }
+        var group: String { "\(targets)|\(rank)" }
+    }
+
+    /// One quantity of one matched configuration: the reference's value, the longer run's, and the reference's seed
+    /// spread for the same configuration.
+    struct Row: Equatable, Sendable {
+        var label: String
+        /// The adapted matrix the quantity belongs to (nil for per-run quantities), for ordering.
+        var matrix: String? = nil
+        var config: Config
+        var reference: Double
+        var longer: Double
+        var spread: SeedSummary
+        var change: Double { longer - reference }
+        /// nil when the reference has fewer than two seeds of this configuration.
+        var beyondNoise: Bool? { spread.standardDeviation.map { abs(change) > 2 * $0 } }
+    }
+
+    var steps: [Config: (reference: Int?, longer: Int?)]
+    var accuracy: [Row]
+    var loss: [Row]
+    var phi: [Row]
+    var projection: [Row]
+    var middleLayer: Int?
+
+    var all: [Row] { accuracy + loss + phi + projection }
+
+    /// Matches `longer`'s runs to `reference`'s by configuration and collects the compared quantities.
+    init(longer: ReportData, reference: ReportData) {
+        let lc = Self.configs(longer), rc = Self.configs(reference)
+        var steps: [Config: (Int?, Int?)] = [:]
+        for row in longer.accuracy ?? [] where row.isFinished {
+            guard let c = lc[row.run], let r = (reference.accuracy ?? []).first(where: { rc[$0.run] == c && $0.isFinished }) else { continue }
+            steps[c] = (r.steps, row.steps)
+        }
+        self.steps = steps
+        accuracy = Self.rows("validation \(ReportSelection.primaryMetric(longer.accuracy ?? []) ?? "metric")", longer: Self.accuracy(longer, lc),
+                             reference: Self.accuracy(reference, rc), matched: Set(steps.keys))
+        loss = Self.rows("final validation objective", longer: Self.finalObjective(longer, lc), reference: Self.finalObjective(reference, rc),
+                         matched: Set(steps.keys))
+        middleLayer = ReportOrder.middleLayer((longer.similarity ?? []).map(\.layer) + (longer.projection ?? []).map(\.layer))
+        phi = Self.phiRows(longer: longer, reference: reference, lc: lc, rc: rc, layer: middleLayer)
+        projection = Self.projectionRows(longer: longer, reference: reference, lc: lc, rc: rc, layer: middleLayer)
+    }
+
+    /// Run id → configuration, from `accuracy.csv`.
+    static func configs(_ data: ReportData) -> [String: Config] {
+        Dictionary((data.accuracy ?? []).map { ($0.run, Config(targets: $0.targets, rank: $0.rank, dataSeed: $0.dataSeed, initSeed: $0.initSeed)) },
+                   uniquingKeysWith: { a, _ in a })
+    }
+
+    static func accuracy(_ data: ReportData, _ configs: [String: Config]) -> [Config: Double] {
+        var out: [Config: Double] = [:]
+        for row in data.accuracy ?? [] where row.isFinished {
+            if let c = configs[row.run], let v = row.value { out[c] = v * (ReportSelection.isPercent(row.metric) ? 100 : 1) }
+        }
+        return out
+    }
+
+    /// The last validation pass's objective per run (`convergence.csv`).
+    static func finalObjective(_ data: ReportData, _ configs: [String: Config]) -> [Config: Double] {
+        var last: [Config: (step: Int, value: Double)] = [:]
+        for row in data.convergence ?? [] {
+            guard let c = configs[row.run] else { continue }
+            if last[c].map({ row.step > $0.step }) ?? true { last[c] = (row.step, row.value) }
+        }
+        return last.mapValues(\.value)
+    }
+
+    /// Rows for every matched configuration with a value on both sides; the spread is over the reference's
+    /// configurations of the same targets and rank.
+    static func rows(_ label: String, longer: [Config: Double], reference: [Config: Double], matched: Set<Config>) -> [Row] {
+        matched.sorted().compactMap { c in
+            guard let l = longer[c], let r = reference[c] else { return nil }
+            let spread = SeedSummary(reference.filter { $0.key.group == c.group }.sorted { $0.key < $1.key }.map(\.value))
+            return Row(label: label, config: c, reference: r, longer: l, spread: spread)
+        }
+    }
+}
