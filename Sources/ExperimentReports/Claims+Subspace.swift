@@ -17,31 +17,31 @@ extension Claims {
     }
 
     /// Claim 3's rule at one layer: per matrix (values, null bands, verdict), and the matrices combined.
-    static func claim3(at panels: [PhiPanel], layer: Int, unvalidated: Set<String> = []) -> (verdict: Verdict, text: [String]) {
+    static func claim3(at panels: [PhiPanel], layer: Int, validation: MatrixValidation = .unrestricted) -> (verdict: Verdict, text: [String]) {
         let at = panels.filter { $0.layer == layer }
         var verdicts: [Verdict] = [], text: [String] = []
         for m in Array(Set(at.map(\.matrix))).sorted(by: ReportOrder.matrixLess) {
             let ps = at.filter { $0.matrix == m }
             let values = ps.compactMap { $0.phi(1, 1) }, nulls = ps.compactMap { $0.null(1, 1) }
             let reading = ClaimRules.claim3(phi11: values, nullUpper: nulls.map(\.upper))
-            let v: Verdict = unvalidated.contains(m) && (reading == .holds || reading == .doesNotHold) ? .inconclusive : reading
+            let v: Verdict = !validation.covers(m) && (reading == .holds || reading == .doesNotHold) ? .inconclusive : reading
             verdicts.append(v)
             let s = SeedSummary(values)
             var t = "\(m): φ(1,1) \(phiText(s))"
             if s.count >= 2 { t += ", 95 % interval \(interval(ClaimRules.meanInterval(s), digits: 3))" }
             if let n = nulls.first { t += ", random subspaces' 95 % band \(band(n.lower, n.upper, f3))" }
-            text.append(t + (v == reading ? ": \(v.rawValue)" : ": the rule reads \(reading.rawValue); \(notValidatedNote([m]))"))
+            text.append(t + (v == reading ? ": \(v.rawValue)" : ": the rule reads \(reading.rawValue); \(validation.note([m]))"))
         }
         return (ClaimRules.combine(verdicts), text)
     }
 
-    static func claim3(_ phi: [PhiPanel], unvalidated: Set<String> = []) -> ClaimResult {
+    static func claim3(_ phi: [PhiPanel], validation: MatrixValidation = .unrestricted) -> ClaimResult {
         let (rule, unc) = (ClaimRules.claim3Text, ClaimRules.claim3Uncertainty)
         guard let fig3 = ReportSelection.fig3Panels(phi), let layer = ReportOrder.middleLayer(fig3.panels.compactMap(\.layer)) else {
             return notTested(3, "no runs at both ranks of a rank pair (Fig 3 needs e.g. r = 8 and r = 64 with the same seeds)",
                              paper: claim3Paper, rule: rule, uncertainty: unc)
         }
-        let (verdict, parts) = claim3(at: fig3.panels, layer: layer, unvalidated: unvalidated)
+        let (verdict, parts) = claim3(at: fig3.panels, layer: layer, validation: validation)
         let at = fig3.panels.filter { $0.layer == layer }
         let tail = Array(Set(at.map(\.matrix))).sorted(by: ReportOrder.matrixLess).map { m -> String in
             let n = at.filter { $0.matrix == m }.map { Swift.min($0.maxI, $0.maxJ) }.min() ?? 1
@@ -50,7 +50,9 @@ extension Claims {
         var ours = "layer \(layer), \(fig3.targets), r=\(fig3.pair[0]) vs r=\(fig3.pair[1]): " + parts.joined(separator: "; ")
         ours += "; " + tail.joined(separator: ", ")
         if fig3.pair != [8, 64] { ours += " (ranks differ from the paper's 8 and 64)" }
-        return result(3, verdict, ours: ours, paper: claim3Paper, rule: rule, uncertainty: unc)
+        var out = result(3, verdict, ours: ours, paper: claim3Paper, rule: rule, uncertainty: unc)
+        out.reads = Array(Set(at.map(\.matrix))).sorted(by: ReportOrder.matrixLess)
+        return out
     }
 
     // MARK: 4 (Fig 4)
@@ -77,7 +79,8 @@ extension Claims {
     }
 
     /// Claim 4's rule at one layer: D_q, D_v per seed pair (matched by run pair), the verdict and a description.
-    static func claim4(at panels: [PhiPanel], layer: Int, K: Int, nulls: [NullRow], unvalidated: Set<String> = []) -> (verdict: Verdict, text: String) {
+    static func claim4(at panels: [PhiPanel], layer: Int, K: Int, nulls: [NullRow],
+                       validation: MatrixValidation = .unrestricted) -> (verdict: Verdict, text: String) {
         let at = panels.filter { $0.layer == layer }
         var dq: [Double] = [], dv: [Double] = []
         for q in at where q.matrix == "q" {
@@ -90,15 +93,17 @@ extension Claims {
         let nullQ = diagonalNull(nulls, layer: layer, matrix: "q", rank: rank, K: K)
         let d = SeedSummary(zip(dq, dv).map { $0 - $1 })
         let reading = ClaimRules.claim4Layer(differences: zip(dq, dv).map { $0 - $1 }, dq: dq, dqNullUpper: nullQ?.upper)
-        let read = ["q", "v"].filter { unvalidated.contains($0) }
+        // "q's seeds share nothing beyond chance" reads W_q alone; the comparison d = D_q − D_v reads both.
+        let qOnly = nullQ.map { n in !dq.isEmpty && dq.allSatisfy { $0 <= n.upper } } ?? false
+        let read = (qOnly ? ["q"] : ["q", "v"]).filter { !validation.covers($0) }
         let verdict: Verdict = !read.isEmpty && (reading == .holds || reading == .doesNotHold) ? .inconclusive : reading
         var text = "D_q \(f3(SeedSummary(dq).mean)), D_v \(f3(SeedSummary(dv).mean)), d = D_q − D_v \(phiText(d)), 95 % interval "
             + interval(ClaimRules.meanInterval(d), digits: 3)
         if let n = nullQ { text += "; D of random subspaces (q) \(f3(n.mean)), 95 % band \(band(n.lower, n.upper, f3))" }
-        return (verdict, text + (verdict == reading ? ": \(verdict.rawValue)" : ": the rule reads \(reading.rawValue); \(notValidatedNote(read))"))
+        return (verdict, text + (verdict == reading ? ": \(verdict.rawValue)" : ": the rule reads \(reading.rawValue); \(validation.note(read))"))
     }
 
-    static func claim4(_ phi: [PhiPanel], nulls: [NullRow], options: AnalysesSpec, unvalidated: Set<String> = []) -> ClaimResult {
+    static func claim4(_ phi: [PhiPanel], nulls: [NullRow], options: AnalysesSpec, validation: MatrixValidation = .unrestricted) -> ClaimResult {
         let (rule, unc) = (ClaimRules.claim4Text, ClaimRules.claim4Uncertainty)
         guard let fig4 = ReportSelection.fig4Panels(phi), let layer = ReportOrder.middleLayer(fig4.panels.compactMap(\.layer)) else {
             return notTested(4, "no two seeds at one rank (Fig 4 needs e.g. two r = 64 runs differing only in seeds)",
@@ -109,7 +114,7 @@ extension Claims {
             return notTested(4, "the seed pairs do not adapt both q and v (\(fig4.targets))", paper: claim4Paper, rule: rule, uncertainty: unc)
         }
         let K = seedK(fig4.panels, options: options)
-        let (shares, text) = claim4(at: fig4.panels, layer: layer, K: K, nulls: nulls, unvalidated: unvalidated)
+        let (shares, text) = claim4(at: fig4.panels, layer: layer, K: K, nulls: nulls, validation: validation)
         let pairs = Set(fig4.panels.filter { $0.layer == layer }.map { "\($0.runA) \($0.runB)" }).count
         var ours = "layer \(layer), r = \(fig4.panels[0].rankA), K = \(K), \(pairs) seed pair\(pairs == 1 ? "" : "s"): " + text
         var parts = [shares]
@@ -120,16 +125,17 @@ extension Claims {
             ours += "; random panel: mean D of \(n.draws) draws \(f3(n.mean)) vs E[D] "
                 + f3((1...K).map { Double($0) / Double(fig4.panels[0].ambient) }.reduce(0, +) / Double(K)) + ": \(instrument.rawValue)"
         }
-        return result(4, ClaimRules.combine(parts), ours: ours, paper: claim4Paper, rule: rule, uncertainty: unc)
+        var out = result(4, ClaimRules.combine(parts), ours: ours, paper: claim4Paper, rule: rule, uncertainty: unc)
+        out.reads = ["q", "v"]
+        return out
     }
 
     // MARK: 8 (App. H.1)
 
     static let claim8Paper = "App. H.1: the Fig 3 / Fig 4 patterns recur at other layers"
 
-    static func claim8(_ phi: [PhiPanel], nulls: [NullRow], options: AnalysesSpec, unvalidated: Set<String> = []) -> ClaimResult {
-        var criteria: [Verdict] = []
-        var parts: [String] = []
+    static func claim8(_ phi: [PhiPanel], nulls: [NullRow], options: AnalysesSpec, validation: MatrixValidation = .unrestricted) -> ClaimResult {
+        var criteria: [Verdict] = [], parts: [String] = [], reads = Set<String>()
         func describe(_ name: String, _ verdicts: [(Int, Verdict)]) -> String {
             let count = { (v: Verdict) in verdicts.filter { $0.1 == v }.map { String($0.0) } }
             return "\(name) at \(verdicts.count) layers: holds at \(count(.holds).count), does not hold at \(count(.doesNotHold).count)"
@@ -138,22 +144,30 @@ extension Claims {
         }
         if let fig3 = ReportSelection.fig3Panels(phi) {
             let layers = Array(Set(fig3.panels.compactMap(\.layer))).sorted()
-            let per = layers.map { ($0, claim3(at: fig3.panels, layer: $0, unvalidated: unvalidated).verdict) }
-            if layers.count >= 2 { criteria.append(ClaimRules.acrossLayers(per.map(\.1))); parts.append(describe("claim 3's rule", per)) }
+            let per = layers.map { ($0, claim3(at: fig3.panels, layer: $0, validation: validation).verdict) }
+            if layers.count >= 2 {
+                criteria.append(ClaimRules.acrossLayers(per.map(\.1))); parts.append(describe("claim 3's rule", per))
+                reads.formUnion(fig3.panels.map(\.matrix))
+            }
         }
         if let fig4 = ReportSelection.fig4Panels(phi), Set(fig4.panels.map(\.matrix)).isSuperset(of: ["q", "v"]) {
             let K = seedK(fig4.panels, options: options)
             let layers = Array(Set(fig4.panels.compactMap(\.layer))).sorted()
-            let per = layers.map { ($0, claim4(at: fig4.panels, layer: $0, K: K, nulls: nulls, unvalidated: unvalidated).verdict) }
-            if layers.count >= 2 { criteria.append(ClaimRules.acrossLayers(per.map(\.1))); parts.append(describe("claim 4's rule", per)) }
+            let per = layers.map { ($0, claim4(at: fig4.panels, layer: $0, K: K, nulls: nulls, validation: validation).verdict) }
+            if layers.count >= 2 {
+                criteria.append(ClaimRules.acrossLayers(per.map(\.1))); parts.append(describe("claim 4's rule", per))
+                reads.formUnion(["q", "v"])
+            }
         }
         guard !criteria.isEmpty else {
             return notTested(8, "needs Fig 3 or Fig 4 data at two or more layers", paper: claim8Paper, rule: ClaimRules.claim8Text,
                              uncertainty: ClaimRules.claim8Uncertainty)
         }
-        let read = Array(Set(phi.map(\.matrix)).intersection(unvalidated)).sorted(by: ReportOrder.matrixLess)
-        if !read.isEmpty { parts.append(notValidatedNote(read) + " at every layer") }
-        return result(8, ClaimRules.combine(criteria), ours: parts.joined(separator: "; "), paper: claim8Paper, rule: ClaimRules.claim8Text,
-                      uncertainty: ClaimRules.claim8Uncertainty)
+        let ordered = reads.sorted(by: ReportOrder.matrixLess), uncovered = ordered.filter { !validation.covers($0) }
+        if !uncovered.isEmpty { parts.append(validation.note(uncovered) + " at every layer") }
+        var out = result(8, ClaimRules.combine(criteria), ours: parts.joined(separator: "; "), paper: claim8Paper, rule: ClaimRules.claim8Text,
+                         uncertainty: ClaimRules.claim8Uncertainty)
+        out.reads = ordered
+        return out
     }
 }

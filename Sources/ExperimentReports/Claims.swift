@@ -11,38 +11,34 @@ enum Claims {
 
     /// The same with the grids already grouped (`PhiPanel.panels`, `OverlapPanel.panels` of `data`).
     ///
-    /// `unvalidated`: the matrices ("v", …) whose plain singular directions the planted control showed it cannot
-    /// recover (`PlantedGate.unvalidatedMatrices`). Every rule that reads such a matrix counts it as inconclusive, whatever
-    /// its numbers say — a reading of an instrument that failed its control decides nothing — and says so in its text.
+    /// `validation`: which matrices' singular directions the planted control validates for this report
+    /// (`PlantedGate.validation(reportModel:)`; unrestricted for the planted spec itself and `experiment analyze`).
+    /// Every rule that reads a matrix it does not cover counts that matrix as inconclusive, whatever its numbers say — a
+    /// reading of an instrument without a passing control decides nothing — and says so in its text.
     static func evaluate(_ data: ReportData, phi: [PhiPanel], overlap: [OverlapPanel], options: AnalysesSpec,
-                         unvalidated: Set<String> = []) -> [ClaimResult] {
+                         validation: MatrixValidation = .unrestricted) -> [ClaimResult] {
         let nulls = (data.nulls ?? []) + (data.growthNulls ?? [])
-        let direction = [
-            claim5(data.projection ?? []),
-            claim6(data.projection ?? [], nulls: nulls),
-            claim7(overlap),
-        ].map { unvalidated.contains("q") ? notValidated($0, matrices: ["q"]) : $0 }
+        let projectionMatrix = projectionFocus(data.projection ?? [])?.matrix, overlapMatrix = overlapFocus(overlap)?.matrix
         return [
             claim1(data.accuracy ?? []),
             claim2(data.accuracy ?? []),
-            claim3(phi, unvalidated: unvalidated),
-            claim4(phi, nulls: nulls, options: options, unvalidated: unvalidated),
-        ] + direction + [
-            claim8(phi, nulls: nulls, options: options, unvalidated: unvalidated),
+            claim3(phi, validation: validation),
+            claim4(phi, nulls: nulls, options: options, validation: validation),
+            validated(claim5(data.projection ?? []), reads: projectionMatrix, validation),
+            validated(claim6(data.projection ?? [], nulls: nulls), reads: projectionMatrix, validation),
+            validated(claim7(overlap), reads: overlapMatrix, validation),
+            claim8(phi, nulls: nulls, options: options, validation: validation),
         ]
     }
 
-    /// The note a rule adds when it counts an unvalidated matrix as inconclusive.
-    static func notValidatedNote(_ matrices: [String]) -> String {
-        "W_" + matrices.joined(separator: ", W_") + " not validated by the planted control (its plain directions are not recovered): "
-            + "counted inconclusive"
-    }
-
-    /// A claim that reads only `matrices`, all unvalidated: inconclusive, with the rule's reading kept in the text.
-    static func notValidated(_ c: ClaimResult, matrices: [String]) -> ClaimResult {
-        guard c.verdict == .holds || c.verdict == .doesNotHold else { return c }
+    /// A claim that reads one matrix (claims 5–7: Table 7's and App. H.3's focus matrix): inconclusive when `validation`
+    /// does not cover it, with the rule's reading kept in the text.
+    static func validated(_ c: ClaimResult, reads matrix: String?, _ validation: MatrixValidation) -> ClaimResult {
+        guard let matrix, c.verdict != .notTested else { return c }
         var out = c
-        out.ours += " [the rule reads \(c.verdict.rawValue); \(notValidatedNote(matrices))]"
+        out.reads = [matrix]
+        guard !validation.covers(matrix), c.verdict == .holds || c.verdict == .doesNotHold else { return out }
+        out.ours += " [the rule reads \(c.verdict.rawValue); \(validation.note([matrix]))]"
         out.verdict = .inconclusive
         return out
     }

@@ -27,6 +27,9 @@ public struct ClaimResult: Equatable, Sendable {
     public var rule: String
     /// Which uncertainty the rule reads (seed spread, binomial error, Monte-Carlo null).
     public var uncertainty: String
+    /// The adapted matrices whose singular directions the verdict reads ("q", "v"; empty for accuracy claims and
+    /// untested ones), for what the planted control validates (`MatrixValidation`). Not written to claims.csv.
+    public var reads: [String] = []
 
     public init(number: Int, source: String, statement: String, verdict: Verdict, ours: String, paper: String, rule: String,
                 uncertainty: String) {

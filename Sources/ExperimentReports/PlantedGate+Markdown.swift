@@ -8,11 +8,15 @@ extension PlantedGate {
     /// report's (`applies(to:)`) says so instead of its numbers: it validates nothing there.
     func markdown(reportModel: String? = nil) -> String {
         if !applies(to: reportModel), let model {
+            let unidentifiable = matrixRecovery().map(\.matrix).filter { m in cells.contains { $0.matrix == m && $0.plain < Self.threshold } }
             return "The planted control (spec `\(Self.specName)`, which \(state == .passes ? "passes" : "does not pass") there) was "
                 + "measured on another model, \(model); this report's model, \(reportModel ?? "unknown"), has none. So none of "
-                + "this report's verdicts that read singular directions (claims 3–8) is validated by a planted control: on the "
-                + "control's model, one matrix's plain directions (those φ on A and Table 7 read) proved unidentifiable from "
-                + "its outputs, and whether that happens on this model is unmeasured.\n"
+                + "this report's verdicts that read singular directions (claims 3–8) is validated by a planted control, and each "
+                + "such rule counts as inconclusive"
+                + (unidentifiable.isEmpty ? "" : ": on the control's model the plain directions of "
+                    + unidentifiable.map { "W_\($0)" }.joined(separator: ", ") + " (those φ on A and Table 7 read) proved "
+                    + "unidentifiable from the outputs, and whether that happens on this model is unmeasured")
+                + ".\n"
         }
         var out = "The planted control (spec `\(Self.specName)`: a rank-\(plantedRank.map(String.init) ?? "k") update planted in the "
             + "model along directions its inputs vary in; students of every rank ≥ the planted rank must recover it, "
@@ -83,30 +87,32 @@ extension PlantedGate {
         }.joined()
     }
 
-    /// What the gate validates for claim `number` of a report on `reportModel`, in words for the "Verdicts at a glance"
-    /// table: claims 1–2 read accuracies (no control needed); 3, 4 and 8 read φ on A of every planted matrix; 5–7 read
-    /// ΔW_q's plain singular directions (Table 7, App. H). A matrix counts as validated when the gate passes and its
-    /// plain recovery — the basis those claims read — reaches the threshold in every cell.
-    func validation(claim number: Int, reportModel: String?) -> String {
-        if number <= 2 { return "not needed (accuracy)" }
-        guard applies(to: reportModel) else { return "no control on this model" }
-        guard state == .passes else { return "not validated: the control \(state == .notRun ? "has not been run" : "is " + (state == .fails ? "failing" : state.rawValue))" }
-        var order: [String] = []
-        for c in cells where !order.contains(c.matrix) { order.append(c.matrix) }
-        let matrices = (5...7).contains(number) ? order.filter { $0 == "q" } : order
-        guard !matrices.isEmpty else { return "not validated (W_q not planted)" }
-        return matrices.map { m in
-            "W_\(m) \(cells.filter { $0.matrix == m }.allSatisfy { $0.plain >= Self.threshold } ? "yes" : "no")"
-        }.joined(separator: ", ")
+    /// What the gate lets a report on `reportModel` read: nothing unless it passes on that model; then every planted
+    /// matrix whose plain recovery — the basis φ on A and ΔW's directions are read in — reaches the threshold in every
+    /// cell. A matrix the control did not plant is not covered either.
+    func validation(reportModel: String?) -> MatrixValidation {
+        let applies = applies(to: reportModel), state = state
+        let planted = Set(cells.map(\.matrix))
+        let covered = applies && state == .passes ? Set(matrixRecovery().map(\.matrix).filter { m in
+            cells.filter { $0.matrix == m }.allSatisfy { $0.plain >= Self.threshold }
+        }) : []
+        return MatrixValidation(covered: covered) { m in
+            if !applies { return "no planted control on this model" }
+            switch state {
+            case .notRun: return "the planted control has not been run"
+            case .incomplete: return "the planted control is incomplete"
+            case .fails: return "the planted control fails"
+            case .passes: return planted.contains(m) ? "its plain directions are not recovered by the planted control"
+                : "the planted control does not plant it"
+            }
+        }
     }
 
-    /// The planted matrices whose plain recovery — the basis φ on A and ΔW's directions are read in — stays below the
-    /// threshold in some cell, when the gate speaks for `reportModel`: the claim rules count them as inconclusive
-    /// (`Claims.evaluate(_:phi:overlap:options:unvalidated:)`). Empty for a gate on another model, which validates nothing
-    /// but disproves nothing either (its report says so).
-    func unvalidatedMatrices(reportModel: String?) -> Set<String> {
-        guard applies(to: reportModel) else { return [] }
-        return Set(cells.filter { $0.plain < Self.threshold }.map(\.matrix))
+    /// The "Verdicts at a glance" cell of a claim: per matrix its verdict reads, whether the control covers it.
+    static func validationCell(_ claim: ClaimResult, _ validation: MatrixValidation) -> String {
+        if claim.number <= 2 { return "not needed (accuracy)" }
+        guard !claim.reads.isEmpty else { return "–" }
+        return claim.reads.map { "W_\($0) \(validation.covers($0) ? "yes" : "no")" }.joined(separator: ", ")
     }
 
     /// Per planted matrix: its lowest cell and whether every cell reaches the threshold with enough seeds.

@@ -81,10 +81,11 @@ public struct PlantedGate: Equatable, Sendable {
         return name + description[cut...]
     }
 
-    /// Whether the gate speaks for a report on `reportModel`: true when either description is unknown or both name the
-    /// same checkpoint and architecture (`modelIdentity`).
+    /// Whether the gate speaks for a report on `reportModel`: both descriptions are known and name the same checkpoint
+    /// folder and architecture (`modelIdentity`). Two different checkpoints under the same folder name and architecture
+    /// would pass this test; the gate's report names its model, so a reader can tell.
     public func applies(to reportModel: String?) -> Bool {
-        guard let model, let reportModel else { return true }
+        guard let model, let reportModel else { return false }
         return Self.modelIdentity(model) == Self.modelIdentity(reportModel)
     }
 

@@ -43,8 +43,8 @@ public enum ReportBuilder {
         let phi = PhiPanel.panels(data.similarity ?? []), overlap = OverlapPanel.panels(data.overlap ?? [])
         // A real-data report reads the planted control beside its folder; its unvalidated matrices count as inconclusive.
         let gate = data.planted == nil ? PlantedGate.read(resultsRoot: resultsDirectory.deletingLastPathComponent()) : nil
-        let claims = Claims.evaluate(data, phi: phi, overlap: overlap, options: options,
-                                     unvalidated: gate?.unvalidatedMatrices(reportModel: context.modelDescription) ?? [])
+        let validation = gate?.validation(reportModel: context.modelDescription) ?? .unrestricted
+        let claims = Claims.evaluate(data, phi: phi, overlap: overlap, options: options, validation: validation)
         data.claims = claims
         clock.lap("claims")
 
@@ -58,7 +58,7 @@ public enum ReportBuilder {
         files.append((ReportFiles.claims, ReportCSVEncoder.claims(claims)))
         files.append((ReportFiles.context, try contextJSON(context)))
         files.append((ReportFiles.report, reportMarkdown(context: context, runs: runs, env: env, gate: gate,
-                                                                        resultsDirectory: resultsDirectory)))
+                                                                        validation: validation, resultsDirectory: resultsDirectory)))
         clock.lap("report.md")
 
         let (written, removed) = try ReportWriter.write(files: files, figures: figures, into: resultsDirectory, removeStale: true)

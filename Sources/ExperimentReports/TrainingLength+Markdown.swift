@@ -7,6 +7,9 @@ extension TrainingLength {
     /// of the report stands without it.
     static func section(longer: ReportData, referenceName: String, resultsDirectory: URL) -> String {
         let folder = resultsDirectory.deletingLastPathComponent().appendingPathComponent(referenceName)
+        guard FileManager.default.fileExists(atPath: folder.path) else {
+            return "Spec `\(referenceName)` has no results folder beside this one (`\(referenceName)/`): nothing to compare with.\n"
+        }
         let reference: ReportData
         do { reference = try ReportData.load(from: folder, displayPrefix: referenceName + "/") } catch {
             return "The results of spec `\(referenceName)` beside this folder could not be read: \(error)\n"
@@ -24,32 +27,37 @@ extension TrainingLength {
             "\(Self.describe(c)): \(s.reference.map(String.init) ?? "?") → \(s.longer.map(String.init) ?? "?") steps"
         }.joined(separator: "; ")
         var out = "The doubling test of convergence: this spec repeats configurations of spec `\(referenceName)` "
-            + "([its report](../\(referenceName)/report.md)) with more training steps (\(stepText)); everything else — recipe, "
-            + "seeds, data order — is the same. Under a schedule that decays to zero the validation loss keeps falling until the "
-            + "last step, so the within-1 % rule of the Convergence section can fail at any length; the question here is whether "
-            + "the numbers the claims read move when training is longer. A change counts as *beyond seed noise* when it exceeds "
-            + "2·s, s the standard deviation of the same quantity over `\(referenceName)`'s seed pairs of that configuration "
-            + "(no verdict where it has fewer than two).\n\n"
-        var t = MarkdownTable(header: ["Quantity", "Configuration", referenceName, "longer", "change", "seed spread s (n)", "beyond seed noise"],
-                              alignments: [.left, .left, .right, .right, .right, .right, .left])
+            + "([its report](../\(referenceName)/report.md)) with more training steps (\(stepText)): the same targets, rank, seeds "
+            + "and data order, the schedule's warm-up and decay stretched with the step count. Under a schedule that decays to zero "
+            + "the validation loss keeps falling until the last step, so the within-1 % rule of the Convergence section can fail "
+            + "at any length; the question here is whether the numbers the claims read move when training is longer, compared "
+            + "with how much they move between seeds. s is the standard deviation of the same quantity over `\(referenceName)`'s "
+            + "seed pairs of that configuration (an accuracy's floored at one validation example); a change is flagged when it "
+            + "exceeds 2·s. This is a comparison of effect sizes, not a significance test: the change is paired (same seeds), s "
+            + "from three seeds is itself uncertain (95 % interval about [0.5·s, 6.3·s]), and if seed variation were Gaussian about "
+            + "one change in six would exceed 2·s by chance.\n\n"
+        if !mismatches.isEmpty { out += "**Not like for like:** " + mismatches.joined(separator: "; ") + ".\n\n" }
+        var t = MarkdownTable(header: ["Quantity", "Configuration", referenceName, "longer", "change", "s (n)", "change / s", "> 2·s"],
+                              alignments: [.left, .left, .right, .right, .right, .right, .right, .left])
         for row in all {
             let digits = row.label.hasPrefix("validation") ? 2 : 3
             t.append([row.label + (row.label.hasPrefix("φ") || row.label.hasPrefix("‖") ? ", layer \(middleLayer.map(String.init) ?? "?")" : ""),
                       Self.describe(row.config), NumberFormat.fixed(row.reference, digits: digits), NumberFormat.fixed(row.longer, digits: digits),
                       Self.signed(row.change, digits: digits),
-                      row.spread.standardDeviation.map { "\(NumberFormat.fixed($0, digits: digits)) (\(row.spread.count))" } ?? "– (\(row.spread.count))",
+                      row.s.map { "\(NumberFormat.fixed($0, digits: digits)) (\(row.spread.count))" } ?? "– (\(row.spread.count))",
+                      row.s.flatMap { $0 > 0 && row.change.isFinite ? Self.signed(row.change / $0, digits: 1) : nil } ?? "–",
                       row.beyondNoise.map { $0 ? "yes" : "no" } ?? "–"])
         }
         out += t.rendered() + "\n" + summary() + "\n"
         return out
     }
 
-    /// "Of N judged quantities, K moved beyond seed noise: …".
+    /// "Of N quantities with a seed spread, K changed by more than 2·s: …".
     func summary() -> String {
         let judged = all.filter { $0.beyondNoise != nil }
         let moved = judged.filter { $0.beyondNoise == true }
-        guard !judged.isEmpty else { return "No quantity has a reference seed spread to judge it by.\n" }
-        var s = "Of \(judged.count) quantities with a seed spread, \(moved.count) moved beyond seed noise"
+        guard !judged.isEmpty else { return "No quantity has a reference seed spread to compare with.\n" }
+        var s = "Of \(judged.count) quantities with a seed spread, \(moved.count) changed by more than 2·s"
         s += moved.isEmpty ? "." : ": " + moved.map { "\($0.label) (\(Self.describe($0.config)))" }.joined(separator: "; ") + "."
         return s + "\n"
     }

@@ -1,4 +1,5 @@
 import Analysis
+import ExperimentSpec
 import Foundation
 
 /// The doubling test of convergence (issue 11 part 1): a spec that repeats some configurations of a reference spec with
@@ -7,9 +8,13 @@ import Foundation
 /// what a reviewer needs instead is whether the numbers the claims read move when training is doubled, measured against
 /// the reference's own seed spread.
 ///
-/// A quantity *moved beyond seed noise* when |longer − reference| > 2·s, s the sample standard deviation of that
-/// quantity over the reference's seed pairs of the same configuration (about the typical difference of two seeds,
-/// √2·s, with a margin); with fewer than two reference seeds s is unknown and nothing is judged.
+/// A change is flagged when |longer − reference| > 2·s, s the sample standard deviation of that quantity over the
+/// reference's seed pairs of the same configuration (the longer run's own seed pair among them): it compares the effect
+/// of training longer with the effect of changing seeds. It is not a significance test — the change is paired (same
+/// seeds, same data order), and s from three seeds has two degrees of freedom (its 95 % interval is about
+/// [0.52·s, 6.3·s]) — and if seed-to-seed variation were Gaussian noise, about one change in six would exceed 2·s by
+/// chance. With fewer than two reference seeds s is unknown and nothing is flagged. An accuracy's s is floored at one
+/// validation example (100/N points), so accuracies that tie across seeds do not make every change count.
 struct TrainingLength: Sendable {
     /// A configuration as both specs name it: targets, rank and the (data, init) seed pair.
     struct Config: Hashable, Comparable, Sendable {
@@ -31,12 +36,21 @@ struct TrainingLength: Sendable {
         var reference: Double
         var longer: Double
         var spread: SeedSummary
+        /// The smallest s the comparison uses (one validation example for an accuracy; 0 otherwise).
+        var floor = 0.0
         var change: Double { longer - reference }
-        /// nil when the reference has fewer than two seeds of this configuration.
-        var beyondNoise: Bool? { spread.standardDeviation.map { abs(change) > 2 * $0 } }
+        /// s, floored; nil when the reference has fewer than two seeds of this configuration.
+        var s: Double? { spread.standardDeviation.map { Swift.max($0, floor) } }
+        /// |change| > 2·s; nil when s is unknown or a value is not finite.
+        var beyondNoise: Bool? {
+            guard let s, change.isFinite else { return nil }
+            return abs(change) > 2 * s
+        }
     }
 
     var steps: [Config: (reference: Int?, longer: Int?)]
+    /// Matched configurations whose runs differ in α, scaling or validation split, in words (empty when none do).
+    var mismatches: [String]
     var accuracy: [Row]
     var loss: [Row]
     var phi: [Row]
@@ -48,14 +62,26 @@ struct TrainingLength: Sendable {
     /// Matches `longer`'s runs to `reference`'s by configuration and collects the compared quantities.
     init(longer: ReportData, reference: ReportData) {
         let lc = Self.configs(longer), rc = Self.configs(reference)
-        var steps: [Config: (Int?, Int?)] = [:]
+        var steps: [Config: (Int?, Int?)] = [:], mismatches: [String] = []
         for row in longer.accuracy ?? [] where row.isFinished {
-            guard let c = lc[row.run], let r = (reference.accuracy ?? []).first(where: { rc[$0.run] == c && $0.isFinished }) else { continue }
+            guard let c = lc[row.run], steps[c] == nil,
+                  let r = (reference.accuracy ?? []).first(where: { rc[$0.run] == c && $0.isFinished }) else { continue }
             steps[c] = (r.steps, row.steps)
+            if (r.alpha, r.scaling, r.validationExamples) != (row.alpha, row.scaling, row.validationExamples) {
+                mismatches.append("\(Self.describe(c)): α, scaling or validation examples differ")
+            }
         }
         self.steps = steps
+        self.mismatches = mismatches
+        let examples = (longer.accuracy ?? []).compactMap(\.validationExamples).max()
         accuracy = Self.rows("validation \(ReportSelection.primaryMetric(longer.accuracy ?? []) ?? "metric")", longer: Self.accuracy(longer, lc),
-                             reference: Self.accuracy(reference, rc), matched: Set(steps.keys))
+                             reference: Self.accuracy(reference, rc), matched: Set(steps.keys)).map { row in
+            var out = row
+            if let n = examples, n > 0, ReportSelection.isPercent(row.label.replacingOccurrences(of: "validation ", with: "")) {
+                out.floor = 100 / Double(n)
+            }
+            return out
+        }
         loss = Self.rows("final validation objective", longer: Self.finalObjective(longer, lc), reference: Self.finalObjective(reference, rc),
                          matched: Set(steps.keys))
         middleLayer = ReportOrder.middleLayer((longer.similarity ?? []).map(\.layer) + (longer.projection ?? []).map(\.layer))
@@ -72,7 +98,7 @@ struct TrainingLength: Sendable {
     static func accuracy(_ data: ReportData, _ configs: [String: Config]) -> [Config: Double] {
         var out: [Config: Double] = [:]
         for row in data.accuracy ?? [] where row.isFinished {
-            if let c = configs[row.run], let v = row.value { out[c] = v * (ReportSelection.isPercent(row.metric) ? 100 : 1) }
+            if let c = configs[row.run], out[c] == nil, let v = row.value { out[c] = v * (ReportSelection.isPercent(row.metric) ? 100 : 1) }
         }
         return out
     }
@@ -80,7 +106,7 @@ struct TrainingLength: Sendable {
     /// The last validation pass's objective per run (`convergence.csv`).
     static func finalObjective(_ data: ReportData, _ configs: [String: Config]) -> [Config: Double] {
         var last: [Config: (step: Int, value: Double)] = [:]
-        for row in data.convergence ?? [] {
+        for row in data.convergence ?? [] where row.status == RunOutcome.Status.finished.rawValue {
             guard let c = configs[row.run] else { continue }
             if last[c].map({ row.step > $0.step }) ?? true { last[c] = (row.step, row.value) }
         }
