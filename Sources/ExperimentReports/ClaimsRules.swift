@@ -44,6 +44,13 @@ public struct ClaimResult: Equatable, Sendable {
     }
 
     static let csvHeader = ["claim", "source", "verdict", "ours", "paper", "rule", "statement", "uncertainty"]
+
+    /// Equal records: every field claims.csv keeps. `reads` is left out — it is context for the report being written,
+    /// not part of the record, so a claim read back from claims.csv equals the one that was written.
+    public static func == (a: ClaimResult, b: ClaimResult) -> Bool {
+        a.number == b.number && a.verdict == b.verdict
+            && [a.source, a.statement, a.ours, a.paper, a.rule, a.uncertainty] == [b.source, b.statement, b.ours, b.paper, b.rule, b.uncertainty]
+    }
 }
 
 /// The decision rules behind the verdicts (issue 11 part 4), symmetric and calibrated:
