@@ -86,7 +86,7 @@ struct Report: ParsableCommand {
             throw ExitCode(2)
         }
         try reportingErrors {
-            for plan in plans {
+            for plan in ExperimentSpec.reportOrder(plans.map(\.spec)).map({ plans[$0] }) {
                 let runner = ExperimentRunner(plan: plan, repositoryRoot: root, options: .init(resultsRoot: resultsRoot))
                 try buildReport(runner: runner, timings: timings)
             }

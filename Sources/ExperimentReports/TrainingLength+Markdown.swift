@@ -19,7 +19,13 @@ extension TrainingLength {
             return "No finished run of this spec repeats a finished configuration (targets, rank, seeds) of spec `\(referenceName)` "
                 + "(its results folder `\(referenceName)/` beside this one).\n"
         }
-        return check.markdown(referenceName: referenceName)
+        var out = check.markdown(referenceName: referenceName)
+        let grids = folder.appendingPathComponent(ReportFiles.similarity)
+        if longer.similarity?.isEmpty == false, !FileManager.default.fileExists(atPath: grids.path) {
+            out += "\nFig 3's φ is not compared: `\(referenceName)/\(ReportFiles.similarity)` is missing (the φ grids are not committed; "
+                + "`experiment report \(referenceName)` writes them, and `experiment report` with no spec builds `\(referenceName)` first).\n"
+        }
+        return out
     }
 
     func markdown(referenceName: String) -> String {

@@ -69,6 +69,20 @@ final class QuickLookSpecTests: XCTestCase {
         XCTAssertTrue(e?.description.contains("quick.json: lengthCheckOf: no spec 'missing.json'") == true, e?.description ?? "no error")
     }
 
+    /// `experiment report` builds a spec after the one its `lengthCheckOf` names (it reads that spec's fresh φ grids).
+    func testReportOrderPutsTheReferenceFirst() throws {
+        func named(_ name: String, checks: String? = nil) throws -> ExperimentSpec {
+            try Fixtures.spec(json: """
+            {"name": "\(name)", "model": {"checkpoint": "models/all-MiniLM-L6-v2"}, "task": {"kind": "wordnet-supersense"},
+             "adapters": [{"targets": ["q"], "ranks": [1]}], "training": {"steps": 30}\(checks.map { ", \"lengthCheckOf\": \"\($0)\"" } ?? "")}
+            """)
+        }
+        // File-name order puts "section7-long.json" before "section7.json" ('-' < '.').
+        let specs = [try named("qv-rank"), try named("section7-long", checks: "section7"), try named("section7"), try named("table5")]
+        XCTAssertEqual(ExperimentSpec.reportOrder(specs), [0, 2, 1, 3])
+        XCTAssertEqual(ExperimentSpec.reportOrder([try named("a", checks: "elsewhere"), try named("b")]), [0, 1])   // not in the list
+    }
+
     func testReportOpensWithTheQuickLookAndLinksTheFullReport() {
         let text = ReportBuilder.quickLook(full: "section7")
         XCTAssertTrue(text.contains("[`section7`'s report](../section7/report.md)"), text)
