@@ -30,7 +30,11 @@ extension Claims {
             var t = "\(m): φ(1,1) \(phiText(s))"
             if s.count >= 2 { t += ", 95 % interval \(interval(ClaimRules.meanInterval(s), digits: 3))" }
             if let n = nulls.first { t += ", random subspaces' 95 % band \(band(n.lower, n.upper, f3))" }
-            text.append(t + (v == reading ? ": \(v.rawValue)" : ": the rule reads \(reading.rawValue); \(validation.note([m]))"))
+            if validation.covers(m) || reading == .notTested {
+                text.append(t + ": \(v.rawValue)")
+            } else {
+                text.append(t + (v == reading ? ": \(v.rawValue); " : ": the rule reads \(reading.rawValue); ") + validation.note([m]))
+            }
         }
         return (ClaimRules.combine(verdicts), text)
     }
