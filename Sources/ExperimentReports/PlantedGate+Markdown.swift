@@ -8,7 +8,7 @@ extension PlantedGate {
     /// report's (`applies(to:)`) says so instead of its numbers: it validates nothing there.
     func markdown(reportModel: String? = nil) -> String {
         if !applies(to: reportModel), let model {
-            let unidentifiable = matrixRecovery().map(\.matrix).filter { m in cells.contains { $0.matrix == m && $0.plain < Self.threshold } }
+            let unidentifiable = plainUnrecovered
             return "The planted control (spec `\(Self.specName)`, which \(state == .passes ? "passes" : "does not pass") there) was "
                 + "measured on another model, \(model); this report's model, \(reportModel ?? "unknown"), has none. So none of "
                 + "this report's verdicts that read singular directions (claims 3–8) is validated by a planted control, and each "
@@ -74,8 +74,7 @@ extension PlantedGate {
     /// φ on A (claims 3, 4 and 8 read it) is not validated by this control.
     private func plainCaveat() -> String {
         guard cells.contains(where: { $0.dataMetric }) else { return "" }
-        var order: [String] = []
-        for c in cells where c.plain < Self.threshold && !order.contains(c.matrix) { order.append(c.matrix) }
+        let order = plainUnrecovered
         guard !order.isEmpty else { return "" }
         return order.map { m in
             let lowest = cells.filter { $0.matrix == m }.map(\.plain).min()!
@@ -93,9 +92,7 @@ extension PlantedGate {
     func validation(reportModel: String?) -> MatrixValidation {
         let applies = applies(to: reportModel), state = state
         let planted = Set(cells.map(\.matrix))
-        let covered = applies && state == .passes ? Set(matrixRecovery().map(\.matrix).filter { m in
-            cells.filter { $0.matrix == m }.allSatisfy { $0.plain >= Self.threshold }
-        }) : []
+        let covered = applies && state == .passes ? Set(plantedMatrices).subtracting(plainUnrecovered) : []
         return MatrixValidation(covered: covered) { m in
             if !applies { return "no planted control on this model" }
             switch state {
@@ -115,11 +112,21 @@ extension PlantedGate {
         return claim.reads.map { "W_\($0) \(validation.covers($0) ? "yes" : "no")" }.joined(separator: ", ")
     }
 
-    /// Per planted matrix: its lowest cell and whether every cell reaches the threshold with enough seeds.
-    func matrixRecovery() -> [(matrix: String, lowest: Double, recovers: Bool)] {
+    /// The planted matrices in the order their cells first appear.
+    var plantedMatrices: [String] {
         var order: [String] = []
         for c in cells where !order.contains(c.matrix) { order.append(c.matrix) }
-        return order.map { m in
+        return order
+    }
+
+    /// The planted matrices whose plain recovery stays below the threshold in some cell.
+    var plainUnrecovered: [String] {
+        plantedMatrices.filter { m in cells.contains { $0.matrix == m && $0.plain < Self.threshold } }
+    }
+
+    /// Per planted matrix: its lowest cell and whether every cell reaches the threshold with enough seeds.
+    func matrixRecovery() -> [(matrix: String, lowest: Double, recovers: Bool)] {
+        plantedMatrices.map { m in
             let of = cells.filter { $0.matrix == m }
             return (m, of.map(\.recovery).min()!, of.allSatisfy { $0.recovery >= Self.threshold && $0.seeds >= Self.minimumSeeds })
         }
