@@ -65,15 +65,12 @@ extension AnalysisEngine {
 
     /// The data-metric nulls of `keys`, computing the missing ones in parallel.
     func dataPhiNulls(_ keys: Set<DataPhiNullKey>) throws -> [DataPhiNullKey: PhiNullSample] {
-        let missing = keys.filter { dataPhiNullCache[$0] == nil }.sorted()
         let (seed, draws, metrics) = (options.randomSeed, options.nullDraws, inputMetrics)
-        let samples = try Parallel.map(missing) { key -> PhiNullSample in
+        return try Self.filling(keys, &dataPhiNullCache) { key in
             var rng = SeededGenerator(seed: seed, stream: key.stream)
             let metric = metrics[InputCovarianceFile.tensorName(layer: key.layer, target: key.matrix)]!
             return try SubspaceSimilarity.dataMetricGridNull(metric: metric, outFeatures: key.outFeatures, rankA: key.rankA,
                                                              rankB: key.rankB, maxI: key.maxI, maxJ: key.maxJ, draws: draws, using: &rng)
         }
-        for (key, sample) in zip(missing, samples) { dataPhiNullCache[key] = sample }
-        return Dictionary(uniqueKeysWithValues: keys.map { ($0, dataPhiNullCache[$0]!) })
     }
 }

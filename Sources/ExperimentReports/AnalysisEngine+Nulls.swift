@@ -36,30 +36,35 @@ extension AnalysisEngine {
 
     /// The φ nulls of `keys`, computing the missing ones in parallel.
     func phiNulls(_ keys: Set<PhiNullKey>) throws -> [PhiNullKey: PhiNullSample] {
-        let missing = keys.filter { phiNullCache[$0] == nil }.sorted()
         let (seed, draws) = (options.randomSeed, options.nullDraws)
-        let samples = try Parallel.map(missing) { key -> PhiNullSample in
+        return try Self.filling(keys, &phiNullCache) { key in
             var rng = SeededGenerator(seed: seed, stream: key.stream)
             return try SubspaceSimilarity.randomGridNull(ambient: key.ambient, maxI: key.maxI, maxJ: key.maxJ, draws: draws, using: &rng)
         }
-        for (key, sample) in zip(missing, samples) { phiNullCache[key] = sample }
-        return Dictionary(uniqueKeysWithValues: keys.map { ($0, phiNullCache[$0]!) })
     }
 
     /// The Table 7 nulls of `keys` (W's SVD first, serially; then the draws in parallel).
     func projectionNulls(_ keys: Set<ProjectionNullKey>) throws -> [ProjectionNullKey: NullDistribution] {
-        let missing = keys.filter { projectionNullCache[$0] == nil }.sorted()
-        let weights = try missing.map { k -> (values: [Double], rows: Int, cols: Int) in
+        var weights: [ProjectionNullKey: (values: [Double], rows: Int, cols: Int)] = [:]
+        for k in keys where projectionNullCache[k] == nil {
             let (w, basis) = try weight(k.key)
-            return (basis.values, w.rows, w.cols)
+            weights[k] = (basis.values, w.rows, w.cols)
         }
         let (seed, draws) = (options.randomSeed, options.nullDraws)
-        let nulls = try Parallel.map(Array(zip(missing, weights))) { item -> NullDistribution in
-            var rng = SeededGenerator(seed: seed, stream: item.0.stream)
-            return try WeightProjection.randomProjectionNull(singularValues: item.1.values, rows: item.1.rows, cols: item.1.cols,
-                                                             rank: item.0.rank, draws: draws, using: &rng)
+        return try Self.filling(keys, &projectionNullCache) { key in
+            var rng = SeededGenerator(seed: seed, stream: key.stream)
+            let w = weights[key]!
+            return try WeightProjection.randomProjectionNull(singularValues: w.values, rows: w.rows, cols: w.cols, rank: key.rank,
+                                                             draws: draws, using: &rng)
         }
-        for (key, null) in zip(missing, nulls) { projectionNullCache[key] = null }
-        return Dictionary(uniqueKeysWithValues: keys.map { ($0, projectionNullCache[$0]!) })
+    }
+
+    /// The values of `keys` from `cache`, computing the missing ones first (in parallel, in key order, each from its
+    /// own seeded stream, so the result does not depend on the thread count or on which keys were cached before).
+    static func filling<Key: Hashable & Comparable, Value>(_ keys: Set<Key>, _ cache: inout [Key: Value],
+                                                           _ compute: (Key) throws -> Value) throws -> [Key: Value] {
+        let missing = keys.filter { cache[$0] == nil }.sorted()
+        for (key, value) in zip(missing, try Parallel.map(missing, compute)) { cache[key] = value }
+        return Dictionary(uniqueKeysWithValues: keys.map { ($0, cache[$0]!) })
     }
 }
