@@ -73,15 +73,11 @@ struct TrainingLength: Sendable {
         }
         self.steps = steps
         self.mismatches = mismatches
+        let metric = ReportSelection.primaryMetric(longer.accuracy ?? [])
         let examples = (longer.accuracy ?? []).compactMap(\.validationExamples).max()
-        accuracy = Self.rows("validation \(ReportSelection.primaryMetric(longer.accuracy ?? []) ?? "metric")", longer: Self.accuracy(longer, lc),
-                             reference: Self.accuracy(reference, rc), matched: Set(steps.keys)).map { row in
-            var out = row
-            if let n = examples, n > 0, ReportSelection.isPercent(row.label.replacingOccurrences(of: "validation ", with: "")) {
-                out.floor = 100 / Double(n)
-            }
-            return out
-        }
+        let floor = metric.map(ReportSelection.isPercent) == true ? examples.map { 100 / Double(Swift.max($0, 1)) } ?? 0 : 0
+        accuracy = Self.rows("validation \(metric ?? "metric")", longer: Self.accuracy(longer, lc), reference: Self.accuracy(reference, rc),
+                             matched: Set(steps.keys)).map { var out = $0; out.floor = floor; return out }
         loss = Self.rows("final validation objective", longer: Self.finalObjective(longer, lc), reference: Self.finalObjective(reference, rc),
                          matched: Set(steps.keys))
         middleLayer = ReportOrder.middleLayer((longer.similarity ?? []).map(\.layer) + (longer.projection ?? []).map(\.layer))
