@@ -1,8 +1,11 @@
 import Foundation
 import LinearAlgebra
+import LoRA
+import Model
 import SafeTensors
 import Support
 import Tasks
+import Training
 
 /// Resumable training state, saved every `checkpointEvery` steps into `<run>/checkpoint/state.safetensors`: every
 /// trainable tensor, AdamW's moments, and (in the safetensors metadata, as JSON) the step, the data cursor, the
@@ -47,5 +50,51 @@ struct RunCheckpoint {
         var tensors: [String: [Float]] = [:]
         for info in file.tensors { tensors[info.name] = try file.floats(info.name) }
         return RunCheckpoint(state: state, tensors: tensors)
+    }
+}
+
+extension RunCheckpoint {
+    /// The checkpoint after step `state.step`: every trainable tensor of `optimizer` with its two AdamW moments.
+    init(state: State, optimizer: AdamW) {
+        var tensors: [String: [Float]] = [:]
+        for (i, p) in optimizer.parameters.enumerated() {
+            for (prefix, values) in [("param/", p.value.storage), ("m/", optimizer.m[i]), ("v/", optimizer.v[i])] {
+                tensors[prefix + p.name] = values
+            }
+        }
+        self.init(state: state, tensors: tensors)
+    }
+
+    /// Writes the checkpoint with each tensor in the shape of `optimizer`'s parameter of that name.
+    func write(to url: URL, optimizer: AdamW) throws {
+        var shapes: [String: [Int]] = [:]
+        for p in optimizer.parameters {
+            for prefix in ["param/", "m/", "v/"] { shapes[prefix + p.name] = [p.value.rows, p.value.cols] }
+        }
+        try write(to: url, shapes: shapes)
+    }
+
+    /// Puts the saved parameters, AdamW moments and step count into `optimizer` and the dropout generators into
+    /// `adapters` and `model`, so training continues exactly from `state.step`.
+    /// - Throws: `RunnerError.corruptRun` when the checkpoint belongs to another run or adapter layout, or a tensor is
+    ///   missing or of the wrong size (nothing is changed then).
+    func restore(run id: String, optimizer: AdamW, adapters: [LoRAAdapter], model: any AdaptableModel, path: String) throws {
+        guard state.runId == id, state.adapterRNGs.count == adapters.count else {
+            throw RunnerError.corruptRun(path: path, reason: "checkpoint belongs to another configuration; delete it or use --force")
+        }
+        for p in optimizer.parameters {
+            guard tensors["param/" + p.name]?.count == p.count, tensors["m/" + p.name]?.count == p.count,
+                  tensors["v/" + p.name]?.count == p.count else {
+                throw RunnerError.corruptRun(path: path, reason: "tensor for '\(p.name)' missing or of the wrong size")
+            }
+        }
+        for (i, p) in optimizer.parameters.enumerated() {
+            p.value.storage = tensors["param/" + p.name]!
+            optimizer.m[i] = tensors["m/" + p.name]!
+            optimizer.v[i] = tensors["v/" + p.name]!
+        }
+        optimizer.stepCount = state.adamSteps
+        for (a, r) in zip(adapters, state.adapterRNGs) { a.dropoutRNG = r }
+        model.dropoutRNG = state.modelRNG
     }
 }

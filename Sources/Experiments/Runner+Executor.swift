@@ -70,136 +70,65 @@ struct RunExecutor {
         let objective = task.objective(width: base.hiddenSize, headSeed: config.initSeed)
         let step = TrainingStep.lora(model: base, objective: objective, hyperparameters: .init(weightDecay: config.training.weightDecay),
                                      headLearningRateScale: config.training.effectiveHeadLearningRate / config.training.learningRate)
-        let (parameters, optimizer) = (step.optimizer.parameters, step.optimizer)
         let totalSteps = config.training.totalSteps(trainExamples: task.trainCount)
         let kind = ScheduleKind(rawValue: config.training.schedule.rawValue) ?? .linear
         let schedule = Training.LearningRateSchedule(kind: kind, peak: config.training.learningRate,
                                                      warmupSteps: config.training.warmupSteps(totalSteps: totalSteps), totalSteps: totalSteps)
         var sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed)
-        var stepIndex = 0
-        var metricLines: [String] = []
-        var evalLines: [String] = []
-        var trainSeconds = 0.0
-        var evalSeconds = 0.0
+        var log = RunLog()
 
-        // Resume.
         let checkpointURL = RunCheckpoint.url(in: directory)
         if FileManager.default.fileExists(atPath: checkpointURL.path) {
             let cp = try RunCheckpoint.read(checkpointURL)
-            guard cp.state.runId == config.id, cp.state.adapterRNGs.count == adapters.count else {
-                throw RunnerError.corruptRun(path: checkpointURL.path, reason: "checkpoint belongs to another configuration; delete it or use --force")
-            }
-            for p in parameters {
-                guard let v = cp.tensors["param/" + p.name], v.count == p.count,
-                      cp.tensors["m/" + p.name]?.count == p.count, cp.tensors["v/" + p.name]?.count == p.count else {
-                    throw RunnerError.corruptRun(path: checkpointURL.path, reason: "tensor for '\(p.name)' missing or of the wrong size")
-                }
-                p.value.storage = v
-            }
-            for (i, p) in parameters.enumerated() {
-                optimizer.m[i] = cp.tensors["m/" + p.name]!
-                optimizer.v[i] = cp.tensors["v/" + p.name]!
-            }
-            optimizer.stepCount = cp.state.adamSteps
-            for (a, r) in zip(adapters, cp.state.adapterRNGs) { a.dropoutRNG = r }
-            base.dropoutRNG = cp.state.modelRNG
+            try cp.restore(run: config.id, optimizer: step.optimizer, adapters: adapters, model: base, path: checkpointURL.path)
             sampler = BatchSampler(count: task.trainCount, batchSize: config.training.batchSize, dataSeed: config.dataSeed,
                                    cursor: cp.state.cursor)
-            stepIndex = cp.state.step
-            metricLines = cp.state.metricLines
-            evalLines = cp.state.evalLines
-            trainSeconds = cp.state.trainSeconds
-            evalSeconds = cp.state.evalSeconds ?? 0
+            log = RunLog(cp.state)
         }
 
         var status = RunOutcome.Status.finished
-        var lastValidation: [String: Double] = [:]
-        if let last = evalLines.last, let data = last.data(using: .utf8),
-           let obj = try? JSONDecoder().decode(EvalLine.self, from: data) { lastValidation = obj.metrics }
+        var lastValidation = log.lastValidation
 
         /// Writes a checkpoint when one is due or a stop was asked for, then stops the run on such a request.
-        func endOfStep(_ stepIndex: Int) throws {
-            let stopping = shouldStop() && stepIndex < totalSteps
-            if let every = checkpointEvery, stepIndex < totalSteps, stopping || (every > 0 && stepIndex % every == 0) {
-                var tensors: [String: [Float]] = [:]
-                var shapes: [String: [Int]] = [:]
-                for (i, p) in parameters.enumerated() {
-                    for (prefix, values) in [("param/", p.value.storage), ("m/", optimizer.m[i]), ("v/", optimizer.v[i])] {
-                        tensors[prefix + p.name] = values
-                        shapes[prefix + p.name] = [p.value.rows, p.value.cols]
-                    }
-                }
-                let state = RunCheckpoint.State(runId: config.id, step: stepIndex, cursor: sampler.cursor, adamSteps: optimizer.stepCount,
-                                                adapterRNGs: adapters.map(\.dropoutRNG), modelRNG: base.dropoutRNG,
-                                                metricLines: metricLines, evalLines: evalLines, trainSeconds: trainSeconds,
-                                                evalSeconds: evalSeconds)
-                try RunCheckpoint(state: state, tensors: tensors).write(to: checkpointURL, shapes: shapes)
+        func endOfStep(_ at: Int) throws {
+            let stopping = shouldStop() && at < totalSteps
+            if let every = checkpointEvery, at < totalSteps, stopping || (every > 0 && at % every == 0) {
+                let state = log.checkpointState(run: config.id, step: at, cursor: sampler.cursor, optimizer: step.optimizer,
+                                                adapters: adapters, model: base)
+                try RunCheckpoint(state: state, optimizer: step.optimizer).write(to: checkpointURL, optimizer: step.optimizer)
             }
-            if stopping { throw RunnerError.interrupted(run: config.id, step: stepIndex) }
+            if stopping { throw RunnerError.interrupted(run: config.id, step: at) }
         }
 
         // One optimiser step: `accumulationSteps` batches drawn in order (gradient accumulation), laid out as they are used.
-        let loop = try TrainingLoop.run(step, startStep: stepIndex, totalSteps: totalSteps, learningRate: schedule.rate(at:),
+        let loop = try TrainingLoop.run(step, startStep: log.step, totalSteps: totalSteps, learningRate: schedule.rate(at:),
                                         clipNorm: config.training.clipNorm,
                                         batches: { (0..<config.training.accumulationSteps).map { _ in makeBatch(sampler.next(), split: .train) } },
                                         evaluateEvery: config.training.evalEvery, evaluate: { try evaluate(step) }) { event in
             switch event {
             case .step(let s):
-                trainSeconds += s.seconds
+                log.trainSeconds += s.seconds
                 let tokensPerSecond = Double(s.realTokens) / s.seconds
-                metricLines.append(try line(StepLine(step: s.step, loss: s.loss, lr: s.learningRate, gradNorm: s.gradientNorm,
-                                                      tokensPerS: tokensPerSecond)))
+                log.metricLines.append(try line(StepLine(step: s.step, loss: s.loss, lr: s.learningRate, gradNorm: s.gradientNorm,
+                                                          tokensPerS: tokensPerSecond)))
                 progress(.step(StepProgress(id: config.id, step: s.step, totalSteps: totalSteps, loss: s.loss, learningRate: s.learningRate,
-                                            gradientNorm: s.gradientNorm, tokensPerSecond: tokensPerSecond, elapsed: trainSeconds)))
-                if RunExecutor.hasDiverged(loss: s.loss, gradientNorm: s.gradientNorm, firstLoss: RunExecutor.firstLoss(in: metricLines)) {
+                                            gradientNorm: s.gradientNorm, tokensPerSecond: tokensPerSecond, elapsed: log.trainSeconds)))
+                if RunExecutor.hasDiverged(loss: s.loss, gradientNorm: s.gradientNorm, firstLoss: RunExecutor.firstLoss(in: log.metricLines)) {
                     status = .diverged
                     return .stop
                 }
             case let .evaluation(at, metrics, seconds):
                 lastValidation = metrics
-                evalSeconds += seconds
-                evalLines.append(try line(EvalLine(step: at, metrics: metrics)))
+                log.evalSeconds += seconds
+                log.evalLines.append(try line(EvalLine(step: at, metrics: metrics)))
                 progress(.evaluation(id: config.id, step: at, metrics: metrics))
             case .endOfStep(let at):
                 try endOfStep(at)
             }
             return .more
         }
-        stepIndex = loop.steps
-
-        // Outputs: metrics, adapter (none for head-only), head, then final.json last (its presence marks the run as finished).
-        try AtomicFile.write(metricLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("metrics.jsonl"))
-        try AtomicFile.write(evalLines.map { $0 + "\n" }.joined(), to: directory.appendingPathComponent("eval.jsonl"))
-        if status == .finished, !config.isHeadOnly {
-            try PEFTAdapterFile.write(adapters, to: directory.appendingPathComponent("adapter"), baseModel: model.peftBaseModel,
-                                      harness: .init(initSeed: config.initSeed, dataSeed: config.dataSeed,
-                                                     gaussianStd: config.lora.initialization == .gaussian ? config.lora.effectiveGaussianStd : nil,
-                                                     runId: config.id, baseModelPath: model.name))
-        }
-        if status == .finished, case .generation(let g) = task, !g.generationPrompts.isEmpty {
-            try GenerationRecord.generate(g, model: model).write(to: directory)
-        }
-        if status == .finished, let head = objective.head {
-            var writer = SafeTensorsWriter(metadata: ["format": "pt", "labels": labelsJSON()])
-            try writer.add("head.weight", shape: [head.outFeatures, head.inFeatures], floats: head.weight.value.storage)
-            try writer.add("head.bias", shape: [head.outFeatures], floats: head.bias.value.storage)
-            try writer.write(to: directory.appendingPathComponent("head.safetensors"))
-        }
-        var majority: Double?
-        let primary = task.primaryMetric
-        if case .classification(let data) = task {
-            var counts = [Int](repeating: 0, count: data.labels.count)
-            for e in data.validation { counts[e.label] += 1 }
-            majority = data.validation.isEmpty ? nil : Double(counts.max()!) / Double(data.validation.count)
-        }
-        let outcome = RunOutcome(status: status, steps: stepIndex, primaryMetric: primary, validation: lastValidation,
-                                 majorityBaseline: majority, trainSeconds: trainSeconds, evalSeconds: evalSeconds,
-                                 headParameters: objective.head.map { $0.weight.count + $0.bias.count } ?? 0, machine: machine)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(outcome) + Data("\n".utf8), to: directory.appendingPathComponent("final.json"))
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint"))
-        return outcome
+        log.step = loop.steps
+        return try writeOutputs(status: status, log: log, lastValidation: lastValidation, adapters: adapters, objective: objective)
     }
 
     /// Seconds per training step over `count` steps after one untimed step (for `--dry-run` estimates). Writes nothing.
@@ -222,13 +151,7 @@ struct RunExecutor {
         return total / Double(max(1, count))
     }
 
-    private func labelsJSON() -> String {
-        guard case .classification(let data) = task,
-              let json = try? JSONEncoder().encode(data.labels) else { return "[]" }
-        return String(decoding: json, as: UTF8.self)
-    }
-
-    private func line<T: Encodable>(_ value: T) throws -> String { String(decoding: try metricsEncoder.encode(value), as: UTF8.self) }
+    func line<T: Encodable>(_ value: T) throws -> String { String(decoding: try metricsEncoder.encode(value), as: UTF8.self) }
 
     /// The packed (padding-free) batch and its targets for examples `indices` of `split`.
     func makeBatch(_ indices: [Int], split: Split) -> (Batch, BatchTargets) {
