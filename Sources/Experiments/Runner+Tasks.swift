@@ -127,29 +127,7 @@ public enum LoadedTask {
         case .wordnetGloss(let t):
             return try generation(t, wordnet: try wordnet(t.wordnetDirectory, parts: parts(t.parts)), model: model)
         case .plantedRank(let t):
-            let options = PlantedRankOptions(plantRank: t.plantRank, targets: t.targets, layers: t.layers, singularValues: t.singularValues,
-                                             inputs: t.inputs == .wordnet ? .wordnet : .randomTokens, plantSeed: t.plantSeed,
-                                             maxTokens: t.maxTokens, trainExamples: t.trainExamples, validationExamples: t.validationExamples,
-                                             directions: t.directions == .inputPrincipal ? .inputPrincipal : .random,
-                                             principalDimensions: t.principalDimensions)
-            var texts: [String]?
-            if t.inputs == .wordnet {
-                let wn = try wordnet(t.wordnetDirectory, parts: [.noun])
-                var defs = wn.synsets(.noun).map(\.definition)
-                var rng = SeededGenerator(seed: t.plantSeed, stream: "planted-texts")
-                rng.shuffle(&defs)
-                texts = defs
-            }
-            let data = try PlantedRankData.build(model: try model.bert(for: "the planted-rank task"),
-                                                 tokenizer: try model.bertTokenizer(for: "the planted-rank task"),
-                                                 options: options, texts: texts)
-            func split(_ name: String, _ e: [TokenizedExample]) -> TaskSummary.SplitSummary {
-                TaskSummary.SplitSummary(split: name, examples: e.count,
-                                         meanTokens: e.isEmpty ? 0 : Double(e.map(\.ids.count).reduce(0, +)) / Double(e.count),
-                                         labelCounts: [:], majorityLabel: nil, majorityBaseline: nil)
-            }
-            return (.planted(data), TaskSummary(task: "planted-rank", labels: [],
-                                                splits: [split("train", data.train), split("validation", data.validation)]))
+            return try planted(t, wordnet: t.inputs == .wordnet ? try wordnet(t.wordnetDirectory, parts: [.noun]) : nil, model: model)
         }
     }
 
