@@ -39,6 +39,8 @@ final class ProgressRenderer {
             } else {
                 Console.info("rank search: no choice: the candidate it ended with failed")
             }
+        case let .splitEvaluation(id, split, examples):
+            Console.info("\(id): evaluating \(examples) \(split) examples (the report reads the \(split) split)")
         }
     }
 

@@ -69,7 +69,7 @@ enum Claims {
     static func band(_ lower: Double, _ upper: Double, _ format: (Double) -> String) -> String { "[\(format(lower)), \(format(upper))]" }
 
     /// The validation split's size recorded in accuracy rows (nil when unknown).
-    static func examples(_ rows: [AccuracyRow]) -> Int? { rows.compactMap(\.validationExamples).max() }
+    static func examples(_ rows: [AccuracyRow]) -> Int? { rows.compactMap(\.examples).max() }
 
     // MARK: 1 (Table 5)
 
@@ -78,11 +78,20 @@ enum Claims {
     static let claim1Rule = "at a common budget (r × number of adapted types; q, k, v, o are all d × d), q+v vs q and q+v vs k "
         + "(each present one): \(ClaimRules.beatsText); the claim holds if every comparison holds, does not hold if one does not hold, "
         + "inconclusive otherwise"
-    static let accuracyUncertainty = ClaimRules.accuracyUncertainty
+    /// The split the rows were measured on ("validation" when there are none).
+    static func split(_ rows: [AccuracyRow]) -> String { rows.first?.split ?? AccuracySplit.validation.rawValue }
+
+    /// What the accuracy claims' text says first: nothing for validation (the default), else the split and its size.
+    static func splitPrefix(_ rows: [AccuracyRow]) -> String {
+        let s = split(rows)
+        guard s != AccuracySplit.validation.rawValue else { return "" }
+        return "\(s) split" + (examples(rows).map { " (N = \($0))" } ?? "") + ": "
+    }
 
     static func claim1(_ rows: [AccuracyRow]) -> ClaimResult {
+        let accuracyUncertainty = ClaimRules.accuracyUncertainty(split: split(rows))
         guard let metric = ReportSelection.primaryMetric(rows) else {
-            return notTested(1, "no finished run with a validation metric", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
+            return notTested(1, "no finished run with a metric on the \(split(rows)) split", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
         }
         guard ReportSelection.isPercent(metric) else {
             return notTested(1, "the primary metric is \(metric), not an accuracy", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
@@ -115,7 +124,7 @@ enum Claims {
             parts.append("vs \(single) (r=\(chosen.budget)) \(pct(b)): difference \(f2(a.mean - b.mean)), 95 % interval "
                          + "\(interval(iv, digits: 2)): \(v.rawValue)")
         }
-        let ours = "budget \(chosen.budget): q+v (r=\(chosen.budget / 2)) \(pct(a)) " + parts.joined(separator: "; ")
+        let ours = splitPrefix(rows) + "budget \(chosen.budget): q+v (r=\(chosen.budget / 2)) \(pct(a)) " + parts.joined(separator: "; ")
         return result(1, ClaimRules.combine(verdicts), ours: ours, paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
     }
 
@@ -128,8 +137,9 @@ enum Claims {
         + "inconclusive otherwise"
 
     static func claim2(_ rows: [AccuracyRow]) -> ClaimResult {
+        let accuracyUncertainty = ClaimRules.accuracyUncertainty(split: split(rows))
         guard let metric = ReportSelection.primaryMetric(rows) else {
-            return notTested(2, "no finished run with a validation metric", paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
+            return notTested(2, "no finished run with a metric on the \(split(rows)) split", paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
         }
         guard ReportSelection.isPercent(metric) else {
             return notTested(2, "the primary metric is \(metric), not an accuracy", paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
@@ -162,6 +172,6 @@ enum Claims {
         if verdict == .notTested {
             return notTested(2, parts.joined(separator: "; "), paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
         }
-        return result(2, verdict, ours: parts.joined(separator: "; "), paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
+        return result(2, verdict, ours: splitPrefix(rows) + parts.joined(separator: "; "), paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
     }
 }

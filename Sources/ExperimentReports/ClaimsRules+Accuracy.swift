@@ -48,8 +48,13 @@ extension ClaimRules {
     public static let aboutAsWellText = "“about as well”: holds if the 95 % interval of best − (r = 1) lies below 1 point, does not "
         + "hold if it lies above 1 point, inconclusive otherwise (the best larger rank is picked by its mean, which favours it)"
 
-    public static let accuracyUncertainty = "seed spread: Welch 95 % interval of the difference of mean accuracies over seeds, "
-        + "widened to at least the binomial 95 % interval of two validation accuracies on the N examples of the validation split "
-        + "(unpaired, so conservative: an equivalence within 1 point needs N large enough); "
-        + "a configuration with one seed has no measured spread, so its comparisons are inconclusive"
+    /// The uncertainty accuracy claims use, for accuracies measured on `split` ("validation" or "test").
+    public static func accuracyUncertainty(split: String) -> String {
+        let sample = split == "validation" ? "two validation accuracies on the N examples of the validation split"
+            : "two accuracies on the N examples of the \(split) split they are measured on"
+        return "seed spread: Welch 95 % interval of the difference of mean accuracies over seeds, "
+            + "widened to at least the binomial 95 % interval of \(sample) "
+            + "(unpaired, so conservative: an equivalence within 1 point needs N large enough); "
+            + "a configuration with one seed has no measured spread, so its comparisons are inconclusive"
+    }
 }

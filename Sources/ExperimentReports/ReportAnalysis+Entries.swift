@@ -6,12 +6,13 @@ import Foundation
 /// weight in (out, in) layout, φ on the RIGHT singular vectors of A (Sec 7.2, Eq. 4), Table 7 on the top-r singular
 /// vectors as columns (Sec 7.3).
 extension ReportAnalysis {
-    /// The primary validation metric of every run (Tables 5 and 6; claims 1 and 2). Needs run records: spec scope only.
+    /// The primary metric of every run on the spec's accuracy split (Tables 5 and 6; claims 1 and 2). Needs run records:
+    /// spec scope only.
     static let accuracy = make(
         key: "accuracy", file: ReportFiles.accuracy, rows: \.accuracy, sections: [.table6, .table5, .accuracy],
         figurePrefixes: ["accuracy-vs-rank"], claims: [1, 2], needsAdapters: false,
         isOn: { o, scope in o.accuracy && scope == .spec },
-        compute: { ReportBuilder.accuracyRows($0.runs, validationExamples: $0.validationExamples) },
+        compute: { try ReportBuilder.accuracyRows($0.runs, split: $0.options.accuracySplit, validationExamples: $0.validationExamples) },
         encode: ReportCSVEncoder.accuracy, decode: ReportCSVDecoder.accuracy,
         figures: { env in ReportFigures.accuracy(env.data, context: env.context).map { [(ReportFigures.accuracyName, $0)] } ?? [] })
 

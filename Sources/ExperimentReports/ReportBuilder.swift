@@ -70,24 +70,43 @@ public enum ReportBuilder {
 
     // MARK: accuracy rows
 
-    /// One row per run; `validationExamples` is the validation split's size (nil when unknown). A head-only run's row has
-    /// targets `head-only`, rank 0, no LoRA parameters and no α or scaling (empty cells).
-    static func accuracyRows(_ runs: [RunRecord], validationExamples: Int?) -> [AccuracyRow] {
-        let sorted = runs.sorted(by: ReportOrder.runLess)
-        return sorted.map { run in
-            let o = run.outcome
-            var extras: [String: Double] = [:]
-            for (name, value) in o.validation where name != o.primaryMetric {
-                let column = AccuracyRow.fixedHeader.contains(name) ? "val_" + name : name
-                extras[column] = csvRounded(value)
+    /// One row per run, on `split` (`AnalysesSpec.accuracySplit`): validation reads `final.json` (`validationExamples` is
+    /// the validation split's size, nil when unknown); test reads each finished run's `test.json`. A head-only run's row
+    /// has targets `head-only`, rank 0, no LoRA parameters and no α or scaling (empty cells).
+    /// - Throws: `ReportError.invalidInput` naming a finished run's missing or malformed `test.json` (split test).
+    static func accuracyRows(_ runs: [RunRecord], split: AccuracySplit, validationExamples: Int?) throws -> [AccuracyRow] {
+        try runs.sorted(by: ReportOrder.runLess).map { run in
+            let finished = run.outcome.status == .finished
+            switch split {
+            case .validation:
+                return row(run, split: split, metrics: run.outcome.validation, examples: finished ? validationExamples : nil)
+            case .test:
+                guard finished else { return row(run, split: split, metrics: [:], examples: nil) }
+                guard let file = try SplitMetricsFile.read(run: run.directory, split: split.rawValue) else {
+                    throw ReportError.invalidInput(file: SplitMetricsFile.url(run: run.directory, split: split.rawValue).path,
+                                                   reason: "missing: the spec's analyses.accuracySplit is \"test\"; `experiment run` "
+                                                       + "or `experiment evaluate <spec> --split test` writes it")
+                }
+                return row(run, split: split, metrics: ["accuracy": file.accuracy, "macro_f1": file.macroF1, "loss": file.loss],
+                           examples: file.examples)
             }
-            return AccuracyRow(run: run.id, targets: run.targetLabel, rank: run.rank, dataSeed: run.dataSeed, initSeed: run.initSeed,
-                               trainableParams: run.trainableParameters, status: o.status.rawValue, steps: o.steps, metric: o.primaryMetric,
-                               value: csvRoundedOptional(o.primaryValue), majorityBaseline: csvRoundedOptional(o.majorityBaseline),
-                               alpha: run.isHeadOnly ? nil : csvRounded(run.alpha), scaling: run.isHeadOnly ? nil : csvRounded(run.scaling),
-                               trainSeconds: csvRounded(o.trainSeconds),
-                               validationExamples: o.status == .finished ? validationExamples : nil, extras: extras)
         }
+    }
+
+    /// A run's row from its metrics on `split`: the primary metric is `value`, the others are extras.
+    private static func row(_ run: RunRecord, split: AccuracySplit, metrics: [String: Double], examples: Int?) -> AccuracyRow {
+        let o = run.outcome
+        var extras: [String: Double] = [:]
+        for (name, value) in metrics where name != o.primaryMetric {
+            let column = AccuracyRow.fixedHeader.contains(name) ? "val_" + name : name
+            extras[column] = csvRounded(value)
+        }
+        return AccuracyRow(run: run.id, targets: run.targetLabel, rank: run.rank, dataSeed: run.dataSeed, initSeed: run.initSeed,
+                           trainableParams: run.trainableParameters, status: o.status.rawValue, steps: o.steps, metric: o.primaryMetric,
+                           split: split.rawValue, value: csvRoundedOptional(metrics[o.primaryMetric]),
+                           majorityBaseline: csvRoundedOptional(o.majorityBaseline),
+                           alpha: run.isHeadOnly ? nil : csvRounded(run.alpha), scaling: run.isHeadOnly ? nil : csvRounded(run.scaling),
+                           trainSeconds: csvRounded(o.trainSeconds), examples: examples, extras: extras)
     }
 
     static func contextJSON(_ context: ReportContext) throws -> String {

@@ -111,10 +111,10 @@ enum ReportCSVDecoder {
             return AccuracyRow(run: r.string("run"), targets: r.string("targets"), rank: try r.int("rank"),
                                dataSeed: try seed(r, "data_seed"), initSeed: try seed(r, "init_seed"),
                                trainableParams: try r.optionalInt("trainable_params"), status: r.string("status"),
-                               steps: try r.optionalInt("steps"), metric: r.string("metric"), value: try r.optionalDouble("value"),
+                               steps: try r.optionalInt("steps"), metric: r.string("metric"), split: r.string("split"), value: try r.optionalDouble("value"),
                                majorityBaseline: try r.optionalDouble("majority_baseline"), alpha: try r.optionalDouble("alpha"),
                                scaling: try r.optionalDouble("scaling"), trainSeconds: try r.optionalDouble("train_seconds"),
-                               validationExamples: try r.optionalInt("validation_examples"), extras: extras)
+                               examples: try r.optionalInt("examples"), extras: extras)
         }
     }
 

@@ -110,9 +110,9 @@ enum ReportCSVEncoder {
         var out = CSVText(header: AccuracyRow.fixedHeader + extras)
         for r in rows {
             out.append([r.run, r.targets, String(r.rank), seedCell(r.dataSeed), seedCell(r.initSeed), ReportNumber.int(r.trainableParams),
-                        r.status, ReportNumber.int(r.steps), r.metric, ReportNumber.csv(r.value), ReportNumber.csv(r.majorityBaseline),
+                        r.status, ReportNumber.int(r.steps), r.metric, r.split, ReportNumber.csv(r.value), ReportNumber.csv(r.majorityBaseline),
                         ReportNumber.csv(r.alpha), ReportNumber.csv(r.scaling), ReportNumber.csv(r.trainSeconds),
-                        ReportNumber.int(r.validationExamples)]
+                        ReportNumber.int(r.examples)]
                        + extras.map { ReportNumber.csv(r.extras[$0]) })
         }
         return out.text

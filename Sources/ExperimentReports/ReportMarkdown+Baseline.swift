@@ -8,7 +8,7 @@ extension ReportMarkdown {
     static func headOnlyBaseline(_ v: AccuracyView) -> String? {
         guard let h = v.headOnly else { return nil }
         var out = "Baseline: `\(RunRecord.headOnlyLabel)` runs train the same task head on the frozen model with no adapters "
-            + "(r = 0, no LoRA parameters), validation \(v.unit): \(metric(h, percent: v.percent)).\n"
+            + "(r = 0, no LoRA parameters), \(v.measure): \(metric(h, percent: v.percent)).\n"
         var gains: [String] = []
         for t in v.targetSets {
             let ranks = v.groups[t]!.keys.sorted()

@@ -10,7 +10,7 @@ extension ReportMarkdown {
         + "of the claim, **does not hold** only when the interval excludes the paper's effect, and is **inconclusive** otherwise. "
         + "The uncertainty is one of three, named per claim: the spread over seeds (a Student-t 95 % interval of the mean; a "
         + "single seed has no measured spread, which is never taken as zero, so it decides nothing by itself); the binomial error "
-        + "of a validation accuracy (a floor under accuracy intervals); or a Monte-Carlo null of random directions or subspaces "
+        + "of an accuracy on the split it is measured on (a floor under accuracy intervals); or a Monte-Carlo null of random directions or subspaces "
         + "(outside its central 95 % band, i.e. a one-sided test at 2.5 % per adapter). “Not tested by this spec” means the spec "
         + "produced no data for the claim."
 

@@ -141,8 +141,14 @@ enum ReportMarkdown {
         var rows: [AccuracyRow]
         /// The head-only baseline (the task head on the frozen model, no adapters), in display units; nil without one.
         var headOnly: SeedSummary?
+        /// The split the values were measured on (`AccuracyRow.split`).
+        var split: String
 
         var unit: String { percent ? "\(metric) (%)" : metric }
+        /// E.g. "validation accuracy (%)" or "test accuracy (%)".
+        var measure: String { "\(split) \(unit)" }
+        /// `measure` capitalised, to open a sentence.
+        var Measure: String { split.prefix(1).uppercased() + split.dropFirst() + " " + unit }
     }
 
     static func accuracyView(_ data: ReportData) -> AccuracyView? {
@@ -155,16 +161,18 @@ enum ReportMarkdown {
         let majority = majorities.isEmpty ? nil : majorities.reduce(0, +) / Double(majorities.count)
         return AccuracyView(metric: metric, percent: ReportSelection.isPercent(metric), groups: groups, targetSets: targets, ranks: ranks,
                             diverged: rows.filter { !$0.isFinished }, majority: majority, rows: rows,
-                            headOnly: ReportSelection.headOnlyBaseline(rows, metric: metric))
+                            headOnly: ReportSelection.headOnlyBaseline(rows, metric: metric),
+                            split: rows.first?.split ?? AccuracySplit.validation.rawValue)
     }
 
     static func accuracyFootnotes(_ v: AccuracyView) -> String {
         var out = ""
         if let m = v.majority {
-            out += "Majority-class baseline: \(v.percent ? NumberFormat.percent(m, digits: 1) + " %" : g4(m)).\n"
+            let which = v.split == AccuracySplit.validation.rawValue ? "" : " (of the validation split)"
+            out += "Majority-class baseline\(which): \(v.percent ? NumberFormat.percent(m, digits: 1) + " %" : g4(m)).\n"
         }
         if let h = v.headOnly {
-            out += "Head-only baseline (the same task head trained on the frozen model, no adapters), validation \(v.unit): "
+            out += "Head-only baseline (the same task head trained on the frozen model, no adapters), \(v.measure): "
                 + "\(metric(h, percent: v.percent)); the Runs section gives each configuration's gain over it.\n"
         }
         if !v.diverged.isEmpty {
@@ -191,11 +199,11 @@ enum ReportMarkdown {
             table.append(["\(PaperReference.model), \(PaperReference.datasetName(row.dataset)) (paper, ± \(NumberFormat.fixed(row.spread, digits: 1)))",
                           row.weightTypes] + columns.map { r in row.accuracy(rank: r).map { NumberFormat.fixed($0, digits: 1) } ?? dash })
         }
-        var out = "Validation \(v.unit), mean ± sample std over seeds (n = number of seeds), beside the paper's Table 6 "
+        var out = "\(v.Measure), mean ± sample std over seeds (n = number of seeds), beside the paper's Table 6 "
             + "(\(PaperReference.model), validation accuracy %, the paper's ± as printed there). α is fixed while r varies, as in the paper.\n\n"
         out += table.rendered() + "\n"
         out += accuracyFootnotes(v)
-        if let fig = figure(ReportFigures.accuracyName, alt: "validation \(v.metric) vs rank", env) { out += "\n" + fig }
+        if let fig = figure(ReportFigures.accuracyName, alt: "\(v.split) \(v.metric) vs rank", env) { out += "\n" + fig }
         return out
     }
 
@@ -223,7 +231,7 @@ enum ReportMarkdown {
                           "\(NumberFormat.fixed(p.wikiSQL, digits: 1)) ± \(NumberFormat.fixed(p.wikiSQLSpread, digits: 1))",
                           "\(NumberFormat.fixed(p.multiNLI, digits: 1)) ± \(NumberFormat.fixed(p.multiNLISpread, digits: 1))"])
         }
-        var out = "\(oursLabel(env.context)): validation \(v.unit), mean ± sample std over seeds (n). Paper: \(PaperReference.model), "
+        var out = "\(oursLabel(env.context)): \(v.measure), mean ± sample std over seeds (n). Paper: \(PaperReference.model), "
             + "Table 5, every row at the same budget of \(PaperReference.table5[0].trainableParameters) trainable parameters "
             + "(r × number of adapted types is constant). Our trainable parameters include the task head.\n\n"
         out += table.rendered() + "\n" + accuracyFootnotes(v)
@@ -245,10 +253,11 @@ enum ReportMarkdown {
         for r in sorted {
             let value = r.value.map { ReportSelection.isPercent(r.metric) ? NumberFormat.percent($0, digits: 2) + " %" : g4($0) } ?? dash
             table.append([r.run, r.targets, String(r.rank), r.initSeed.map(String.init) ?? dash, r.dataSeed.map(String.init) ?? dash,
-                          r.trainableParams.map(String.init) ?? dash, r.status, r.steps.map(String.init) ?? dash, r.metric, value]
+                          r.trainableParams.map(String.init) ?? dash, r.status, r.steps.map(String.init) ?? dash,
+                          r.split == AccuracySplit.validation.rawValue ? r.metric : "\(r.split) \(r.metric)", value]
                          + (perplexity ? [r.extras[perplexityMetric].map(g4) ?? dash] : []))
         }
-        return "One row per run (`\(ReportFiles.accuracy)` has every validation metric).\n\n"
+        return "One row per run (`\(ReportFiles.accuracy)` has every \(rows.first?.split ?? "validation") metric).\n\n"
             + (accuracyView(env.data).flatMap { headOnlyBaseline($0) } ?? "") + table.rendered()
     }
 }

@@ -191,11 +191,11 @@ struct PlantedRow: Equatable, Sendable {
                          "null_mean", "null_upper", "targets", "planted_rank", "data_seed", "init_seed"]
 }
 
-/// One run's validation result, `accuracy.csv`:
-/// `run,targets,rank,data_seed,init_seed,trainable_params,status,steps,metric,value,majority_baseline,alpha,scaling,train_seconds,`
-/// `validation_examples`, then every other validation metric of any run (sorted by name; a name that clashes with a fixed
-/// column gets `val_`). `validation_examples` (the validation split's size, from `task.json`) gives the binomial error
-/// of an accuracy.
+/// One run's result on the spec's accuracy split (`AnalysesSpec.accuracySplit`), `accuracy.csv`:
+/// `run,targets,rank,data_seed,init_seed,trainable_params,status,steps,metric,split,value,majority_baseline,alpha,scaling,`
+/// `train_seconds,examples`, then every other metric of that split of any run (sorted by name; a name that clashes with a
+/// fixed column gets `val_`). `examples` (the split's size: the validation split's from `task.json`, the test split's
+/// from `test.json`) gives the binomial error of an accuracy. `majority_baseline` is the validation split's.
 struct AccuracyRow: Equatable, Sendable {
     var run: String
     var targets: String
@@ -206,17 +206,20 @@ struct AccuracyRow: Equatable, Sendable {
     var status: String
     var steps: Int?
     var metric: String
+    /// The split `value` and the extras were measured on: "validation" or "test".
+    var split: String
     var value: Double?
     var majorityBaseline: Double?
     var alpha: Double?
     var scaling: Double?
     var trainSeconds: Double?
-    var validationExamples: Int?
-    /// Other validation metrics by CSV column name.
+    /// Size of `split` (nil when unknown or the run did not finish).
+    var examples: Int?
+    /// The split's other metrics by CSV column name.
     var extras: [String: Double]
 
     static let fixedHeader = ["run", "targets", "rank", "data_seed", "init_seed", "trainable_params", "status", "steps", "metric",
-                              "value", "majority_baseline", "alpha", "scaling", "train_seconds", "validation_examples"]
+                              "split", "value", "majority_baseline", "alpha", "scaling", "train_seconds", "examples"]
     var isFinished: Bool { status == RunOutcome.Status.finished.rawValue }
 }
 

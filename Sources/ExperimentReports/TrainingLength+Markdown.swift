@@ -38,7 +38,7 @@ extension TrainingLength {
             + "the validation loss keeps falling until the last step, so the within-1 % rule of the Convergence section can fail "
             + "at any length; the question here is whether the numbers the claims read move when training is longer, compared "
             + "with how much they move between seeds. s is the standard deviation of the same quantity over `\(referenceName)`'s "
-            + "seed pairs of that configuration (an accuracy's floored at one validation example); a change is flagged when it "
+            + "seed pairs of that configuration (an accuracy's floored at one example of its split); a change is flagged when it "
             + "exceeds 2·s. This is a comparison of effect sizes, not a significance test: the change is paired (same seeds), s "
             + "from three seeds is itself uncertain (95 % interval about [0.5·s, 6.3·s]), and if seed variation were Gaussian about "
             + "one change in six would exceed 2·s by chance.\n\n"
@@ -46,7 +46,7 @@ extension TrainingLength {
         var t = MarkdownTable(header: ["Quantity", "Configuration", referenceName, "longer", "change", "s (n)", "change / s", "> 2·s"],
                               alignments: [.left, .left, .right, .right, .right, .right, .right, .left])
         for row in all {
-            let digits = row.label.hasPrefix("validation") ? 2 : 3
+            let digits = accuracy.contains { $0.label == row.label } ? 2 : 3
             t.append([row.label + (row.label.hasPrefix("φ") || row.label.hasPrefix("‖") ? ", layer \(middleLayer.map(String.init) ?? "?")" : ""),
                       Self.describe(row.config), NumberFormat.fixed(row.reference, digits: digits), NumberFormat.fixed(row.longer, digits: digits),
                       Self.signed(row.change, digits: digits),

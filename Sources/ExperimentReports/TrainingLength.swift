@@ -67,16 +67,17 @@ struct TrainingLength: Sendable {
             guard let c = lc[row.run], steps[c] == nil,
                   let r = (reference.accuracy ?? []).first(where: { rc[$0.run] == c && $0.isFinished }) else { continue }
             steps[c] = (r.steps, row.steps)
-            if (r.alpha, r.scaling, r.validationExamples) != (row.alpha, row.scaling, row.validationExamples) {
-                mismatches.append("\(Self.describe(c)): α, scaling or validation examples differ")
+            if (r.alpha, r.scaling, r.split, r.examples) != (row.alpha, row.scaling, row.split, row.examples) {
+                mismatches.append("\(Self.describe(c)): α, scaling, accuracy split or its number of examples differ")
             }
         }
         self.steps = steps
         self.mismatches = mismatches
         let metric = ReportSelection.primaryMetric(longer.accuracy ?? [])
-        let examples = (longer.accuracy ?? []).compactMap(\.validationExamples).max()
+        let examples = (longer.accuracy ?? []).compactMap(\.examples).max()
         let floor = metric.map(ReportSelection.isPercent) == true ? examples.map { 100 / Double(Swift.max($0, 1)) } ?? 0 : 0
-        accuracy = Self.rows("validation \(metric ?? "metric")", longer: Self.accuracy(longer, lc), reference: Self.accuracy(reference, rc),
+        let split = (longer.accuracy ?? []).first?.split ?? AccuracySplit.validation.rawValue
+        accuracy = Self.rows("\(split) \(metric ?? "metric")", longer: Self.accuracy(longer, lc), reference: Self.accuracy(reference, rc),
                              matched: Set(steps.keys)).map { var out = $0; out.floor = floor; return out }
         loss = Self.rows("final validation objective", longer: Self.finalObjective(longer, lc), reference: Self.finalObjective(reference, rc),
                          matched: Set(steps.keys))

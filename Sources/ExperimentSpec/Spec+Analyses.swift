@@ -4,7 +4,8 @@
 ///
 /// JSON (defaults of a key left out of a given `analyses` object): `{"subspaceSimilarity": null, "seedSimilarity": null,
 /// "projection": null, "directionOverlap": false, "spectra": false, "accuracy": true, "learningDiagnostics": true,
-/// "plantedRecovery": <task is planted-rank>, "dataMetric": false, "randomSeed": 0, "nullDraws": 200}`: within a given `analyses` object an
+/// "plantedRecovery": <task is planted-rank>, "dataMetric": false, "accuracySplit": "validation", "randomSeed": 0,
+/// "nullDraws": 200}`: within a given `analyses` object an
 /// analysis runs only when asked for, except the cheap per-run ones (accuracy, learning diagnostics). A spec with no
 /// `analyses` key at all gets every analysis its grid supports instead (`init(gridDefaultsFor:adapters:seeds:)`). The
 /// three parameterised analyses are off when absent, `null` or `false`, and on when given an object.
@@ -31,6 +32,8 @@ public struct AnalysesSpec: SpecSection {
     /// each matrix acts on (the basis the planted control validates; `PlantedRecovery.dataMetric`). The runner writes the
     /// task's input covariances (`input_covariance.safetensors`); a classification task on a BERT model only.
     public var dataMetric: Bool
+    /// The split whose accuracy the accuracy tables and claims 1–2 read (`AccuracySplit`).
+    public var accuracySplit: AccuracySplit
     /// Seed of every random baseline (`SeededGenerator` streams named per analysis, layer, matrix and rank).
     public var randomSeed: UInt64
     /// Draws of every Monte-Carlo null (≥ `minimumNullDraws`): random directions of Table 7, random subspaces of
@@ -43,7 +46,7 @@ public struct AnalysesSpec: SpecSection {
     public init(subspaceSimilarity: SubspaceSimilaritySpec? = nil, seedSimilarity: SeedSimilaritySpec? = nil,
                 projection: ProjectionSpec? = nil, directionOverlap: Bool = false, spectra: Bool = false,
                 accuracy: Bool = true, learningDiagnostics: Bool = true, plantedRecovery: Bool = false, dataMetric: Bool = false,
-                randomSeed: UInt64 = 0, nullDraws: Int = AnalysesSpec.minimumNullDraws) {
+                accuracySplit: AccuracySplit = .validation, randomSeed: UInt64 = 0, nullDraws: Int = AnalysesSpec.minimumNullDraws) {
         self.subspaceSimilarity = subspaceSimilarity
         self.seedSimilarity = seedSimilarity
         self.projection = projection
@@ -53,12 +56,26 @@ public struct AnalysesSpec: SpecSection {
         self.learningDiagnostics = learningDiagnostics
         self.plantedRecovery = plantedRecovery
         self.dataMetric = dataMetric
+        self.accuracySplit = accuracySplit
         self.randomSeed = randomSeed
         self.nullDraws = nullDraws
     }
 
     /// The defaults for a task kind (`plantedRecovery` on for planted-rank).
     public init(defaultsFor kind: TaskKind) { self.init(plantedRecovery: kind == .plantedRank) }
+}
+
+/// The split whose accuracy the accuracy tables (Tables 5 and 6) and the accuracy claims (1 and 2) read.
+///
+/// `validation` (the default): the accuracy training's last evaluation recorded in `final.json`. `test`: the accuracy on
+/// the task's test split, which no choice of the harness ever reads (the recipe sweep chose on validation accuracy), so
+/// numbers that chose a recipe are not also the numbers that judge it; `experiment run` evaluates every finished run on
+/// it (`<run>/test.json`, as `experiment evaluate --split test` does) before the report. WordNet's test split has
+/// 8,171 examples against the validation split's 2,000, so the binomial error of an accuracy, which floors the
+/// intervals of claims 1–2, is half as wide. Classification tasks only.
+public enum AccuracySplit: String, CaseIterable, Codable, Sendable {
+    case validation
+    case test
 }
 
 /// Fig. 3: φ(A_r1, A_r2, i, j) for each pair of ranks, i ≤ maxI, j ≤ maxJ.

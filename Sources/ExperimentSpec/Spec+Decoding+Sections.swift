@@ -145,7 +145,7 @@ extension ExtraSeeds {
 
 extension AnalysesSpec {
     static let keys = ["subspaceSimilarity", "seedSimilarity", "projection", "directionOverlap", "spectra", "accuracy", "learningDiagnostics", "plantedRecovery",
-                       "dataMetric", "randomSeed", "nullDraws"]
+                       "dataMetric", "accuracySplit", "randomSeed", "nullDraws"]
 
     public init(reading r: JSONReader) throws { try self.init(reading: r, taskKind: nil) }
 
@@ -161,6 +161,7 @@ extension AnalysesSpec {
         learningDiagnostics = try o.optional("learningDiagnostics", default: true) { try $0.bool() }
         plantedRecovery = try o.optional("plantedRecovery", default: taskKind == .plantedRank) { try $0.bool() }
         dataMetric = try o.optional("dataMetric", default: false) { try $0.bool() }
+        accuracySplit = try o.optional("accuracySplit", default: .validation) { try $0.enumeration(AccuracySplit.self, what: "accuracy split") }
         randomSeed = try o.optional("randomSeed", default: 0) { try $0.uint64() }
         nullDraws = try o.optional("nullDraws", default: Self.minimumNullDraws) { try $0.int(atLeast: Self.minimumNullDraws) }
     }

@@ -96,6 +96,19 @@ extension ExperimentSpec {
             throw SpecError(file: file, path: JSONPath([.key("analyses"), .key("dataMetric")]),
                             reason: "needs a classification task on an encoder (task kind '\(task.kind.rawValue)' trains a decoder)")
         }
+        if analyses.accuracySplit == .test {
+            let reason: String?
+            switch task {
+            case .plantedRank, .wordnetGloss: reason = "task kind '\(task.kind.rawValue)' has no accuracy"
+            case .jsonl(let t) where t.test == nil: reason = "the jsonl task names no test file (task.test)"
+            case .glueTSV(let t) where t.test == nil: reason = "the glue-tsv task names no test file (task.test)"
+            default: reason = nil
+            }
+            if let reason {
+                throw SpecError(file: file, path: JSONPath([.key("analyses"), .key("accuracySplit")]),
+                                reason: "\"test\" needs a classification task with a test split: \(reason)")
+            }
+        }
         if rankSearch != nil && task.kind.isCausalLM {
             throw SpecError(file: file, path: JSONPath([.key("rankSearch")]),
                             reason: "needs a classification task: it compares validation accuracies, and task kind '\(task.kind.rawValue)' reports loss and perplexity")

@@ -141,6 +141,7 @@ extension AnalysesSpec {
             JSONMember("learningDiagnostics", .bool(learningDiagnostics)),
             JSONMember("plantedRecovery", .bool(plantedRecovery)),
             JSONMember("dataMetric", .bool(dataMetric)),
+            JSONMember("accuracySplit", .string(accuracySplit.rawValue)),
             JSONMember("randomSeed", .uint(randomSeed)),
             JSONMember("nullDraws", .int(nullDraws)),
         ])

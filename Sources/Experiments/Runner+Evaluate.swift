@@ -1,3 +1,4 @@
+import ExperimentReports
 import Foundation
 import LinearAlgebra
 import LoRA
@@ -12,6 +13,11 @@ public struct SplitEvaluation: Sendable, Equatable {
     public var record: RunRecord
     public var split: Split
     public var metrics: ClassificationMetrics
+
+    /// What `<run>/<split>.json` records of it.
+    var file: SplitMetricsFile {
+        SplitMetricsFile(split: split.rawValue, examples: metrics.count, accuracy: metrics.accuracy, macroF1: metrics.macroF1, loss: metrics.loss)
+    }
 }
 
 extension ExperimentRunner {
@@ -40,6 +46,30 @@ extension ExperimentRunner {
         return results
     }
 
+    /// Evaluates on `split` each finished run of `records` that has no `<split>.json` yet (the spec's
+    /// `analyses.accuracySplit` is that split: the report reads it), then rewrites `<split>_metrics.csv` from every finished
+    /// run's file. Loads the model and task through `inputs` only when some run needs it.
+    func evaluateMissing(split: Split, records: [RunRecord], inputs: () throws -> (LoadedModel, LoadedTask, TaskSummary),
+                         progress: (RunnerEvent) -> Void) throws {
+        let finished = records.filter { $0.outcome.status == .finished }
+        let missing = finished.filter { !FileManager.default.fileExists(atPath: SplitMetricsFile.url(run: $0.directory, split: split.rawValue).path) }
+        guard !missing.isEmpty else { return }
+        let (model, task, _) = try inputs()
+        guard case .classification(let data) = task, !data.examples(split).isEmpty else {
+            throw RunnerError.unsupported(field: "analyses.accuracySplit", reason: "the task has no labelled \(split.rawValue) split")
+        }
+        for r in missing {
+            progress(.splitEvaluation(id: r.id, split: split.rawValue, examples: data.examples(split).count))
+            let metrics = try evaluate(r, examples: data.examples(split), classes: data.labels.count, model: model)
+            try write(SplitEvaluation(run: r.id, record: r, split: split, metrics: metrics).file, run: r)
+        }
+        var rows: [(record: RunRecord, file: SplitMetricsFile)] = []
+        for r in finished {
+            if let file = try SplitMetricsFile.read(run: r.directory, split: split.rawValue) { rows.append((r, file)) }
+        }
+        try writeEvaluationTable(rows, split: split)
+    }
+
     /// Metrics of one run's adapter and head on `examples` (a head-only run: its head on the frozen model).
     func evaluate(_ r: RunRecord, examples: [TokenizedExample], classes: Int, model: LoadedModel) throws -> ClassificationMetrics {
         let base = model.model
@@ -62,29 +92,26 @@ extension ExperimentRunner {
 
     /// `<run>/<split>.json` per run and `<split>_metrics.csv` in the spec folder.
     func writeEvaluations(_ results: [SplitEvaluation], split: Split) throws {
+        for e in results { try write(e.file, run: e.record) }
+        try writeEvaluationTable(results.map { ($0.record, $0.file) }, split: split)
+    }
+
+    /// `<run>/<split>.json`.
+    func write(_ file: SplitMetricsFile, run: RunRecord) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(file) + Data("\n".utf8), to: SplitMetricsFile.url(run: run.directory, split: file.split))
+    }
+
+    /// `<split>_metrics.csv` in the spec folder, one row per run.
+    func writeEvaluationTable(_ rows: [(record: RunRecord, file: SplitMetricsFile)], split: Split) throws {
         var csv = "run,targets,rank,data_seed,init_seed,split,examples,accuracy,macro_f1,loss\n"
-        for e in results {
-            let json = SplitMetricsFile(split: split.rawValue, examples: e.metrics.count, accuracy: e.metrics.accuracy,
-                                        macroF1: e.metrics.macroF1, loss: e.metrics.loss)
-            try AtomicFile.write(try encoder.encode(json) + Data("\n".utf8), to: e.record.directory.appendingPathComponent("\(split.rawValue).json"))
-            csv += [e.run, e.record.targetLabel, String(e.record.rank), String(e.record.dataSeed), String(e.record.initSeed), split.rawValue,
-                    String(e.metrics.count), ReportNumber.csv(e.metrics.accuracy), ReportNumber.csv(e.metrics.macroF1),
-                    ReportNumber.csv(e.metrics.loss)].joined(separator: ",") + "\n"
+        for (r, f) in rows {
+            csv += [r.id, r.targetLabel, String(r.rank), String(r.dataSeed), String(r.initSeed), f.split, String(f.examples),
+                    ReportNumber.csv(f.accuracy), ReportNumber.csv(f.macroF1), ReportNumber.csv(f.loss)].joined(separator: ",") + "\n"
         }
         try AtomicFile.write(csv, to: specDirectory.appendingPathComponent("\(split.rawValue)_metrics.csv"))
     }
-}
-
-/// `<run>/<split>.json`: a run's metrics on a split other than validation.
-struct SplitMetricsFile: Codable {
-    let split: String
-    let examples: Int
-    let accuracy: Double
-    let macroF1: Double
-    let loss: Double
-    enum CodingKeys: String, CodingKey { case split, examples, accuracy, loss, macroF1 = "macro_f1" }
 }
 
 extension TrainingStep {

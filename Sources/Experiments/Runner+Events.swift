@@ -20,6 +20,8 @@ public enum RunnerEvent: Sendable {
     case rankSearchDecided(RankSearchStep)
     /// The rank search stopped for this invocation: complete, or waiting for `path.next`.
     case rankSearchEnded(RankSearchPath)
+    /// A finished run is being evaluated on `split` (`examples` examples) because the report reads that split.
+    case splitEvaluation(id: String, split: String, examples: Int)
 }
 
 public struct StepProgress: Sendable {

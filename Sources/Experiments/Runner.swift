@@ -92,6 +92,9 @@ public struct ExperimentRunner {
         if plan.rankSearch != nil {
             records += try trainRankSearch(after: records, session: &session, inputs: inputs)
         }
+        if plan.spec.analyses.accuracySplit == .test {
+            try evaluateMissing(split: .test, records: records, inputs: inputs, progress: progress)
+        }
         return records
     }
 

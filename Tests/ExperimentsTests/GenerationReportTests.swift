@@ -14,8 +14,8 @@ final class GenerationReportTests: XCTestCase {
 
     static func lossRow(_ run: String, rank: Int, loss: Double) -> AccuracyRow {
         AccuracyRow(run: run, targets: "q+v", rank: rank, dataSeed: 1, initSeed: 1, trainableParams: 100, status: "finished", steps: 300,
-                    metric: "loss", value: loss, majorityBaseline: nil, alpha: 8, scaling: 8 / Double(rank), trainSeconds: 1,
-                    validationExamples: 200, extras: ["perplexity": exp(loss)])
+                    metric: "loss", split: "validation", value: loss, majorityBaseline: nil, alpha: 8, scaling: 8 / Double(rank), trainSeconds: 1,
+                    examples: 200, extras: ["perplexity": exp(loss)])
     }
 
     func testGenerationsCSVRoundTrips() throws {

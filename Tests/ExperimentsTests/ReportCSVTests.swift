@@ -61,8 +61,8 @@ final class ReportCSVTests: XCTestCase {
                                   deltaNorm: nil, amplification: nil, randomExpectation: nil, targets: "q+v", dataSeed: nil, run: "r", null: nil)]
         XCTAssertEqual(try ReportCSVDecoder.projection(CSVDocument.parse(Data(ReportCSVEncoder.projection(proj).utf8), file: "p")), proj)
         let acc = [AccuracyRow(run: "r", targets: "q", rank: 1, dataSeed: nil, initSeed: 18446744073709551615, trainableParams: 10,
-                               status: "finished", steps: 3, metric: "accuracy", value: 0.5, majorityBaseline: nil, alpha: 8, scaling: 8,
-                               trainSeconds: 1.5, validationExamples: 2000, extras: ["macro_f1": 0.4, "val_steps": 2])]
+                               status: "finished", steps: 3, metric: "accuracy", split: "validation", value: 0.5, majorityBaseline: nil, alpha: 8, scaling: 8,
+                               trainSeconds: 1.5, examples: 2000, extras: ["macro_f1": 0.4, "val_steps": 2])]
         XCTAssertEqual(try ReportCSVDecoder.accuracy(CSVDocument.parse(Data(ReportCSVEncoder.accuracy(acc).utf8), file: "a")), acc)
         let claims = [ClaimResult(number: 1, source: "Table 5", statement: "s, with \"quotes\"", verdict: .notTested, ours: "a\nb",
                                   paper: "p", rule: "r", uncertainty: "u")]

@@ -135,8 +135,8 @@ final class ReportClaimsTests: XCTestCase {
     func testAccuracyClaimsFromRows() {
         func row(_ targets: String, _ rank: Int, _ seed: UInt64, _ value: Double, metric: String = "accuracy") -> AccuracyRow {
             AccuracyRow(run: "\(targets)-\(rank)-\(seed)", targets: targets, rank: rank, dataSeed: 1, initSeed: seed, trainableParams: nil,
-                        status: "finished", steps: 10, metric: metric, value: value, majorityBaseline: nil, alpha: 8, scaling: 1,
-                        trainSeconds: nil, validationExamples: 100_000, extras: [:])
+                        status: "finished", steps: 10, metric: metric, split: "validation", value: value, majorityBaseline: nil, alpha: 8, scaling: 1,
+                        trainSeconds: nil, examples: 100_000, extras: [:])
         }
         let rows = (1...3).flatMap { (seed: UInt64) -> [AccuracyRow] in
             let e = Double(seed) * 0.001

@@ -277,8 +277,8 @@ final class ReportFixtureTests: XCTestCase {
         XCTAssertTrue(try header("subspace_similarity.csv").contains("expected_random"))
         XCTAssertEqual(Array(try header("weight_projection.csv").prefix(9)),
                        ["layer", "matrix", "rank", "seed", "directions_from", "projection_norm", "weight_norm", "delta_norm", "amplification"])
-        XCTAssertEqual(Array(try header("accuracy.csv").prefix(10)),
-                       ["run", "targets", "rank", "data_seed", "init_seed", "trainable_params", "status", "steps", "metric", "value"])
+        XCTAssertEqual(Array(try header("accuracy.csv").prefix(11)),
+                       ["run", "targets", "rank", "data_seed", "init_seed", "trainable_params", "status", "steps", "metric", "split", "value"])
         XCTAssertTrue(try header("accuracy.csv").contains("macro_f1"))
         XCTAssertEqual(Array(try header("spectra.csv").prefix(5)), ["run", "layer", "matrix", "index", "singular_value"])
     }

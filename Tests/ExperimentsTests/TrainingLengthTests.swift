@@ -8,8 +8,8 @@ import XCTest
 final class TrainingLengthTests: XCTestCase {
     func accuracy(_ id: String, rank: Int, seed: UInt64, value: Double, steps: Int) -> AccuracyRow {
         AccuracyRow(run: id, targets: "q+v", rank: rank, dataSeed: seed, initSeed: seed, trainableParams: nil, status: "finished", steps: steps,
-                    metric: "accuracy", value: value, majorityBaseline: nil, alpha: 8, scaling: 1, trainSeconds: nil,
-                    validationExamples: 2000, extras: [:])
+                    metric: "accuracy", split: "validation", value: value, majorityBaseline: nil, alpha: 8, scaling: 1, trainSeconds: nil,
+                    examples: 2000, extras: [:])
     }
 
     func pass(_ id: String, rank: Int, seed: UInt64, step: Int, loss: Double) -> ConvergenceRow {
