@@ -9,6 +9,16 @@ import XCTest
 final class ReportClaimsTests: XCTestCase {
     func s(_ values: Double...) -> SeedSummary { SeedSummary(values) }
 
+    /// Table 7's and App. H.3's focus prefers a set adapting q and v (the paper's Section 7 setting) over one with as
+    /// many ranks and runs, and otherwise the set with the most ranks, then runs.
+    func testFocusTargetsPreferQAndV() {
+        let both = (1...3).flatMap { s in [1, 4, 64].flatMap { r in [("q", r, "q-\(r)-\(s)"), ("q+v", r, "qv-\(r)-\(s)")] } }
+        XCTAssertEqual(ReportSelection.primaryRankTargets(both), "q+v")
+        XCTAssertEqual(ReportSelection.primaryRankTargets([("q", 1, "a"), ("q", 4, "b"), ("k", 1, "c")]), "q")
+        XCTAssertEqual(ReportSelection.primaryRankTargets([("q", 1, "a"), ("k", 1, "b"), ("k", 1, "c")]), "k")
+        XCTAssertEqual(ReportSelection.primaryRankTargets([("q", 1, "a"), ("q", 4, "b"), ("q+k+v+o", 2, "c")]), "q+k+v+o")
+    }
+
     func testJudgeIsSymmetric() {
         XCTAssertEqual(ClaimRules.judge(0.6...0.9, paper: .above, threshold: 0.5), .holds)
         XCTAssertEqual(ClaimRules.judge(0.1...0.4, paper: .above, threshold: 0.5), .doesNotHold)
