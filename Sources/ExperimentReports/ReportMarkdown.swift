@@ -210,7 +210,7 @@ enum ReportMarkdown {
     static func table5(_ env: SectionEnvironment) -> String? {
         guard let v = accuracyView(env.data) else { return nil }
         guard v.targetSets.count >= 2 || env.context?.reference == .table5 else { return nil }
-        var table = MarkdownTable(header: ["Weight types", "ours: r", "ours: trainable params", "ours: \(v.unit)",
+        var table = MarkdownTable(header: ["Weight types", "ours: r", "ours: trainable params", "ours: \(v.measure)",
                                            "paper: r", "paper: WikiSQL", "paper: MultiNLI"],
                                   alignments: [.left, .right, .right, .right, .right, .right, .right])
         var shownPaper = Set<String>()

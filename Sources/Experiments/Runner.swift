@@ -93,7 +93,8 @@ public struct ExperimentRunner {
             records += try trainRankSearch(after: records, session: &session, inputs: inputs)
         }
         if plan.spec.analyses.accuracySplit == .test {
-            try evaluateMissing(split: .test, records: records, inputs: inputs, progress: progress)
+            // Every finished run of the folder, not only the selected ones: the report after `--only` covers them all.
+            try evaluateMissing(split: .test, records: try cachedRecords(), inputs: inputs, progress: progress)
         }
         return records
     }

@@ -48,6 +48,11 @@ final class AccuracySplitTests: XCTestCase {
         let report = try String(contentsOf: runner.specDirectory.appendingPathComponent("report.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("Test accuracy (%), mean ± sample std over seeds"), report)
 
+        // `--only` one run still evaluates every finished run that lacks the file (the report covers them all).
+        try FileManager.default.removeItem(at: SplitMetricsFile.url(run: records[1].directory, split: "test"))
+        _ = try toy.runner(runner.plan, only: records[0].id).run { _ in }
+        XCTAssertNotNil(try SplitMetricsFile.read(run: records[1].directory, split: "test"))
+
         // Without the file the report names it instead of falling back to validation.
         try FileManager.default.removeItem(at: SplitMetricsFile.url(run: records[1].directory, split: "test"))
         XCTAssertThrowsError(try runner.buildReport(records: records, model: model, notebooks: nil)) { error in
