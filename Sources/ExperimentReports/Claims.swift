@@ -68,7 +68,7 @@ enum Claims {
     }
     static func band(_ lower: Double, _ upper: Double, _ format: (Double) -> String) -> String { "[\(format(lower)), \(format(upper))]" }
 
-    /// The validation split's size recorded in accuracy rows (nil when unknown).
+    /// The size of the split the accuracy rows were measured on (nil when unknown).
     static func examples(_ rows: [AccuracyRow]) -> Int? { rows.compactMap(\.examples).max() }
 
     // MARK: 1 (Table 5)

@@ -2,12 +2,12 @@ import Analysis
 import ExperimentSpec
 import Foundation
 
-/// Claims 1 and 2 (Tables 5, 6): comparisons of validation accuracies, in percentage points.
+/// Claims 1 and 2 (Tables 5, 6): comparisons of accuracies (on the spec's `accuracySplit`), in percentage points.
 extension ClaimRules {
     /// mean_A − mean_B (points) with its 95 % interval: Welch's t interval over seeds,
     /// ± t(ν)·√(s_A²/n_A + s_B²/n_B) with ν the Welch–Satterthwaite degrees of freedom, widened to at least the binomial
-    /// interval of two validation accuracies, ± 1.96·100·√(p_A(1 − p_A)/N + p_B(1 − p_B)/N) with N validation examples:
-    /// the sampling error of the validation set, which seeds that agree by chance can hide and which averaging seeds does
+    /// interval of two accuracies, ± 1.96·100·√(p_A(1 − p_A)/N + p_B(1 − p_B)/N) with N the examples of their split:
+    /// the sampling error of that split, which seeds that agree by chance can hide and which averaging seeds does
     /// not shrink (every seed is scored on the same N examples). Treating the two accuracies as independent ignores that
     /// they share those examples, so the floor is conservative (a paired test would need per-example predictions).
     /// nil when either side has fewer than two seeds.

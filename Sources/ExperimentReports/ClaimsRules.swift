@@ -60,7 +60,7 @@ public struct ClaimResult: Equatable, Sendable {
 ///   spread, and the spread is never taken as zero, so one seed decides nothing unless a Monte-Carlo null does.
 ///
 /// Three uncertainties: the spread over seeds (a Student-t 95 % confidence interval of the mean), the binomial error of
-/// a validation accuracy (a floor under the seed interval of accuracy differences), and the Monte-Carlo nulls of the
+/// an accuracy on its split (a floor under the seed interval of accuracy differences), and the Monte-Carlo nulls of the
 /// analyses (random directions or subspaces, ≥ 200 draws; "beyond the null" = outside its central 95 % band, so a
 /// one-sided test at 2.5 % per adapter). Each rule below is a pure function of numbers.
 public enum ClaimRules {

@@ -26,7 +26,8 @@ extension ReportBuilder {
         z-score in `weight_projection.csv`).
         - Seed spread: mean ± sample standard deviation over seeds, n = number of seeds (or seed pairs). The middle layer is \
         the sorted layers' element at index ⌊count/2⌋, like the paper's layer 48 of 96.
-        - Accuracies are validation-split values of the run's final state; the paper's are GPT-3 175B on WikiSQL / MultiNLI.
+        - Accuracies are \(options.accuracySplit == .test ? "test-split values (`test.json`)" : "validation-split values") of \
+        the run's final state; the paper's are GPT-3 175B on WikiSQL / MultiNLI.
         """
     }
 

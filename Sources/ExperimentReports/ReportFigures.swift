@@ -115,7 +115,7 @@ enum ReportFigures {
         return Swift.min(1, (m / step).rounded(.up) * step)
     }
 
-    /// Validation metric vs rank: one line per target set (mean ± std over seeds), majority and head-only baselines dashed.
+    /// The primary metric (on the spec's accuracy split) vs rank: one line per target set (mean ± std over seeds), majority and head-only baselines dashed.
     static func accuracy(_ data: ReportData, context: ReportContext?) -> String? {
         guard let v = ReportMarkdown.accuracyView(data), v.ranks.count >= 2, v.ranks.allSatisfy({ $0 > 0 }) else { return nil }
         let scale = v.percent ? 100.0 : 1.0
@@ -125,7 +125,7 @@ enum ReportFigures {
                 return LineChart.Point(x: Double(r), y: s.mean, error: s.standardDeviation)
             })
         }
-        let refs = (v.majority.map { [LineChart.ReferenceLine(y: $0 * scale, label: "majority class")] } ?? [])
+        let refs = (v.majority.map { [LineChart.ReferenceLine(y: $0 * scale, label: v.split == "validation" ? "majority class" : "majority class (validation)")] } ?? [])
             + (v.headOnly.map { [LineChart.ReferenceLine(y: $0.mean, label: "head only (no adapters)")] } ?? [])
         let ours = LineChart(title: "ours", xLabel: "rank r", yLabel: v.unit,
                              series: series, xScale: .log2, referenceLines: refs)

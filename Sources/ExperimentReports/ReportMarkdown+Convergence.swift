@@ -33,7 +33,7 @@ extension ReportMarkdown {
             + "decide (\"undetermined\": evaluate more often). "
             + "\(counts[.converged] ?? 0) of \(curves.count) runs meet it, \(counts[.notConverged] ?? 0) do not, "
             + "\(counts[.undetermined] ?? 0) cannot be judged. Every pass is in `\(ReportFiles.convergence)`.\n\n"
-            + "The last column is a second, weaker reading for the accuracies the claims compare: the largest change of the "
+            + "The last column is a second, weaker reading for the validation accuracies: the largest change of the "
             + "primary metric over the same window, against twice the binomial standard error of a difference of two "
             + "accuracies on the N validation examples, 2·√(2p(1 − p)/N) (unpaired, so conservative: the passes share their "
             + "examples). \"within noise\" means more training of the same kind would not have moved the accuracy by an amount "

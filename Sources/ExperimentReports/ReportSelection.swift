@@ -226,9 +226,9 @@ enum ReportSelection {
         return (targets, seed.filter { $0.targets == targets })
     }
 
-    /// The Table 7 / App. H.3 focus: a target set that adapts both q and v first (the paper's Section 7 analyses are of
-    /// models adapted on W_q and W_v, as `fig4Panels` prefers too), then the most distinct ranks, then the most runs, then
-    /// target order. Preferring q+v keeps the focus from moving to another set (e.g. q alone) merely because that set's
+    /// The Table 7 / App. H.3 focus: a target set with two or more ranks that adapts both q and v first (the paper's
+    /// Section 7 analyses are of models adapted on W_q and W_v, as `fig4Panels` prefers too; claim 6 needs two ranks),
+    /// then the most distinct ranks, then the most runs, then target order. Preferring q+v keeps the focus from moving to another set (e.g. q alone) merely because that set's
     /// grid was completed first.
     static func primaryRankTargets(_ items: [(targets: String, rank: Int, run: String)]) -> String? {
         var ranks: [String: Set<Int>] = [:]
@@ -237,7 +237,7 @@ enum ReportSelection {
             ranks[it.targets, default: []].insert(it.rank)
             runs[it.targets, default: []].insert(it.run)
         }
-        func adaptsQV(_ t: String) -> Int { Set(t.split(separator: "+")).isSuperset(of: ["q", "v"]) ? 1 : 0 }
+        func adaptsQV(_ t: String) -> Int { ranks[t]!.count >= 2 && Set(t.split(separator: "+")).isSuperset(of: ["q", "v"]) ? 1 : 0 }
         return ranks.keys.sorted(by: ReportOrder.targetSetLess).min { a, b in
             let ka = (adaptsQV(a), ranks[a]!.count, runs[a]!.count), kb = (adaptsQV(b), ranks[b]!.count, runs[b]!.count)
             return ka > kb

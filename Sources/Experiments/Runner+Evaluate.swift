@@ -48,7 +48,7 @@ extension ExperimentRunner {
 
     /// Evaluates on `split` each finished run of `records` that has no `<split>.json` yet (the spec's
     /// `analyses.accuracySplit` is that split: the report reads it), then rewrites `<split>_metrics.csv` from every finished
-    /// run's file. Loads the model and task through `inputs` only when some run needs it.
+    /// run's file. Loads the model and task through `inputs` only when some run needs it (`buildReport` calls it).
     func evaluateMissing(split: Split, records: [RunRecord], inputs: () throws -> (LoadedModel, LoadedTask, TaskSummary),
                          progress: (RunnerEvent) -> Void) throws {
         let finished = records.filter { $0.outcome.status == .finished }

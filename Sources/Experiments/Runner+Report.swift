@@ -79,9 +79,21 @@ extension ExperimentRunner {
     /// `model`, after removing temporary files that killed writers left in the spec folder; then regenerates the marked sections of the notebooks in `notebooks`.
     /// One writer at a time: the build holds `results/<spec>/report.lock` (waiting for another process's build to end),
     /// so array tasks of a Slurm grid finishing together never remove each other's files mid-build.
-    public func buildReport(records: [RunRecord], model: LoadedModel, notebooks: URL?) throws -> (ReportSummary, [URL]) {
+    ///
+    /// With `analyses.accuracySplit` test, finished runs without `test.json` are first evaluated on the test split
+    /// (`evaluateMissing`, the task loaded only then), under the same lock: array tasks finishing together evaluate each
+    /// run once, and a report never reads a run another task has not evaluated yet.
+    public func buildReport(records: [RunRecord], model: LoadedModel, notebooks: URL?,
+                            progress: (RunnerEvent) -> Void = { _ in }) throws -> (ReportSummary, [URL]) {
         let lock = try RunLock(url: specDirectory.appendingPathComponent("report.lock"), wait: true)
         defer { withExtendedLifetime(lock) {} }
+        if plan.spec.analyses.accuracy && plan.spec.analyses.accuracySplit == .test {
+            try evaluateMissing(split: .test, records: records, inputs: {
+                let (task, summary) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot,
+                                                          dataDirectory: plan.dataDirectory)
+                return (model, task, summary)
+            }, progress: progress)
+        }
         let base = model.model
         AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
         let planted = specDirectory.appendingPathComponent("planted-adapter")

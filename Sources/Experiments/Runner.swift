@@ -1,7 +1,9 @@
+import ExperimentReports
 import Foundation
 import LinearAlgebra
 import LoRA
 import Support
+import Tasks
 
 /// Runs the grid of a resolved spec: every run is trained once and cached in `results/<spec>/runs/<run-id>/`; a finished
 /// run (its `final.json` exists) is reused unless `force`; an interrupted run resumes from its last checkpoint.
@@ -92,10 +94,6 @@ public struct ExperimentRunner {
         if plan.rankSearch != nil {
             records += try trainRankSearch(after: records, session: &session, inputs: inputs)
         }
-        if plan.spec.analyses.accuracySplit == .test {
-            // Every finished run of the folder, not only the selected ones: the report after `--only` covers them all.
-            try evaluateMissing(split: .test, records: try cachedRecords(), inputs: inputs, progress: progress)
-        }
         return records
     }
 
@@ -171,6 +169,8 @@ public struct ExperimentRunner {
                        machine: MachineFacts, progress: @escaping (RunnerEvent) -> Void) throws -> RunRecord {
         let dir = runDirectory(run.id)
         if options.force { try? FileManager.default.removeItem(at: dir) }
+        // Metrics of an earlier adapter on another split (`experiment evaluate`) do not describe the one trained now.
+        for split in Split.allCases { try? FileManager.default.removeItem(at: SplitMetricsFile.url(run: dir, split: split.rawValue)) }
         try Folder.create(dir)
         try AtomicFile.write(run.jsonData(), to: dir.appendingPathComponent("config.json"))
         try AtomicFile.write(plan.resolved.jsonData(), to: dir.appendingPathComponent("resolved-spec.json"))

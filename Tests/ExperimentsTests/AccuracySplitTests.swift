@@ -4,14 +4,17 @@ import XCTest
 @testable import ExperimentSpec
 @testable import Experiments
 
-/// `analyses.accuracySplit`: "test" makes `experiment run` evaluate each finished run on the test split (once: a cached
-/// `test.json` is kept), and the accuracy rows and claims 1–2 read those numbers with the test split's size as N; a
-/// report over a finished run without `test.json` fails naming the file; the key is strict and needs a test split.
+/// `analyses.accuracySplit`: "test" makes the report evaluate each finished run on the test split once (a cached
+/// `test.json` is kept) before the accuracy rows and claims 1–2 read those numbers with the test split's size as N;
+/// `ReportBuilder` over a finished run without `test.json` fails naming the file; retraining a run drops its old split
+/// files; the key is strict and needs a test split.
 final class AccuracySplitTests: XCTestCase {
+    /// The toy task with a test split unlike the validation split: 24 examples (validation has 32), the training file's first.
     private func toy() throws -> ToyRepository {
         let toy = try ToyRepository()
-        try FileManager.default.copyItem(at: toy.root.appendingPathComponent("validation.jsonl"),
-                                         to: toy.root.appendingPathComponent("test.jsonl"))
+        let train = try String(contentsOf: toy.root.appendingPathComponent("train.jsonl"), encoding: .utf8)
+        try train.split(separator: "\n").prefix(24).joined(separator: "\n")
+            .write(to: toy.root.appendingPathComponent("test.jsonl"), atomically: true, encoding: .utf8)
         return toy
     }
 
@@ -21,43 +24,49 @@ final class AccuracySplitTests: XCTestCase {
         return "{\"analyses\": {\"accuracySplit\": \"\(split)\"}, " + json.dropFirst()
     }
 
-    func testRunEvaluatesTheTestSplitOnceAndTheReportReadsIt() throws {
+    func testTheReportEvaluatesTheTestSplitOnceAndReadsIt() throws {
         let toy = try toy()
         let runner = toy.runner(try toy.plan(spec(split: "test")))
         let records = try runner.run { _ in }
         let model = try LoadedModel.load(runner.plan.spec.model, repositoryRoot: toy.root)
-        for r in records {
-            let file = try XCTUnwrap(try SplitMetricsFile.read(run: r.directory, split: "test"), r.id)
-            XCTAssertEqual(file.examples, 32)
-            // The test file is a copy of the validation file: the same accuracy as training's last evaluation.
-            XCTAssertEqual(file.accuracy, r.outcome.validation["accuracy"]!, accuracy: 1e-12)
+        var events: [String] = []
+        _ = try runner.buildReport(records: records, model: model, notebooks: nil) { event in
+            if case let .splitEvaluation(id, split, examples) = event { events.append("\(id) \(split) \(examples)") }
         }
-        // A second run keeps the cached files (a marked one stays marked).
-        let marked = SplitMetricsFile(split: "test", examples: 32, accuracy: 0.125, macroF1: 0.1, loss: 2)
+        XCTAssertEqual(events, records.map { "\($0.id) test 24" })
+        let independent = try runner.evaluateFinishedRuns(split: .test)
+        for (r, e) in zip(records, independent) {
+            let file = try XCTUnwrap(try SplitMetricsFile.read(run: r.directory, split: "test"), r.id)
+            XCTAssertEqual(file.examples, 24)
+            XCTAssertEqual(file.accuracy, e.metrics.accuracy)
+        }
+        // A second report keeps the cached files (a marked one stays marked) and evaluates nothing.
+        let marked = SplitMetricsFile(split: "test", examples: 24, accuracy: 0.125, macroF1: 0.1, loss: 2)
         try runner.write(marked, run: records[0])
-        _ = try runner.run { _ in }
+        events = []
+        _ = try runner.buildReport(records: records, model: model, notebooks: nil) { _ in events.append("event") }
+        XCTAssertEqual(events, [])
         XCTAssertEqual(try SplitMetricsFile.read(run: records[0].directory, split: "test"), marked)
         let csv = try String(contentsOf: runner.specDirectory.appendingPathComponent("test_metrics.csv"), encoding: .utf8)
         XCTAssertEqual(csv.split(separator: "\n").count, 1 + records.count)
 
-        _ = try runner.buildReport(records: records, model: model, notebooks: nil)
         let rows = try XCTUnwrap(try ReportData.load(from: runner.specDirectory).accuracy)
         XCTAssertEqual(Set(rows.map(\.split)), ["test"])
-        XCTAssertEqual(Set(rows.map(\.examples)), [32])
+        XCTAssertEqual(Set(rows.map(\.examples)), [24])
         XCTAssertEqual(rows.first { $0.run == records[0].id }?.value, 0.125)
         let report = try String(contentsOf: runner.specDirectory.appendingPathComponent("report.md"), encoding: .utf8)
         XCTAssertTrue(report.contains("Test accuracy (%), mean ± sample std over seeds"), report)
+        XCTAssertTrue(report.contains("Accuracies are test-split values"), report)
 
-        // `--only` one run still evaluates every finished run that lacks the file (the report covers them all).
+        // Without the file the rows name it instead of falling back to validation.
         try FileManager.default.removeItem(at: SplitMetricsFile.url(run: records[1].directory, split: "test"))
-        _ = try toy.runner(runner.plan, only: records[0].id).run { _ in }
-        XCTAssertNotNil(try SplitMetricsFile.read(run: records[1].directory, split: "test"))
-
-        // Without the file the report names it instead of falling back to validation.
-        try FileManager.default.removeItem(at: SplitMetricsFile.url(run: records[1].directory, split: "test"))
-        XCTAssertThrowsError(try runner.buildReport(records: records, model: model, notebooks: nil)) { error in
+        XCTAssertThrowsError(try ReportBuilder.accuracyRows(records, split: .test, validationExamples: 32)) { error in
             XCTAssertTrue("\(error)".contains("\(records[1].id)/test.json") && "\(error)".contains("experiment evaluate"), "\(error)")
         }
+        // Retraining a run drops its split files with the adapter they described.
+        try FileManager.default.removeItem(at: records[0].directory.appendingPathComponent("final.json"))
+        _ = try toy.runner(runner.plan, only: records[0].id).run { _ in }
+        XCTAssertNil(try SplitMetricsFile.read(run: records[0].directory, split: "test"))
     }
 
     func testValidationStaysTheDefaultAndWritesNoTestFiles() throws {

@@ -18,7 +18,7 @@ final class InputCovarianceFileTests: XCTestCase {
     func testPackedRoundTripKeepsASymmetricMatrixAndHalvesTheValues() throws {
         let dir = try folder()
         var c = Matrix<Double>(rows: 5, cols: 5)
-        for i in 0..<5 { for j in i..<5 { let v = Double(Float(Double(i * 7 + j) * 0.37 - 1)); c[i, j] = v; c[j, i] = v } }
+        for i in 0..<5 { for j in i..<5 { let v = Double(Float(Double(i * 7 + j * j) * 0.37 - 1)); c[i, j] = v; c[j, i] = v } }
         var skewed = c
         skewed[0, 3] += 2; skewed[3, 0] -= 2                               // symmetric part = c
         try InputCovarianceFile.write([(layer: 1, target: "v", covariance: skewed), (layer: 0, target: "q", covariance: c)], to: dir)
@@ -28,6 +28,10 @@ final class InputCovarianceFileTests: XCTestCase {
         XCTAssertEqual(back["layer.1.v"]?.storage, c.storage)
         let file = try SafeTensorsFile(contentsOf: dir.appendingPathComponent(InputCovarianceFile.name))
         XCTAssertEqual(file.tensors.map(\.shape), [[15], [15]])
+        // The documented layout: row by row, C₀₀ … C₀₄, C₁₁ … C₁₄, …, C₄₄.
+        var rowMajor: [Float] = []
+        for i in 0..<5 { for j in i..<5 { rowMajor.append(Float(c[i, j])) } }
+        XCTAssertEqual(try file.floats("layer.0.q", shape: [15]), rowMajor)
     }
 
     func testReadsTheSquareLayoutAndRejectsOtherShapes() throws {

@@ -16,7 +16,8 @@ final class ReportClaimsTests: XCTestCase {
         XCTAssertEqual(ReportSelection.primaryRankTargets(both), "q+v")
         XCTAssertEqual(ReportSelection.primaryRankTargets([("q", 1, "a"), ("q", 4, "b"), ("k", 1, "c")]), "q")
         XCTAssertEqual(ReportSelection.primaryRankTargets([("q", 1, "a"), ("k", 1, "b"), ("k", 1, "c")]), "k")
-        XCTAssertEqual(ReportSelection.primaryRankTargets([("q", 1, "a"), ("q", 4, "b"), ("q+k+v+o", 2, "c")]), "q+k+v+o")
+        XCTAssertEqual(ReportSelection.primaryRankTargets([("q", 1, "a"), ("q", 4, "b"), ("q+k+v+o", 2, "c")]), "q")
+        XCTAssertEqual(ReportSelection.primaryRankTargets([("q", 1, "a"), ("q", 4, "b"), ("q+v", 2, "c"), ("q+v", 8, "d")]), "q+v")
     }
 
     func testJudgeIsSymmetric() {
