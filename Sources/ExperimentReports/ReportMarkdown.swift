@@ -179,7 +179,23 @@ enum ReportMarkdown {
             out += "Excluded (\(v.diverged.count) run\(v.diverged.count == 1 ? "" : "s") not finished): "
                 + v.diverged.map { "`\($0.run)` (\($0.status))" }.joined(separator: ", ") + ".\n"
         }
+        let collapsed = collapsedRuns(v)
+        if !collapsed.isEmpty {
+            out += "At the majority-class baseline (finished, but no better than always predicting the most frequent label: "
+                + "within 3 binomial standard errors of it, or below; counted in the means above): "
+                + collapsed.map { "`\($0.run)` (\(NumberFormat.percent($0.value ?? .nan, digits: 2)) %)" }.joined(separator: ", ") + ".\n"
+        }
         return out
+    }
+
+    /// Finished runs of an accuracy whose value is at most the majority-class share m + 3·√(m(1 − m)/N) (N the examples
+    /// of the row's split): runs that collapsed to a constant prediction although no divergence test fired.
+    static func collapsedRuns(_ v: AccuracyView) -> [AccuracyRow] {
+        guard v.percent, v.metric == "accuracy", let m = v.majority else { return [] }
+        return v.rows.filter { r in
+            guard r.isFinished, let value = r.value, let n = r.examples, n > 0 else { return false }
+            return value <= m + 3 * (m * (1 - m) / Double(n)).squareRoot()
+        }
     }
 
     static func table6(_ env: SectionEnvironment) -> String? {

@@ -162,5 +162,26 @@ final class ReportClaimsTests: XCTestCase {
         XCTAssertTrue(c2.ours.contains("q alone: needs r = 1"), c2.ours)
         XCTAssertEqual(Claims.claim1(rows.filter { $0.initSeed == 1 }).verdict, .inconclusive)   // one seed: unknown spread
         XCTAssertEqual(Claims.claim1(rows.map { var r = $0; r.metric = "mse"; return r }).verdict, .notTested)
+
+        // On the test split the text names it and its N, and the binomial floor uses that N (wider here: 8,171 examples).
+        let test = rows.map { var r = $0; r.split = "test"; r.examples = 8171; return r }
+        let t1 = Claims.claim1(test)
+        XCTAssertTrue(t1.ours.hasPrefix("test split (N = 8171): budget 8: q+v (r=4)"), t1.ours)
+        XCTAssertTrue(t1.uncertainty.contains("the test split they are measured on"), t1.uncertainty)
+        XCTAssertTrue(Claims.claim2(test).ours.hasPrefix("test split (N = 8171): "))
+        XCTAssertEqual(Claims.claim2(test).verdict, .inconclusive)   // ± 1.3 points of binomial error cannot show "within 1 point"
+    }
+
+    /// A finished run no better than the majority class is listed under the accuracy tables (it still counts in the means).
+    func testCollapsedRunsAreListed() {
+        func row(_ run: String, _ value: Double?, status: String = "finished") -> AccuracyRow {
+            AccuracyRow(run: run, targets: "q", rank: 8, dataSeed: 1, initSeed: 1, trainableParams: nil, status: status, steps: 10,
+                        metric: "accuracy", split: "test", value: value, majorityBaseline: 0.139, alpha: 8, scaling: 1,
+                        trainSeconds: nil, examples: 8171, extras: [:])
+        }
+        let rows = [row("good", 0.85), row("collapsed", 0.1325), row("edge", 0.152), row("diverged", 0.1, status: "diverged")]
+        let view = try! XCTUnwrap(ReportMarkdown.accuracyView(ReportData(accuracy: rows)))
+        XCTAssertEqual(ReportMarkdown.collapsedRuns(view).map(\.run), ["collapsed"])   // threshold 0.139 + 3·√(0.139·0.861/8171) = 0.1505
+        XCTAssertTrue(ReportMarkdown.accuracyFootnotes(view).contains("`collapsed` (13.25 %)"), ReportMarkdown.accuracyFootnotes(view))
     }
 }
