@@ -40,10 +40,10 @@ final class HeadOnlyCLITests: XCTestCase {
 
         let accuracy = try s.read("results/head/accuracy.csv").split(separator: "\n")
         XCTAssertEqual(accuracy.count, 4, accuracy.joined(separator: "\n"))
-        XCTAssertTrue(accuracy[1].hasPrefix("\(head),head-only,0,1,1,0,finished,6,accuracy,"), String(accuracy[1]))
+        XCTAssertTrue(accuracy[1].hasPrefix("\(head),head-only,0,1,1,0,finished,6,accuracy,validation,"), String(accuracy[1]))
         let cells = accuracy[1].split(separator: ",", omittingEmptySubsequences: false)
-        XCTAssertEqual(cells[11], "", "no α for the baseline")
-        XCTAssertEqual(cells[12], "", "no scaling for the baseline")
+        XCTAssertEqual(cells[12], "", "no α for the baseline")
+        XCTAssertEqual(cells[13], "", "no scaling for the baseline")
         XCTAssertTrue(accuracy[2].contains(",q+v,1,") && accuracy[3].contains(",q+v,2,"), accuracy.joined(separator: "\n"))
 
         for file in ["learning_diagnostics.csv", "weight_projection.csv", "direction_overlap.csv", "spectra.csv", "subspace_similarity.csv"] {
