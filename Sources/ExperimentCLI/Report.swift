@@ -37,11 +37,8 @@ func buildReport(runner: ExperimentRunner, timings: Bool) throws {
     let loaded = try LoadedModel.load(plan.spec.model, repositoryRoot: runner.repositoryRoot)
     let root = runner.repositoryRoot
     let (summary, notebooks) = try runner.buildReport(records: records, model: loaded,
-                                                      notebooks: root.appendingPathComponent("notebooks-md")) { event in
-        if case let .splitEvaluation(id, split, examples) = event {
-            Console.info("\(id): evaluating \(examples) \(split) examples (the report reads the \(split) split)")
-        }
-    }
+                                                      notebooks: root.appendingPathComponent("notebooks-md"),
+                                                      progress: ProgressRenderer().handle)
     for line in summary.terminalLines(timings: timings) { print(line) }
     for n in notebooks { print("updated \(n.path.replacingOccurrences(of: root.path + "/", with: ""))") }
     print("report: \(runner.specDirectory.appendingPathComponent("report.md").path.replacingOccurrences(of: root.path + "/", with: ""))")

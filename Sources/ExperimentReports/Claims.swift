@@ -78,20 +78,17 @@ enum Claims {
     static let claim1Rule = "at a common budget (r × number of adapted types; q, k, v, o are all d × d), q+v vs q and q+v vs k "
         + "(each present one): \(ClaimRules.beatsText); the claim holds if every comparison holds, does not hold if one does not hold, "
         + "inconclusive otherwise"
-    /// The split the rows were measured on ("validation" when there are none).
-    static func split(_ rows: [AccuracyRow]) -> String { rows.first?.split ?? AccuracySplit.validation.rawValue }
-
     /// What the accuracy claims' text says first: nothing for validation (the default), else the split and its size.
     static func splitPrefix(_ rows: [AccuracyRow]) -> String {
-        let s = split(rows)
+        let s = ReportSelection.accuracySplit(rows)
         guard s != AccuracySplit.validation.rawValue else { return "" }
         return "\(s) split" + (examples(rows).map { " (N = \($0))" } ?? "") + ": "
     }
 
     static func claim1(_ rows: [AccuracyRow]) -> ClaimResult {
-        let accuracyUncertainty = ClaimRules.accuracyUncertainty(split: split(rows))
+        let accuracyUncertainty = ClaimRules.accuracyUncertainty(split: ReportSelection.accuracySplit(rows))
         guard let metric = ReportSelection.primaryMetric(rows) else {
-            return notTested(1, "no finished run with a metric on the \(split(rows)) split", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
+            return notTested(1, "no finished run with a metric on the \(ReportSelection.accuracySplit(rows)) split", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
         }
         guard ReportSelection.isPercent(metric) else {
             return notTested(1, "the primary metric is \(metric), not an accuracy", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
@@ -137,9 +134,9 @@ enum Claims {
         + "inconclusive otherwise"
 
     static func claim2(_ rows: [AccuracyRow]) -> ClaimResult {
-        let accuracyUncertainty = ClaimRules.accuracyUncertainty(split: split(rows))
+        let accuracyUncertainty = ClaimRules.accuracyUncertainty(split: ReportSelection.accuracySplit(rows))
         guard let metric = ReportSelection.primaryMetric(rows) else {
-            return notTested(2, "no finished run with a metric on the \(split(rows)) split", paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
+            return notTested(2, "no finished run with a metric on the \(ReportSelection.accuracySplit(rows)) split", paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
         }
         guard ReportSelection.isPercent(metric) else {
             return notTested(2, "the primary metric is \(metric), not an accuracy", paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)

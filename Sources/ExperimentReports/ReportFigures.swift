@@ -136,7 +136,7 @@ enum ReportFigures {
             caption.append("Right: the paper's Table 6 (GPT-3 175B, validation accuracy, run-to-run spread ± 0.5 on WikiSQL and ± 0.1 on "
                            + "MultiNLI as bars) for the same target sets, each panel on its own y range: compare shapes, not levels.")
         }
-        return SVG.lineCharts([ours] + paper, title: "\(v.split.prefix(1).uppercased() + v.split.dropFirst()) \(v.metric) vs rank r", caption: caption)
+        return SVG.lineCharts([ours] + paper, title: "\(v.splitTitle) \(v.metric) vs rank r", caption: caption)
     }
 
     /// The paper's Table 6 as one chart per dataset, series for those of `targetSets` that Table 6 has (none: no chart).

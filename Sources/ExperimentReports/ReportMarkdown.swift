@@ -147,8 +147,8 @@ enum ReportMarkdown {
         var unit: String { percent ? "\(metric) (%)" : metric }
         /// E.g. "validation accuracy (%)" or "test accuracy (%)".
         var measure: String { "\(split) \(unit)" }
-        /// `measure` capitalised, to open a sentence.
-        var Measure: String { split.prefix(1).uppercased() + split.dropFirst() + " " + unit }
+        /// `split` capitalised, to open a sentence or a title.
+        var splitTitle: String { split.prefix(1).uppercased() + split.dropFirst() }
     }
 
     static func accuracyView(_ data: ReportData) -> AccuracyView? {
@@ -162,7 +162,7 @@ enum ReportMarkdown {
         return AccuracyView(metric: metric, percent: ReportSelection.isPercent(metric), groups: groups, targetSets: targets, ranks: ranks,
                             diverged: rows.filter { !$0.isFinished }, majority: majority, rows: rows,
                             headOnly: ReportSelection.headOnlyBaseline(rows, metric: metric),
-                            split: rows.first?.split ?? AccuracySplit.validation.rawValue)
+                            split: ReportSelection.accuracySplit(rows))
     }
 
     static func accuracyFootnotes(_ v: AccuracyView) -> String {
@@ -215,7 +215,7 @@ enum ReportMarkdown {
             table.append(["\(PaperReference.model), \(PaperReference.datasetName(row.dataset)) (paper, ± \(NumberFormat.fixed(row.spread, digits: 1)))",
                           row.weightTypes] + columns.map { r in row.accuracy(rank: r).map { NumberFormat.fixed($0, digits: 1) } ?? dash })
         }
-        var out = "\(v.Measure), mean ± sample std over seeds (n = number of seeds), beside the paper's Table 6 "
+        var out = "\(v.splitTitle) \(v.unit), mean ± sample std over seeds (n = number of seeds), beside the paper's Table 6 "
             + "(\(PaperReference.model), validation accuracy %, the paper's ± as printed there). α is fixed while r varies, as in the paper.\n\n"
         out += table.rendered() + "\n"
         out += accuracyFootnotes(v)
@@ -273,7 +273,7 @@ enum ReportMarkdown {
                           r.split == AccuracySplit.validation.rawValue ? r.metric : "\(r.split) \(r.metric)", value]
                          + (perplexity ? [r.extras[perplexityMetric].map(g4) ?? dash] : []))
         }
-        return "One row per run (`\(ReportFiles.accuracy)` has every \(rows.first?.split ?? "validation") metric).\n\n"
+        return "One row per run (`\(ReportFiles.accuracy)` has every \(ReportSelection.accuracySplit(rows)) metric).\n\n"
             + (accuracyView(env.data).flatMap { headOnlyBaseline($0) } ?? "") + table.rendered()
     }
 }

@@ -226,6 +226,9 @@ enum ReportSelection {
         return (targets, seed.filter { $0.targets == targets })
     }
 
+    /// The split accuracy rows were measured on (`AccuracyRow.split`; "validation" when there are none).
+    static func accuracySplit(_ rows: [AccuracyRow]) -> String { rows.first?.split ?? AccuracySplit.validation.rawValue }
+
     /// The Table 7 / App. H.3 focus: a target set with two or more ranks that adapts both q and v first (the paper's
     /// Section 7 analyses are of models adapted on W_q and W_v, as `fig4Panels` prefers too; claim 6 needs two ranks),
     /// then the most distinct ranks, then the most runs, then target order. Preferring q+v keeps the focus from moving to another set (e.g. q alone) merely because that set's

@@ -76,7 +76,7 @@ struct TrainingLength: Sendable {
         let metric = ReportSelection.primaryMetric(longer.accuracy ?? [])
         let examples = (longer.accuracy ?? []).compactMap(\.examples).max()
         let floor = metric.map(ReportSelection.isPercent) == true ? examples.map { 100 / Double(Swift.max($0, 1)) } ?? 0 : 0
-        let split = (longer.accuracy ?? []).first?.split ?? AccuracySplit.validation.rawValue
+        let split = ReportSelection.accuracySplit(longer.accuracy ?? [])
         accuracy = Self.rows("\(split) \(metric ?? "metric")", longer: Self.accuracy(longer, lc), reference: Self.accuracy(reference, rc),
                              matched: Set(steps.keys)).map { var out = $0; out.floor = floor; return out }
         loss = Self.rows("final validation objective", longer: Self.finalObjective(longer, lc), reference: Self.finalObjective(reference, rc),

@@ -54,24 +54,17 @@ struct RunCheckpoint {
 }
 
 extension RunCheckpoint {
-    /// The checkpoint after step `state.step`: every trainable tensor of `optimizer` with its two AdamW moments.
-    init(state: State, optimizer: AdamW) {
-        var tensors: [String: [Float]] = [:]
+    /// Writes the checkpoint after step `state.step` to `url`: every trainable tensor of `optimizer` with its two AdamW
+    /// moments, each in its parameter's shape.
+    static func write(_ state: State, optimizer: AdamW, to url: URL) throws {
+        var tensors: [String: [Float]] = [:], shapes: [String: [Int]] = [:]
         for (i, p) in optimizer.parameters.enumerated() {
             for (prefix, values) in [("param/", p.value.storage), ("m/", optimizer.m[i]), ("v/", optimizer.v[i])] {
                 tensors[prefix + p.name] = values
+                shapes[prefix + p.name] = [p.value.rows, p.value.cols]
             }
         }
-        self.init(state: state, tensors: tensors)
-    }
-
-    /// Writes the checkpoint with each tensor in the shape of `optimizer`'s parameter of that name.
-    func write(to url: URL, optimizer: AdamW) throws {
-        var shapes: [String: [Int]] = [:]
-        for p in optimizer.parameters {
-            for prefix in ["param/", "m/", "v/"] { shapes[prefix + p.name] = [p.value.rows, p.value.cols] }
-        }
-        try write(to: url, shapes: shapes)
+        try RunCheckpoint(state: state, tensors: tensors).write(to: url, shapes: shapes)
     }
 
     /// Puts the saved parameters, AdamW moments and step count into `optimizer` and the dropout generators into

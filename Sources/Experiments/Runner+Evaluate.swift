@@ -30,16 +30,11 @@ extension ExperimentRunner {
         let records = try cachedRecords().filter { $0.outcome.status == .finished }
         guard !records.isEmpty else { throw RunnerError.unsupported(field: "runs", reason: "no finished runs in \(specDirectory.path); run the spec first") }
         let model = try LoadedModel.load(plan.spec.model, repositoryRoot: repositoryRoot)
-        let (task, _) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot, dataDirectory: plan.dataDirectory)
-        guard case .classification(let data) = task else {
-            throw RunnerError.unsupported(field: "task.kind", reason: "evaluation on a split needs a classification task (task kind '\(plan.spec.task.kind.rawValue)' has no labelled \(split.rawValue) split)")
-        }
-        let examples = data.examples(split)
-        guard !examples.isEmpty else { throw RunnerError.unsupported(field: "task", reason: "the \(split.rawValue) split is empty") }
+        let (examples, classes) = try labelledExamples(split, model: model)
         var results: [SplitEvaluation] = []
         for r in records {
             progress("\(r.id): evaluating \(examples.count) \(split.rawValue) examples")
-            let metrics = try evaluate(r, examples: examples, classes: data.labels.count, model: model)
+            let metrics = try evaluate(r, examples: examples, classes: classes, model: model)
             results.append(SplitEvaluation(run: r.id, record: r, split: split, metrics: metrics))
         }
         try writeEvaluations(results, split: split)
@@ -48,19 +43,15 @@ extension ExperimentRunner {
 
     /// Evaluates on `split` each finished run of `records` that has no `<split>.json` yet (the spec's
     /// `analyses.accuracySplit` is that split: the report reads it), then rewrites `<split>_metrics.csv` from every finished
-    /// run's file. Loads the model and task through `inputs` only when some run needs it (`buildReport` calls it).
-    func evaluateMissing(split: Split, records: [RunRecord], inputs: () throws -> (LoadedModel, LoadedTask, TaskSummary),
-                         progress: (RunnerEvent) -> Void) throws {
+    /// run's file. Loads the task only when some run needs it (`buildReport` calls it).
+    func evaluateMissing(split: Split, records: [RunRecord], model: LoadedModel, progress: (RunnerEvent) -> Void) throws {
         let finished = records.filter { $0.outcome.status == .finished }
         let missing = finished.filter { !FileManager.default.fileExists(atPath: SplitMetricsFile.url(run: $0.directory, split: split.rawValue).path) }
         guard !missing.isEmpty else { return }
-        let (model, task, _) = try inputs()
-        guard case .classification(let data) = task, !data.examples(split).isEmpty else {
-            throw RunnerError.unsupported(field: "analyses.accuracySplit", reason: "the task has no labelled \(split.rawValue) split")
-        }
+        let (examples, classes) = try labelledExamples(split, model: model)
         for r in missing {
-            progress(.splitEvaluation(id: r.id, split: split.rawValue, examples: data.examples(split).count))
-            let metrics = try evaluate(r, examples: data.examples(split), classes: data.labels.count, model: model)
+            progress(.splitEvaluation(id: r.id, split: split.rawValue, examples: examples.count))
+            let metrics = try evaluate(r, examples: examples, classes: classes, model: model)
             try write(SplitEvaluation(run: r.id, record: r, split: split, metrics: metrics).file, run: r)
         }
         var rows: [(record: RunRecord, file: SplitMetricsFile)] = []
@@ -68,6 +59,18 @@ extension ExperimentRunner {
             if let file = try SplitMetricsFile.read(run: r.directory, split: split.rawValue) { rows.append((r, file)) }
         }
         try writeEvaluationTable(rows, split: split)
+    }
+
+    /// The task's labelled examples of `split` (tokenized for `model`) and its number of classes.
+    /// - Throws: `RunnerError.unsupported` when the task is not a classification task or the split is empty.
+    func labelledExamples(_ split: Split, model: LoadedModel) throws -> (examples: [TokenizedExample], classes: Int) {
+        let (task, _) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot, dataDirectory: plan.dataDirectory)
+        guard case .classification(let data) = task else {
+            throw RunnerError.unsupported(field: "task.kind", reason: "evaluation on a split needs a classification task (task kind '\(plan.spec.task.kind.rawValue)' has no labelled \(split.rawValue) split)")
+        }
+        let examples = data.examples(split)
+        guard !examples.isEmpty else { throw RunnerError.unsupported(field: "task", reason: "the \(split.rawValue) split is empty") }
+        return (examples, data.labels.count)
     }
 
     /// Metrics of one run's adapter and head on `examples` (a head-only run: its head on the frozen model).

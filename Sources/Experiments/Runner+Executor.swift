@@ -95,7 +95,7 @@ struct RunExecutor {
             if let every = checkpointEvery, at < totalSteps, stopping || (every > 0 && at % every == 0) {
                 let state = log.checkpointState(run: config.id, step: at, cursor: sampler.cursor, optimizer: step.optimizer,
                                                 adapters: adapters, model: base)
-                try RunCheckpoint(state: state, optimizer: step.optimizer).write(to: checkpointURL, optimizer: step.optimizer)
+                try RunCheckpoint.write(state, optimizer: step.optimizer, to: checkpointURL)
             }
             if stopping { throw RunnerError.interrupted(run: config.id, step: at) }
         }

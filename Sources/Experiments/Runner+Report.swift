@@ -88,11 +88,7 @@ extension ExperimentRunner {
         let lock = try RunLock(url: specDirectory.appendingPathComponent("report.lock"), wait: true)
         defer { withExtendedLifetime(lock) {} }
         if plan.spec.analyses.accuracy && plan.spec.analyses.accuracySplit == .test {
-            try evaluateMissing(split: .test, records: records, inputs: {
-                let (task, summary) = try LoadedTask.load(plan.spec.task, model: model, repositoryRoot: repositoryRoot,
-                                                          dataDirectory: plan.dataDirectory)
-                return (model, task, summary)
-            }, progress: progress)
+            try evaluateMissing(split: .test, records: records, model: model, progress: progress)
         }
         let base = model.model
         AtomicFile.removeStaleTemporaryFiles(under: specDirectory)
