@@ -20,8 +20,8 @@ enum Claims {
         let nulls = (data.nulls ?? []) + (data.growthNulls ?? [])
         let projectionMatrix = projectionFocus(data.projection ?? [])?.matrix, overlapMatrix = overlapFocus(overlap)?.matrix
         return [
-            claim1(data.accuracy ?? []),
-            claim2(data.accuracy ?? []),
+            claim1(data.accuracy ?? [], pairs: data.accuracyPairs ?? []),
+            claim2(data.accuracy ?? [], pairs: data.accuracyPairs ?? []),
             claim3(phi, validation: validation),
             claim4(phi, nulls: nulls, options: options, validation: validation),
             validated(claim5(data.projection ?? []), reads: projectionMatrix, validation),
@@ -71,6 +71,16 @@ enum Claims {
     /// The size of the split the accuracy rows were measured on (nil when unknown).
     static func examples(_ rows: [AccuracyRow]) -> Int? { rows.compactMap(\.examples).max() }
 
+    /// The paired sampling error (points) of mean(A) − mean(B) from `pairs`, when it compares exactly the runs the two
+    /// summaries hold (same counts); nil otherwise (the rule then uses the unpaired binomial).
+    static func pairedSE(_ pairs: [AccuracyPairRow], _ a: (targets: String, rank: Int, summary: SeedSummary),
+                         _ b: (targets: String, rank: Int, summary: SeedSummary)) -> Double? {
+        guard let p = AccuracyPairs.find(pairs, a.targets, a.rank, b.targets, b.rank) else { return nil }
+        let (na, nb) = p.targetsA == a.targets && p.rankA == a.rank ? (p.runsA, p.runsB) : (p.runsB, p.runsA)
+        guard na == a.summary.count, nb == b.summary.count else { return nil }
+        return p.standardError
+    }
+
     // MARK: 1 (Table 5)
 
     static let claim1Paper = "18M-parameter budget: q+v (r=4) 73.7 / 91.3 vs q (r=8) 70.4 / 91.0 and k (r=8) 70.0 / 90.8 "
@@ -85,8 +95,8 @@ enum Claims {
         return "\(s) split" + (examples(rows).map { " (N = \($0))" } ?? "") + ": "
     }
 
-    static func claim1(_ rows: [AccuracyRow]) -> ClaimResult {
-        let accuracyUncertainty = ClaimRules.accuracyUncertainty(split: ReportSelection.accuracySplit(rows))
+    static func claim1(_ rows: [AccuracyRow], pairs: [AccuracyPairRow] = []) -> ClaimResult {
+        var accuracyUncertainty = ClaimRules.accuracyUncertainty(split: ReportSelection.accuracySplit(rows))
         guard let metric = ReportSelection.primaryMetric(rows) else {
             return notTested(1, "no finished run with a metric on the \(ReportSelection.accuracySplit(rows)) split", paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
         }
@@ -113,15 +123,19 @@ enum Claims {
         let a = qv[chosen.budget / 2]!
         var verdicts: [Verdict] = []
         var parts: [String] = []
+        var allPaired = true
         for single in chosen.singles {
             let b = groups[single]![chosen.budget]!
-            let v = ClaimRules.beats(a, b, examples: examples(rows))
+            let se = pairedSE(pairs, ("q+v", chosen.budget / 2, a), (single, chosen.budget, b))
+            allPaired = allPaired && se != nil
+            let v = ClaimRules.beats(a, b, examples: examples(rows), pairedSE: se)
             verdicts.append(v)
-            let iv = ClaimRules.differenceInterval(a, b, examples: examples(rows))
+            let iv = ClaimRules.differenceInterval(a, b, examples: examples(rows), pairedSE: se)
             parts.append("vs \(single) (r=\(chosen.budget)) \(pct(b)): difference \(f2(a.mean - b.mean)), 95 % interval "
                          + "\(interval(iv, digits: 2)): \(v.rawValue)")
         }
         let ours = splitPrefix(rows) + "budget \(chosen.budget): q+v (r=\(chosen.budget / 2)) \(pct(a)) " + parts.joined(separator: "; ")
+        accuracyUncertainty = ClaimRules.accuracyUncertainty(split: ReportSelection.accuracySplit(rows), paired: allPaired)
         return result(1, ClaimRules.combine(verdicts), ours: ours, paper: claim1Paper, rule: claim1Rule, uncertainty: accuracyUncertainty)
     }
 
@@ -133,8 +147,8 @@ enum Claims {
         + "vs q at r = 1: \(ClaimRules.beatsText); holds if every tested part holds, does not hold if one does not hold, "
         + "inconclusive otherwise"
 
-    static func claim2(_ rows: [AccuracyRow]) -> ClaimResult {
-        let accuracyUncertainty = ClaimRules.accuracyUncertainty(split: ReportSelection.accuracySplit(rows))
+    static func claim2(_ rows: [AccuracyRow], pairs: [AccuracyPairRow] = []) -> ClaimResult {
+        var accuracyUncertainty = ClaimRules.accuracyUncertainty(split: ReportSelection.accuracySplit(rows))
         guard let metric = ReportSelection.primaryMetric(rows) else {
             return notTested(2, "no finished run with a metric on the \(ReportSelection.accuracySplit(rows)) split", paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
         }
@@ -147,25 +161,31 @@ enum Claims {
         }
         var verdicts: [Verdict] = []
         var parts: [String] = []
+        var allPaired = true
         if let qv = groups["q+v"], let r1 = qv[1], let best = bestAbove1(qv) {
-            let v = ClaimRules.aboutAsWell(r1, best: best.summary, examples: examples(rows))
+            let se = pairedSE(pairs, ("q+v", best.rank, best.summary), ("q+v", 1, r1))
+            allPaired = allPaired && se != nil
+            let v = ClaimRules.aboutAsWell(r1, best: best.summary, examples: examples(rows), pairedSE: se)
             verdicts.append(v)
-            let iv = ClaimRules.differenceInterval(best.summary, r1, examples: examples(rows))
+            let iv = ClaimRules.differenceInterval(best.summary, r1, examples: examples(rows), pairedSE: se)
             parts.append("q+v: r=1 \(pct(r1)) vs best r=\(best.rank) \(pct(best.summary)): gap \(f2(best.summary.mean - r1.mean)), "
                          + "95 % interval \(interval(iv, digits: 2)): \(v.rawValue)")
         } else {
             parts.append("q+v: needs r = 1 and a larger rank (not in this spec)")
         }
         if let q = groups["q"], let r1 = q[1], let best = bestAbove1(q) {
-            let v = ClaimRules.beats(best.summary, r1, examples: examples(rows))
+            let se = pairedSE(pairs, ("q", best.rank, best.summary), ("q", 1, r1))
+            allPaired = allPaired && se != nil
+            let v = ClaimRules.beats(best.summary, r1, examples: examples(rows), pairedSE: se)
             verdicts.append(v)
-            let iv = ClaimRules.differenceInterval(best.summary, r1, examples: examples(rows))
+            let iv = ClaimRules.differenceInterval(best.summary, r1, examples: examples(rows), pairedSE: se)
             parts.append("q: best r=\(best.rank) \(pct(best.summary)) vs r=1 \(pct(r1)): gap \(f2(best.summary.mean - r1.mean)), "
                          + "95 % interval \(interval(iv, digits: 2)): \(v.rawValue)")
         } else {
             parts.append("q alone: needs r = 1 and a larger rank (not in this spec)")
         }
         let verdict = ClaimRules.combine(verdicts)
+        accuracyUncertainty = ClaimRules.accuracyUncertainty(split: ReportSelection.accuracySplit(rows), paired: allPaired && !verdicts.isEmpty)
         if verdict == .notTested {
             return notTested(2, parts.joined(separator: "; "), paper: claim2Paper, rule: claim2Rule, uncertainty: accuracyUncertainty)
         }

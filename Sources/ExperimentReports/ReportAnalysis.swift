@@ -61,7 +61,7 @@ struct ReportAnalysis {
     let figures: (SectionEnvironment) -> [(name: String, svg: String)]
 
     /// Every analysis, in report order.
-    static let all: [ReportAnalysis] = [.accuracy, .convergence, .generations, .rankSearch, .subspaceSimilarity, .projection, .directionOverlap, .spectra,
+    static let all: [ReportAnalysis] = [.accuracy, .accuracyPairs, .convergence, .generations, .rankSearch, .subspaceSimilarity, .projection, .directionOverlap, .spectra,
                                         .learningDiagnostics, .plantedRecovery, .nullDistributions, .growthNulls]
 
     /// An analysis whose rows live in `data[keyPath: rows]`, written by `encode` and read back by `decode`.

@@ -5,6 +5,7 @@ import Foundation
 /// File names inside a results folder `results/<spec>/` (docs/conventions.md, "Files").
 public enum ReportFiles {
     public static let accuracy = "accuracy.csv"
+    public static let accuracyPairs = "accuracy_pairs.csv"
     public static let similarity = "subspace_similarity.csv"
     public static let projection = "weight_projection.csv"
     public static let overlap = "direction_overlap.csv"
@@ -228,6 +229,8 @@ struct AccuracyRow: Equatable, Sendable {
 /// rounded exactly as written), `load(from:)` from the files, so the report and the notebook agree to the digit.
 struct ReportData: Equatable, Sendable {
     var accuracy: [AccuracyRow]?
+    /// `accuracy_pairs.csv`: paired comparisons of configurations on the accuracy split.
+    var accuracyPairs: [AccuracyPairRow]?
     var similarity: [SimilarityRow]?
     var projection: [ProjectionRow]?
     var overlap: [OverlapRow]?

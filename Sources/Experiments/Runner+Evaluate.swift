@@ -13,10 +13,13 @@ public struct SplitEvaluation: Sendable, Equatable {
     public var record: RunRecord
     public var split: Split
     public var metrics: ClassificationMetrics
+    /// Per example of the split, in the task's order: whether the run classified it correctly.
+    public var correct: [Bool]
 
     /// What `<run>/<split>.json` records of it.
     var file: SplitMetricsFile {
-        SplitMetricsFile(split: split.rawValue, examples: metrics.count, accuracy: metrics.accuracy, macroF1: metrics.macroF1, loss: metrics.loss)
+        SplitMetricsFile(split: split.rawValue, examples: metrics.count, accuracy: metrics.accuracy, macroF1: metrics.macroF1, loss: metrics.loss,
+                         correct: SplitMetricsFile.correctString(correct))
     }
 }
 
@@ -34,8 +37,8 @@ extension ExperimentRunner {
         var results: [SplitEvaluation] = []
         for r in records {
             progress("\(r.id): evaluating \(examples.count) \(split.rawValue) examples")
-            let metrics = try evaluate(r, examples: examples, classes: classes, model: model)
-            results.append(SplitEvaluation(run: r.id, record: r, split: split, metrics: metrics))
+            let (metrics, correct) = try evaluate(r, examples: examples, classes: classes, model: model)
+            results.append(SplitEvaluation(run: r.id, record: r, split: split, metrics: metrics, correct: correct))
         }
         try writeEvaluations(results, split: split)
         return results
@@ -51,8 +54,8 @@ extension ExperimentRunner {
         let (examples, classes) = try labelledExamples(split, model: model)
         for r in missing {
             progress(.splitEvaluation(id: r.id, split: split.rawValue, examples: examples.count))
-            let metrics = try evaluate(r, examples: examples, classes: classes, model: model)
-            try write(SplitEvaluation(run: r.id, record: r, split: split, metrics: metrics).file, run: r)
+            let (metrics, correct) = try evaluate(r, examples: examples, classes: classes, model: model)
+            try write(SplitEvaluation(run: r.id, record: r, split: split, metrics: metrics, correct: correct).file, run: r)
         }
         var rows: [(record: RunRecord, file: SplitMetricsFile)] = []
         for r in finished {
@@ -73,8 +76,10 @@ extension ExperimentRunner {
         return (examples, data.labels.count)
     }
 
-    /// Metrics of one run's adapter and head on `examples` (a head-only run: its head on the frozen model).
-    func evaluate(_ r: RunRecord, examples: [TokenizedExample], classes: Int, model: LoadedModel) throws -> ClassificationMetrics {
+    /// Metrics of one run's adapter and head on `examples` (a head-only run: its head on the frozen model), and per
+    /// example whether it was classified correctly.
+    func evaluate(_ r: RunRecord, examples: [TokenizedExample], classes: Int, model: LoadedModel) throws
+        -> (metrics: ClassificationMetrics, correct: [Bool]) {
         let base = model.model
         base.detachAdapters()
         defer { base.detachAdapters() }
@@ -90,7 +95,7 @@ extension ExperimentRunner {
         }
         let objective = Objective.classification(head: LinearHead(weight: head.weight, bias: head.bias), pooling: .mean)
         let step = TrainingStep(model: base, objective: objective, optimizer: AdamW(parameters: []))
-        return try step.classificationMetrics(examples, padId: model.tokenizer.padId, classes: classes)
+        return try step.classificationEvaluation(examples, padId: model.tokenizer.padId, classes: classes)
     }
 
     /// `<run>/<split>.json` per run and `<split>_metrics.csv` in the spec folder.
@@ -121,6 +126,12 @@ extension TrainingStep {
     /// Accuracy, macro-F1 and mean cross-entropy of the classification head over `examples`, in packed batches of 64
     /// through the forward-only workspace (training's validation and `experiment evaluate` both use it).
     func classificationMetrics(_ examples: [TokenizedExample], padId: Int32, classes: Int) throws -> ClassificationMetrics {
+        try classificationEvaluation(examples, padId: padId, classes: classes).metrics
+    }
+
+    /// The same metrics and, per example in the order of `examples`, whether its prediction is its label.
+    func classificationEvaluation(_ examples: [TokenizedExample], padId: Int32, classes: Int) throws
+        -> (metrics: ClassificationMetrics, correct: [Bool]) {
         var predictions: [Int] = [], labels: [Int] = [], lossSum = 0.0
         for start in stride(from: 0, to: examples.count, by: 64) {
             let chunk = Array(examples[start..<min(examples.count, start + 64)])
@@ -130,6 +141,7 @@ extension TrainingStep {
             for b in 0..<chunk.count { let row = logits.row(b); predictions.append(row.indices.max { row[$0] < row[$1] }!) }
             labels += y
         }
-        return ClassificationMetrics(predictions: predictions, labels: labels, classes: classes, lossSum: lossSum)
+        let metrics = ClassificationMetrics(predictions: predictions, labels: labels, classes: classes, lossSum: lossSum)
+        return (metrics, zip(predictions, labels).map { $0 == $1 })
     }
 }

@@ -39,7 +39,18 @@ final class AccuracySplitTests: XCTestCase {
             let file = try XCTUnwrap(try SplitMetricsFile.read(run: r.directory, split: "test"), r.id)
             XCTAssertEqual(file.examples, 24)
             XCTAssertEqual(file.accuracy, e.metrics.accuracy)
+            XCTAssertEqual(file.correctness, e.correct)
+            XCTAssertEqual(Double(e.correct.filter { $0 }.count) / 24, e.metrics.accuracy, accuracy: 1e-12)
         }
+        // The two configurations (ranks 1 and 2, one seed each) compared example for example, by hand.
+        let pairs = try XCTUnwrap(try ReportData.load(from: runner.specDirectory).accuracyPairs)
+        XCTAssertEqual(pairs.count, 1)
+        let d = zip(independent[0].correct, independent[1].correct).map { Double($0 ? 1 : 0) - Double($1 ? 1 : 0) }
+        let mean = d.reduce(0, +) / 24, sd = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 23).squareRoot()
+        XCTAssertEqual(pairs[0].rankA, records[0].rank)
+        XCTAssertEqual(pairs[0].difference, 100 * mean, accuracy: 1e-7)
+        XCTAssertEqual(pairs[0].exampleSD, 100 * sd, accuracy: 1e-7)
+        XCTAssertEqual([pairs[0].examples, pairs[0].runsA, pairs[0].runsB], [24, 1, 1])
         // A second report keeps the cached files (a marked one stays marked) and evaluates nothing.
         let marked = SplitMetricsFile(split: "test", examples: 24, accuracy: 0.125, macroF1: 0.1, loss: 2)
         try runner.write(marked, run: records[0])
@@ -49,6 +60,8 @@ final class AccuracySplitTests: XCTestCase {
         XCTAssertEqual(try SplitMetricsFile.read(run: records[0].directory, split: "test"), marked)
         let csv = try String(contentsOf: runner.specDirectory.appendingPathComponent("test_metrics.csv"), encoding: .utf8)
         XCTAssertEqual(csv.split(separator: "\n").count, 1 + records.count)
+        // The marked file has no per-example correctness, so no pair can be formed: the stale pairs file is removed.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: runner.specDirectory.appendingPathComponent("accuracy_pairs.csv").path))
 
         let rows = try XCTUnwrap(try ReportData.load(from: runner.specDirectory).accuracy)
         XCTAssertEqual(Set(rows.map(\.split)), ["test"])
