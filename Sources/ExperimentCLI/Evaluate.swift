@@ -6,7 +6,7 @@ import Tasks
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate every finished run of a spec on another split of its task (default: test); no training.",
-        discussion: "Loads each finished run's adapter and head from its folder, classifies every example of the split in packed batches, and writes <split>.json (accuracy, macro_f1, loss, examples) into each run folder beside final.json's validation metrics, and <split>_metrics.csv into the spec's results folder. Classification tasks only. A spec with \"analyses\": {\"accuracySplit\": \"test\"} has its accuracy tables and claims 1-2 read test.json; the report (`experiment run`, `experiment report`) writes it for runs that lack it, and this command rewrites it for every finished run.")
+        discussion: "Loads each finished run's adapter and head from its folder, classifies every example of the split in packed batches, and writes <split>.json (accuracy, macro_f1, loss, examples, and which examples it got right: correct) into each run folder beside final.json's validation metrics, and <split>_metrics.csv into the spec's results folder. Classification tasks only. A spec with \"analyses\": {\"accuracySplit\": \"test\"} has its accuracy tables and claims 1-2 read test.json; the report (`experiment run`, `experiment report`) writes it for runs that lack it, and this command rewrites it for every finished run.")
 
     @Argument(help: "The spec whose finished runs to evaluate (a path, or a name under experiments/specs).")
     var spec: String
