@@ -63,11 +63,11 @@ enum AccuracyPairs {
         var rows: [AccuracyPairRow] = []
         for i in configurations.indices {
             for j in configurations.indices where j > i {
-                let (mean, sd) = meanAndSD(zip(shares[i], shares[j]).map { $0 - $1 })
+                let d = SeedSummary(zip(shares[i], shares[j]).map { $0 - $1 })   // over examples, not seeds: same mean and sd
                 rows.append(AccuracyPairRow(targetsA: configurations[i].targets, rankA: configurations[i].rank,
                                             targetsB: configurations[j].targets, rankB: configurations[j].rank, split: split.rawValue,
                                             examples: n, runsA: configurations[i].correct.count, runsB: configurations[j].correct.count,
-                                            difference: csvRounded(100 * mean), exampleSD: csvRounded(100 * sd)))
+                                            difference: csvRounded(100 * d.mean), exampleSD: csvRounded(100 * (d.standardDeviation ?? 0))))
             }
         }
         return rows
@@ -78,13 +78,6 @@ enum AccuracyPairs {
         var counts = [Int](repeating: 0, count: runs[0].count)
         for run in runs { for (i, c) in run.enumerated() where c { counts[i] += 1 } }
         return counts.map { Double($0) / Double(runs.count) }
-    }
-
-    /// Mean and sample standard deviation (n − 1) of `x` (n ≥ 2).
-    static func meanAndSD(_ x: [Double]) -> (mean: Double, sd: Double) {
-        let mean = x.reduce(0, +) / Double(x.count)
-        let ss = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        return (mean, (ss / Double(x.count - 1)).squareRoot())
     }
 
     /// The row comparing (targets `a`, rank `ra`) with (targets `b`, rank `rb`) in either order (the SD is symmetric).

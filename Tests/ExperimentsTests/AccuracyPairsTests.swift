@@ -28,11 +28,8 @@ final class AccuracyPairsTests: XCTestCase {
         }
     }
 
-    func testShareAndSD() {
+    func testShare() {
         XCTAssertEqual(AccuracyPairs.share([[true, false, true], [true, true, false]]), [1, 0.5, 0.5])
-        let (m, sd) = AccuracyPairs.meanAndSD([1, 0, 0, -1])
-        XCTAssertEqual(m, 0)
-        XCTAssertEqual(sd, (2.0 / 3).squareRoot(), accuracy: 1e-15)
     }
 
     /// Seeds and split sampling add in quadrature; the paired error replaces the binomial one.
