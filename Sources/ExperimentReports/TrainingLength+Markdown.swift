@@ -20,6 +20,7 @@ extension TrainingLength {
                 + "(its results folder `\(referenceName)/` beside this one).\n"
         }
         var out = check.markdown(referenceName: referenceName)
+        out += verdicts(reference: reference.claims ?? [], longer: longer.claims ?? [], referenceName: referenceName)
         let grids = folder.appendingPathComponent(ReportFiles.similarity)
         if longer.similarity?.isEmpty == false, !FileManager.default.fileExists(atPath: grids.path) {
             out += "\nFig 3's φ is not compared: `\(referenceName)/\(ReportFiles.similarity)` is missing (the φ grids are not committed; "
@@ -56,6 +57,26 @@ extension TrainingLength {
         }
         out += t.rendered() + "\n" + summary() + "\n"
         return out
+    }
+
+    /// The verdicts of the claims this spec tests, beside the reference spec's (`claims.csv` of both): whether the
+    /// longer training changes a conclusion. This spec repeats only some of the reference's configurations, so a claim
+    /// can be tested on less data here (its text in the Claims section says on what).
+    static func verdicts(reference: [ClaimResult], longer: [ClaimResult], referenceName: String) -> String {
+        let tested = longer.filter { $0.verdict != .notTested }
+        guard !tested.isEmpty else { return "" }
+        var t = MarkdownTable(header: ["Claim", "Paper", referenceName, "longer"], alignments: [.right, .left, .left, .left])
+        for c in tested {
+            t.append([String(c.number), c.source, reference.first { $0.number == c.number }?.verdict.rawValue ?? "–", c.verdict.rawValue])
+        }
+        let changed = tested.filter { c in reference.first { $0.number == c.number }.map { $0.verdict != c.verdict } ?? false }
+        return "\nVerdicts of the claims this spec tests, at both lengths. This spec repeats only some of `\(referenceName)`'s "
+            + "configurations and seeds, so a verdict here can rest on less data (the Claims section below says on what): a "
+            + "changed verdict shows a change of training length only where both specs test the claim on the same "
+            + "configurations and seeds.\n\n"
+            + t.rendered() + "\n"
+            + (changed.isEmpty ? "No verdict changes with the longer training.\n"
+                : "Changed: " + changed.map { "claim \($0.number)" }.joined(separator: ", ") + ".\n")
     }
 
     /// "Of N quantities with a seed spread, K changed by more than 2·s: …".

@@ -77,6 +77,23 @@ final class TrainingLengthTests: XCTestCase {
         XCTAssertEqual(check.summary(), "No quantity has a reference seed spread to compare with.\n")
     }
 
+    /// The claims this spec tests, beside the reference's verdicts; a change is named.
+    func testVerdictsAtBothLengths() {
+        func claim(_ n: Int, _ v: Verdict) -> ClaimResult {
+            ClaimResult(number: n, source: "Table \(n)", statement: "", verdict: v, ours: "", paper: "", rule: "", uncertainty: "")
+        }
+        let reference = [claim(1, .inconclusive), claim(2, .doesNotHold), claim(3, .doesNotHold)]
+        let text = TrainingLength.verdicts(reference: reference, longer: [claim(1, .notTested), claim(2, .doesNotHold), claim(3, .inconclusive)],
+                                           referenceName: "short")
+        XCTAssertTrue(text.contains("|     2 | Table 2 | does not hold | does not hold |"), text)
+        XCTAssertTrue(text.contains("|     3 | Table 3 | does not hold | inconclusive  |"), text)
+        XCTAssertFalse(text.contains("Table 1"), text)
+        XCTAssertTrue(text.hasSuffix("Changed: claim 3.\n"), text)
+        XCTAssertTrue(TrainingLength.verdicts(reference: reference, longer: [claim(2, .doesNotHold)], referenceName: "short")
+            .hasSuffix("No verdict changes with the longer training.\n"))
+        XCTAssertEqual(TrainingLength.verdicts(reference: reference, longer: [claim(1, .notTested)], referenceName: "short"), "")
+    }
+
     func testMissingReferenceFolderIsStated() {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lora-length-\(UUID().uuidString)/spec")
         let text = TrainingLength.section(longer: ReportData(), referenceName: "nowhere", resultsDirectory: dir)
