@@ -81,6 +81,11 @@ enum Claims {
         return p.standardError
     }
 
+    /// " (paired)" or " (unpaired)": which sampling error an interval used; nothing when there is no interval.
+    static func samplingTag(_ pairedSE: Double?, _ iv: ClosedRange<Double>?) -> String {
+        iv == nil ? "" : pairedSE == nil ? " (unpaired)" : " (paired)"
+    }
+
     // MARK: 1 (Table 5)
 
     static let claim1Paper = "18M-parameter budget: q+v (r=4) 73.7 / 91.3 vs q (r=8) 70.4 / 91.0 and k (r=8) 70.0 / 90.8 "
@@ -132,7 +137,7 @@ enum Claims {
             verdicts.append(v)
             let iv = ClaimRules.differenceInterval(a, b, examples: examples(rows), pairedSE: se)
             parts.append("vs \(single) (r=\(chosen.budget)) \(pct(b)): difference \(f2(a.mean - b.mean)), 95 % interval "
-                         + "\(interval(iv, digits: 2)): \(v.rawValue)")
+                         + "\(interval(iv, digits: 2))\(samplingTag(se, iv)): \(v.rawValue)")
         }
         let ours = splitPrefix(rows) + "budget \(chosen.budget): q+v (r=\(chosen.budget / 2)) \(pct(a)) " + parts.joined(separator: "; ")
         accuracyUncertainty = ClaimRules.accuracyUncertainty(split: ReportSelection.accuracySplit(rows), paired: allPaired)
@@ -169,7 +174,7 @@ enum Claims {
             verdicts.append(v)
             let iv = ClaimRules.differenceInterval(best.summary, r1, examples: examples(rows), pairedSE: se)
             parts.append("q+v: r=1 \(pct(r1)) vs best r=\(best.rank) \(pct(best.summary)): gap \(f2(best.summary.mean - r1.mean)), "
-                         + "95 % interval \(interval(iv, digits: 2)): \(v.rawValue)")
+                         + "95 % interval \(interval(iv, digits: 2))\(samplingTag(se, iv)): \(v.rawValue)")
         } else {
             parts.append("q+v: needs r = 1 and a larger rank (not in this spec)")
         }
@@ -180,7 +185,7 @@ enum Claims {
             verdicts.append(v)
             let iv = ClaimRules.differenceInterval(best.summary, r1, examples: examples(rows), pairedSE: se)
             parts.append("q: best r=\(best.rank) \(pct(best.summary)) vs r=1 \(pct(r1)): gap \(f2(best.summary.mean - r1.mean)), "
-                         + "95 % interval \(interval(iv, digits: 2)): \(v.rawValue)")
+                         + "95 % interval \(interval(iv, digits: 2))\(samplingTag(se, iv)): \(v.rawValue)")
         } else {
             parts.append("q alone: needs r = 1 and a larger rank (not in this spec)")
         }

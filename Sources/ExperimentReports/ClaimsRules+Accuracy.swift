@@ -55,13 +55,14 @@ extension ClaimRules {
         + "hold if it lies above 1 point, inconclusive otherwise (the best larger rank is picked by its mean, which favours it)"
 
     /// The uncertainty accuracy claims use, for accuracies measured on `split` ("validation" or "test"); `paired` when
-    /// the comparisons read `accuracy_pairs.csv`.
+    /// every comparison read `accuracy_pairs.csv` (each comparison's text says which it used). Neither error models the
+    /// choice of the best larger rank by its mean (claim 2) or correlations between related examples of the split.
     public static func accuracyUncertainty(split: String, paired: Bool = false) -> String {
         let sample = paired
             ? "the paired 95 % sampling error of the difference over the N examples of the \(split) split (every run's "
                 + "per-example correctness, accuracy_pairs.csv: 1.96·example_sd/√N)"
-            : "the binomial 95 % error of two accuracies on the N examples of the \(split) split (unpaired, so conservative: "
-                + "the runs store no per-example correctness)"
+            : "the binomial 95 % error of two accuracies on the N examples of the \(split) split (unpaired, so conservative; "
+                + "used when the runs compared do not all store their per-example correctness)"
         return "seed spread and split sampling added in quadrature: the Welch 95 % half-width of the difference of mean "
             + "accuracies over seeds, and \(sample); a configuration with one seed has no measured spread, so its "
             + "comparisons are inconclusive"

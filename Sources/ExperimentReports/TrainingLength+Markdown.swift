@@ -20,7 +20,8 @@ extension TrainingLength {
                 + "(its results folder `\(referenceName)/` beside this one).\n"
         }
         var out = check.markdown(referenceName: referenceName)
-        out += verdicts(reference: reference.claims ?? [], longer: longer.claims ?? [], referenceName: referenceName)
+        out += verdicts(reference: reference.claims ?? [], longer: longer.claims ?? [], referenceName: referenceName,
+                        runs: (finishedConfigs(reference.accuracy ?? []), finishedConfigs(longer.accuracy ?? [])))
         let grids = folder.appendingPathComponent(ReportFiles.similarity)
         if longer.similarity?.isEmpty == false, !FileManager.default.fileExists(atPath: grids.path) {
             out += "\nFig 3's φ is not compared: `\(referenceName)/\(ReportFiles.similarity)` is missing (the φ grids are not committed; "
@@ -59,10 +60,11 @@ extension TrainingLength {
         return out
     }
 
-    /// The verdicts of the claims this spec tests, beside the reference spec's (`claims.csv` of both): whether the
-    /// longer training changes a conclusion. This spec repeats only some of the reference's configurations, so a claim
-    /// can be tested on less data here (its text in the Claims section says on what).
-    static func verdicts(reference: [ClaimResult], longer: [ClaimResult], referenceName: String) -> String {
+    /// The verdicts of the claims this spec tests, beside the reference spec's (`claims.csv` of both). A differing
+    /// verdict reflects the training length only when both rest on the same runs; `runs` (the finished configurations
+    /// with seeds of the reference and of this spec) says whether they do.
+    static func verdicts(reference: [ClaimResult], longer: [ClaimResult], referenceName: String,
+                         runs: (reference: Set<Config>, longer: Set<Config>)) -> String {
         let tested = longer.filter { $0.verdict != .notTested }
         guard !tested.isEmpty else { return "" }
         var t = MarkdownTable(header: ["Claim", "Paper", referenceName, "longer"], alignments: [.right, .left, .left, .left])
@@ -70,13 +72,22 @@ extension TrainingLength {
             t.append([String(c.number), c.source, reference.first { $0.number == c.number }?.verdict.rawValue ?? "–", c.verdict.rawValue])
         }
         let changed = tested.filter { c in reference.first { $0.number == c.number }.map { $0.verdict != c.verdict } ?? false }
-        return "\nVerdicts of the claims this spec tests, at both lengths. This spec repeats only some of `\(referenceName)`'s "
-            + "configurations and seeds, so a verdict here can rest on less data (the Claims section below says on what): a "
-            + "changed verdict shows a change of training length only where both specs test the claim on the same "
-            + "configurations and seeds.\n\n"
+        var out = "\nVerdicts of the claims this spec tests, at both lengths (the Claims section below says on what each rests):\n\n"
             + t.rendered() + "\n"
-            + (changed.isEmpty ? "No verdict changes with the longer training.\n"
-                : "Changed: " + changed.map { "claim \($0.number)" }.joined(separator: ", ") + ".\n")
+        guard !changed.isEmpty else { return out + "No verdict differs with the longer training.\n" }
+        out += "Differ: " + changed.map { "claim \($0.number)" }.joined(separator: ", ")
+        let shared = runs.reference.intersection(runs.longer).count
+        if runs.reference == runs.longer {
+            return out + " (both specs rest on the same \(shared) configurations and seed pairs).\n"
+        }
+        return out + ". Not like for like: this spec has finished \(shared) of the \(runs.reference.count) runs (targets, rank, "
+            + "seed pair) `\(referenceName)` rests on\(runs.longer.count > shared ? " and \(runs.longer.count - shared) it lacks" : ""), "
+            + "so a differing verdict may come from the data each rests on rather than from the training length.\n"
+    }
+
+    /// The (targets, rank, seeds) of the finished runs among `rows`.
+    static func finishedConfigs(_ rows: [AccuracyRow]) -> Set<Config> {
+        Set(rows.filter(\.isFinished).map { Config(targets: $0.targets, rank: $0.rank, dataSeed: $0.dataSeed, initSeed: $0.initSeed) })
     }
 
     /// "Of N quantities with a seed spread, K changed by more than 2·s: …".

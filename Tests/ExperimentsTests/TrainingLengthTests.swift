@@ -77,21 +77,28 @@ final class TrainingLengthTests: XCTestCase {
         XCTAssertEqual(check.summary(), "No quantity has a reference seed spread to compare with.\n")
     }
 
-    /// The claims this spec tests, beside the reference's verdicts; a change is named.
+    /// The claims this spec tests, beside the reference's verdicts; a difference is named, and called like for like
+    /// only when both specs rest on the same runs.
     func testVerdictsAtBothLengths() {
         func claim(_ n: Int, _ v: Verdict) -> ClaimResult {
             ClaimResult(number: n, source: "Table \(n)", statement: "", verdict: v, ours: "", paper: "", rule: "", uncertainty: "")
         }
+        func config(_ rank: Int, _ seed: UInt64) -> TrainingLength.Config { .init(targets: "q+v", rank: rank, dataSeed: seed, initSeed: seed) }
+        let all: Set = [config(8, 1), config(8, 2), config(64, 1)], some: Set = [config(8, 1), config(1, 1)]
         let reference = [claim(1, .inconclusive), claim(2, .doesNotHold), claim(3, .doesNotHold)]
-        let text = TrainingLength.verdicts(reference: reference, longer: [claim(1, .notTested), claim(2, .doesNotHold), claim(3, .inconclusive)],
-                                           referenceName: "short")
+        let longer = [claim(1, .notTested), claim(2, .doesNotHold), claim(3, .inconclusive)]
+        let text = TrainingLength.verdicts(reference: reference, longer: longer, referenceName: "short", runs: (all, some))
         XCTAssertTrue(text.contains("|     2 | Table 2 | does not hold | does not hold |"), text)
         XCTAssertTrue(text.contains("|     3 | Table 3 | does not hold | inconclusive  |"), text)
         XCTAssertFalse(text.contains("Table 1"), text)
-        XCTAssertTrue(text.hasSuffix("Changed: claim 3.\n"), text)
-        XCTAssertTrue(TrainingLength.verdicts(reference: reference, longer: [claim(2, .doesNotHold)], referenceName: "short")
-            .hasSuffix("No verdict changes with the longer training.\n"))
-        XCTAssertEqual(TrainingLength.verdicts(reference: reference, longer: [claim(1, .notTested)], referenceName: "short"), "")
+        XCTAssertTrue(text.hasSuffix("Differ: claim 3. Not like for like: this spec has finished 1 of the 3 runs (targets, rank, seed pair) "
+                                     + "`short` rests on and 1 it lacks, so a differing verdict may come from the data each rests on rather "
+                                     + "than from the training length.\n"), text)
+        XCTAssertTrue(TrainingLength.verdicts(reference: reference, longer: longer, referenceName: "short", runs: (all, all))
+            .hasSuffix("Differ: claim 3 (both specs rest on the same 3 configurations and seed pairs).\n"))
+        XCTAssertTrue(TrainingLength.verdicts(reference: reference, longer: [claim(2, .doesNotHold)], referenceName: "short", runs: (all, some))
+            .hasSuffix("No verdict differs with the longer training.\n"))
+        XCTAssertEqual(TrainingLength.verdicts(reference: reference, longer: [claim(1, .notTested)], referenceName: "short", runs: (all, some)), "")
     }
 
     func testMissingReferenceFolderIsStated() {
