@@ -82,7 +82,10 @@ enum AccuracyPairs {
 
     /// The row comparing (targets `a`, rank `ra`) with (targets `b`, rank `rb`) in either order (the SD is symmetric).
     static func find(_ rows: [AccuracyPairRow], _ a: String, _ ra: Int, _ b: String, _ rb: Int) -> AccuracyPairRow? {
-        rows.first { ($0.targetsA, $0.rankA, $0.targetsB, $0.rankB) == (a, ra, b, rb) || ($0.targetsA, $0.rankA, $0.targetsB, $0.rankB) == (b, rb, a, ra) }
+        rows.first { r in
+            let key = (r.targetsA, r.rankA, r.targetsB, r.rankB)
+            return key == (a, ra, b, rb) || key == (b, rb, a, ra)
+        }
     }
 
     static func encode(_ rows: [AccuracyPairRow]) -> String {

@@ -7,9 +7,9 @@ extension ClaimRules {
     /// mean_A − mean_B (points) with its 95 % interval, from two independent sources of error added in quadrature:
     /// - the seeds: Welch's t half-width t(ν)·√(s_A²/n_A + s_B²/n_B), ν the Welch–Satterthwaite degrees of freedom;
     /// - the examples of the split (every seed is scored on the same N, so averaging seeds does not shrink this, and
-    ///   seeds that agree by chance can hide it): 1.96·SE_N, with SE_N = `pairedSE` when given (the same runs compared example
-    ///   for example, `AccuracyPairRow.standardError`), else the unpaired
-    ///   binomial 100·√(p_A(1 − p_A)/N + p_B(1 − p_B)/N) (conservative: it ignores that both share the examples).
+    ///   seeds that agree by chance can hide it): 1.96·SE_N, with SE_N = `pairedSE` when given (the same runs compared
+    ///   example for example, `AccuracyPairRow.standardError`), else the unpaired binomial
+    ///   100·√(p_A(1 − p_A)/N + p_B(1 − p_B)/N) (conservative: it ignores that both share the examples).
     /// half = √(half_seeds² + half_N²). The seed spread of per-run accuracies also holds a seed × example part that
     /// SE_N holds too, so the sum counts it twice: conservative.
     /// nil when either side has fewer than two seeds (a missing spread is not zero).
