@@ -41,13 +41,15 @@ enum AccuracyPairs {
     static func rows(_ runs: [RunRecord], split: AccuracySplit) throws -> [AccuracyPairRow]? {
         guard split != .validation else { return nil }
         let finished = runs.filter { $0.outcome.status == .finished }.sorted(by: ReportOrder.runLess)
-        var order: [String] = [], groups: [String: (targets: String, rank: Int, correct: [[Bool]], complete: Bool)] = [:]
+        // Sorted by target set, then rank: each configuration's runs are consecutive.
+        var groups: [(targets: String, rank: Int, correct: [[Bool]], complete: Bool)] = []
         var length: Int?
         for run in finished {
-            let key = "\(run.targetLabel)\u{1}\(run.rank)"
-            if groups[key] == nil { order.append(key); groups[key] = (run.targetLabel, run.rank, [], true) }
+            if groups.last.map({ $0.targets != run.targetLabel || $0.rank != run.rank }) ?? true {
+                groups.append((run.targetLabel, run.rank, [], true))
+            }
             guard let file = try SplitMetricsFile.read(run: run.directory, split: split.rawValue), let correct = file.correctness else {
-                groups[key]!.complete = false
+                groups[groups.count - 1].complete = false
                 continue
             }
             if let n = length, n != correct.count {
@@ -55,9 +57,9 @@ enum AccuracyPairs {
                                                reason: "field 'correct' has \(correct.count) examples, other runs \(n): not the same \(split.rawValue) split")
             }
             length = correct.count
-            groups[key]!.correct.append(correct)
+            groups[groups.count - 1].correct.append(correct)
         }
-        let configurations = order.compactMap { groups[$0] }.filter(\.complete)
+        let configurations = groups.filter(\.complete)
         guard configurations.count >= 2, let n = length, n >= 2 else { return nil }
         let shares = configurations.map { share($0.correct) }
         var rows: [AccuracyPairRow] = []
