@@ -5,7 +5,9 @@ import Foundation
 /// Claims 1 and 2 (Tables 5, 6): comparisons of accuracies (on the spec's `accuracySplit`), in percentage points.
 extension ClaimRules {
     /// mean_A − mean_B (points) with its 95 % interval, from two independent sources of error added in quadrature:
-    /// - the seeds: Welch's t half-width t(ν)·√(s_A²/n_A + s_B²/n_B), ν the Welch–Satterthwaite degrees of freedom;
+    /// - the seeds: Welch's t half-width t(ν)·√(s_A²/n_A + s_B²/n_B), ν the Welch–Satterthwaite degrees of freedom,
+    ///   each s floored at one example of the split (100/N points, the resolution of an accuracy on N examples), so
+    ///   seeds that agree to the example do not count as a spread of exactly zero;
     /// - the examples of the split (every seed is scored on the same N, so averaging seeds does not shrink this, and
     ///   seeds that agree by chance can hide it): 1.96·SE_N, with SE_N = `pairedSE` when given (the same runs compared
     ///   example for example, `AccuracyPairRow.standardError`), else the unpaired binomial
@@ -15,7 +17,8 @@ extension ClaimRules {
     /// nil when either side has fewer than two seeds (a missing spread is not zero).
     public static func differenceInterval(_ a: SeedSummary, _ b: SeedSummary, examples: Int?,
                                           pairedSE: Double? = nil) -> ClosedRange<Double>? {
-        guard a.count >= 2, b.count >= 2, let sa = a.standardDeviation, let sb = b.standardDeviation else { return nil }
+        guard a.count >= 2, b.count >= 2, var sa = a.standardDeviation, var sb = b.standardDeviation else { return nil }
+        if let n = examples, n > 0 { (sa, sb) = (Swift.max(sa, 100 / Double(n)), Swift.max(sb, 100 / Double(n))) }
         let (va, vb) = (sa * sa / Double(a.count), sb * sb / Double(b.count))
         let se = (va + vb).squareRoot()
         var seeds = 0.0
@@ -64,7 +67,8 @@ extension ClaimRules {
             : "the binomial 95 % error of two accuracies on the N examples of the \(split) split (unpaired, so conservative; "
                 + "used when the runs compared do not all store their per-example correctness)"
         return "seed spread and split sampling added in quadrature: the Welch 95 % half-width of the difference of mean "
-            + "accuracies over seeds, and \(sample); a configuration with one seed has no measured spread, so its "
+            + "accuracies over seeds (each seed standard deviation floored at one example of the split, 100/N points), and "
+            + "\(sample); a configuration with one seed has no measured spread, so its "
             + "comparisons are inconclusive"
     }
 }

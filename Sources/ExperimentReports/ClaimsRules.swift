@@ -82,7 +82,7 @@ public enum ClaimRules {
         let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
                                2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
         guard df.isFinite, df >= 1 else { return .infinity }
-        let d = Int(df.rounded(.down))
+        let d = Int((df + 1e-9).rounded(.down))   // an integral ν computed as 1.999… still reads row 2
         if d <= table.count { return table[d - 1] }
         let z = 1.959964
         return z + (z * z * z + z) / (4 * Double(d))

@@ -45,15 +45,18 @@ final class ReportClaimsTests: XCTestCase {
         XCTAssertEqual(iv.upperBound, 0.6 + 4.303 * 0.1 / 3.0.squareRoot(), accuracy: 1e-12)
     }
 
-    /// Welch interval, and the binomial floor when seeds agree by chance: 80 % vs 78 % on 2000 examples, each side two
-    /// identical seeds, gives ± 1.96·100·√(0.8·0.2/2000 + 0.78·0.22/2000) (not divided by the seeds: same examples).
+    /// Welch interval, and the floors when seeds agree by chance: 80 % vs 78 % on 2000 examples, each side two identical
+    /// seeds, gives the binomial ± 1.96·100·√(0.8·0.2/2000 + 0.78·0.22/2000) (not divided by the seeds: same examples)
+    /// and, in quadrature, the seeds' Welch half-width with each s floored at one example (0.05 points): se = 0.05,
+    /// ν = 2, t = 4.303.
     func testDifferenceInterval() throws {
         let welch = try XCTUnwrap(ClaimRules.differenceInterval(s(80, 81, 79), s(77, 78, 76), examples: nil))
         // s_a = s_b = 1, n = 3: se = √(2/3), ν = 4, t = 2.776.
         XCTAssertEqual(welch.upperBound - 3, 2.776 * (2.0 / 3).squareRoot(), accuracy: 1e-9)
         let floor = try XCTUnwrap(ClaimRules.differenceInterval(s(80, 80), s(78, 78), examples: 2000))
         let binomial = 1.959964 * 100 * (0.8 * 0.2 / 2000 + 0.78 * 0.22 / 2000).squareRoot()
-        XCTAssertEqual(floor.upperBound - 2, binomial, accuracy: 1e-9)
+        let seeds = 4.303 * 0.05
+        XCTAssertEqual(floor.upperBound - 2, (binomial * binomial + seeds * seeds).squareRoot(), accuracy: 1e-6)
         XCTAssertNil(ClaimRules.differenceInterval(s(80), s(78, 79), examples: 2000))   // a single seed: unknown
     }
 
