@@ -249,7 +249,8 @@ enum ReportMarkdown {
         }
         var out = "\(oursLabel(env.context)): \(v.measure), mean ± sample std over seeds (n). Paper: \(PaperReference.model), "
             + "Table 5, every row at the same budget of \(PaperReference.table5[0].trainableParameters) trainable parameters "
-            + "(r × number of adapted types is constant). Our trainable parameters include the task head.\n\n"
+            + "(r × number of adapted types is constant). Our trainable parameters count the LoRA adapters only; every run also "
+            + "trains the same task head (its size is `headParameters` in each run's final.json).\n\n"
         out += table.rendered() + "\n" + accuracyFootnotes(v)
         return out
     }
