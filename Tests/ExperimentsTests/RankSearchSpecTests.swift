@@ -86,8 +86,8 @@ final class RankSearchSpecTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(ResolvedSpec.self, from: plan.resolved.jsonData()), plan.resolved)
     }
 
-    /// The committed spec decodes, resolves on MiniLM's shape, and its q,v candidates are qv-rank's runs (same task and
-    /// training settings), so results could be shared run for run.
+    /// The committed spec decodes, resolves on MiniLM's shape, and qv-rank's runs are among its q,v candidates (same task
+    /// and training settings), so results could be shared run for run.
     func testCommittedSpecSharesQVRankRunIDs() throws {
         let repo = try TemporaryDirectory.repository()
         func plan(_ name: String) throws -> RunPlan {
@@ -100,6 +100,7 @@ final class RankSearchSpecTests: XCTestCase {
         XCTAssertEqual(search.ladder.map(\.rank), [1, 2, 4, 8, 16, 64])
         XCTAssertEqual(search.alternatives.map { $0[0].targetLabel }, ["q", "v", "q+k+v+o"])
         let qvRank = try plan("qv-rank").runs.filter { $0.initSeed == 1 }.map(\.id)
-        XCTAssertEqual(search.ladder.filter { $0.rank != 16 }.flatMap(\.runIDs), qvRank)
+        XCTAssertEqual(qvRank.count, 3)
+        XCTAssertTrue(Set(qvRank).isSubset(of: Set(search.ladder.flatMap(\.runIDs))), "\(qvRank)")
     }
 }
