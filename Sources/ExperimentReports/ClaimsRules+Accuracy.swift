@@ -18,7 +18,10 @@ extension ClaimRules {
     public static func differenceInterval(_ a: SeedSummary, _ b: SeedSummary, examples: Int?,
                                           pairedSE: Double? = nil) -> ClosedRange<Double>? {
         guard a.count >= 2, b.count >= 2, var sa = a.standardDeviation, var sb = b.standardDeviation else { return nil }
-        if let n = examples, n > 0 { (sa, sb) = (Swift.max(sa, 100 / Double(n)), Swift.max(sb, 100 / Double(n))) }
+        if let n = examples, n > 0 {
+            let oneExample = 100 / Double(n)
+            (sa, sb) = (Swift.max(sa, oneExample), Swift.max(sb, oneExample))
+        }
         let (va, vb) = (sa * sa / Double(a.count), sb * sb / Double(b.count))
         let se = (va + vb).squareRoot()
         var seeds = 0.0

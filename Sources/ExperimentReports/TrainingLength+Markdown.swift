@@ -87,7 +87,7 @@ extension TrainingLength {
 
     /// The (targets, rank, seeds) of the finished runs among `rows`.
     static func finishedConfigs(_ rows: [AccuracyRow]) -> Set<Config> {
-        Set(rows.filter(\.isFinished).map { Config(targets: $0.targets, rank: $0.rank, dataSeed: $0.dataSeed, initSeed: $0.initSeed) })
+        Set(rows.filter(\.isFinished).map(Config.init))
     }
 
     /// "Of N quantities with a seed spread, K changed by more than 2·s: …".

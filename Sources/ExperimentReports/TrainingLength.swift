@@ -88,7 +88,7 @@ struct TrainingLength: Sendable {
 
     /// Run id → configuration, from `accuracy.csv`.
     static func configs(_ data: ReportData) -> [String: Config] {
-        Dictionary((data.accuracy ?? []).map { ($0.run, Config(targets: $0.targets, rank: $0.rank, dataSeed: $0.dataSeed, initSeed: $0.initSeed)) },
+        Dictionary((data.accuracy ?? []).map { ($0.run, Config($0)) },
                    uniquingKeysWith: { a, _ in a })
     }
 
@@ -118,5 +118,12 @@ struct TrainingLength: Sendable {
             let spread = SeedSummary(reference.filter { $0.key.group == c.group }.sorted { $0.key < $1.key }.map(\.value))
             return Row(label: label, config: c, reference: r, longer: l, spread: spread)
         }
+    }
+}
+
+extension TrainingLength.Config {
+    /// The configuration of one run of `accuracy.csv`.
+    init(_ row: AccuracyRow) {
+        self.init(targets: row.targets, rank: row.rank, dataSeed: row.dataSeed, initSeed: row.initSeed)
     }
 }
