@@ -48,7 +48,10 @@ extension ReportBuilder {
             out += "## Training length: against `\(reference)`\n\n"
                 + TrainingLength.section(longer: env.data, referenceName: reference, resultsDirectory: resultsDirectory) + "\n"
         }
-        if let claims = env.data.claims { out += glance(claims, validation: gate != nil ? validation : nil) }
+        if let claims = env.data.claims {
+            let longer = context.lengthCheckedBy.map { LengthCheckedVerdict.Longer.load(name: $0, reference: context.specName, besides: resultsDirectory) }
+            out += glance(claims, validation: gate != nil ? validation : nil, longer: longer)
+        }
         out += "## Conventions\n\n" + conventions(context.options) + "\n\n"
         for section in ReportAnalysis.all.flatMap(\.sections) + [.claims] {
             guard let body = ReportMarkdown.body(section, env) else { continue }
@@ -64,13 +67,28 @@ extension ReportBuilder {
 
     /// "Verdicts at a glance": each claim's verdict and, in a real-data report, what the planted control validates of
     /// the directions it reads (`PlantedGate.validation`).
-    static func glance(_ claims: [ClaimResult], validation: MatrixValidation?) -> String {
-        let header = ["Claim", "Paper", "Verdict"] + (validation != nil ? ["Validated by the planted control"] : [])
-        var t = MarkdownTable(header: header, alignments: [.right, .left, .left] + (validation != nil ? [.left] : []))
+    /// `longer`: the verdicts of the spec that trains this one's configurations longer (`lengthCheckedBy`), set beside
+    /// these with the reading `LengthCheckedVerdict` gives.
+    static func glance(_ claims: [ClaimResult], validation: MatrixValidation?, longer: LengthCheckedVerdict.Longer? = nil) -> String {
+        let longerClaims = longer?.claims
+        let header = ["Claim", "Paper", "Verdict"] + (longerClaims != nil ? ["`\(longer!.name)` (longer training)", "Reading"] : [])
+            + (validation != nil ? ["Validated by the planted control"] : [])
+        var t = MarkdownTable(header: header, alignments: [.right, .left, .left] + (longerClaims != nil ? [.left, .left] : [])
+                              + (validation != nil ? [.left] : []))
         for c in claims {
-            t.append([String(c.number), c.source, c.verdict.rawValue] + (validation.map { [PlantedGate.validationCell(c, $0)] } ?? []))
+            var row = [String(c.number), c.source, c.verdict.rawValue]
+            if let longerClaims {
+                let other = longerClaims.first { $0.number == c.number }?.verdict
+                let reading = LengthCheckedVerdict.reading(reference: c.verdict, longer: other)
+                row += [other.map { $0 == .notTested ? "not tested" : $0.rawValue } ?? "–", c.verdict == .notTested ? "–" : reading.cell]
+            }
+            t.append(row + (validation.map { [PlantedGate.validationCell(c, $0)] } ?? []))
         }
         var out = "## Verdicts at a glance\n\n" + t.rendered()
+        if let longer {
+            out += "\n" + (longerClaims.map { LengthCheckedVerdict.summary(reference: claims, longer: $0, referenceName: longer.reference,
+                                                                            longerName: longer.name) } ?? longer.problem ?? "")
+        }
         if validation != nil {
             out += "\nThe last column: for each matrix whose singular directions the verdict reads (claims 3, 4, 8: φ on A; 5–7: ΔW's "
                 + "directions at Table 7's focus matrix; 1–2 compare accuracies), whether a passing planted control on this model "

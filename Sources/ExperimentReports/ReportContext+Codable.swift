@@ -7,7 +7,7 @@ import ExperimentSpec
 /// nullDraws.
 extension ReportContext {
     enum CodingKeys: String, CodingKey {
-        case specName, title, modelDescription, taskDescription, gridDescription, reference, options, validationExamples, quickLookOf, lengthCheckOf
+        case specName, title, modelDescription, taskDescription, gridDescription, reference, options, validationExamples, quickLookOf, lengthCheckOf, lengthCheckedBy
     }
 
     public init(from decoder: Decoder) throws {
@@ -21,6 +21,7 @@ extension ReportContext {
                   validationExamples: try c.decodeIfPresent(Int.self, forKey: .validationExamples))
         quickLookOf = try c.decodeIfPresent(String.self, forKey: .quickLookOf)
         lengthCheckOf = try c.decodeIfPresent(String.self, forKey: .lengthCheckOf)
+        lengthCheckedBy = try c.decodeIfPresent(String.self, forKey: .lengthCheckedBy)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -35,6 +36,7 @@ extension ReportContext {
         try c.encodeIfPresent(validationExamples, forKey: .validationExamples)
         try c.encodeIfPresent(quickLookOf, forKey: .quickLookOf)
         try c.encodeIfPresent(lengthCheckOf, forKey: .lengthCheckOf)
+        try c.encodeIfPresent(lengthCheckedBy, forKey: .lengthCheckedBy)
     }
 }
 

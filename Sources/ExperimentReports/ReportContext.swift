@@ -25,6 +25,9 @@ public struct ReportContext: Codable, Equatable, Sendable {
     public var quickLookOf: String? = nil
     /// The spec this one trains longer (`ExperimentSpec.lengthCheckOf`): the report compares the two run for run.
     public var lengthCheckOf: String? = nil
+    /// The spec that trains this one's configurations longer (`ExperimentSpec.lengthCheckedBy`): the verdicts at a glance
+    /// set its verdicts beside this spec's (`LengthCheckedVerdict`).
+    public var lengthCheckedBy: String? = nil
     /// The spec's rank search, whose path the report recomputes from the runs (nil: none). Not written to
     /// report-context.json: `rank_search.csv` holds everything its section shows.
     public var rankSearch: RankSearchPlan? = nil

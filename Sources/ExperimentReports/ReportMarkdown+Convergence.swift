@@ -38,6 +38,13 @@ extension ReportMarkdown {
             + "accuracies on the N validation examples, 2·√(2p(1 − p)/N) (unpaired, so conservative: the passes share their "
             + "examples). \"within noise\" means more training of the same kind would not have moved the accuracy by an amount "
             + "this validation split can detect; it does not make the run converged by the rule above.\n\n"
+        if let longer = env.context?.lengthCheckedBy {
+            out += "This per-run rule is reported, not the criterion the verdicts use: under a learning rate that decays to zero "
+                + "the decay itself lowers the validation loss until the last step, so the rule can fail at any length. The "
+                + "verdicts use the doubling test instead — spec `\(longer)` trains configurations of this spec longer with the "
+                + "same seeds, a verdict stands only when it gives the same one (Verdicts at a glance), and "
+                + "[its report](../\(longer)/report.md) compares the numbers the claims read run for run.\n\n"
+        }
         if let fig = figure(ReportFigures.convergenceName, alt: "validation curves", env) { out += fig + "\n" }
         return out + table.rendered()
     }

@@ -67,13 +67,19 @@ extension TrainingLength {
                          runs: (reference: Set<Config>, longer: Set<Config>)) -> String {
         let tested = longer.filter { $0.verdict != .notTested }
         guard !tested.isEmpty else { return "" }
-        var t = MarkdownTable(header: ["Claim", "Paper", referenceName, "longer"], alignments: [.right, .left, .left, .left])
+        var t = MarkdownTable(header: ["Claim", "Paper", referenceName, "longer", "Reading"],
+                              alignments: [.right, .left, .left, .left, .left])
         for c in tested {
-            t.append([String(c.number), c.source, reference.first { $0.number == c.number }?.verdict.rawValue ?? "–", c.verdict.rawValue])
+            let r = reference.first { $0.number == c.number }?.verdict
+            t.append([String(c.number), c.source, r?.rawValue ?? "–", c.verdict.rawValue,
+                      r.map { LengthCheckedVerdict.reading(reference: $0, longer: c.verdict).cell } ?? "–"])
         }
         let changed = tested.filter { c in reference.first { $0.number == c.number }.map { $0.verdict != c.verdict } ?? false }
         var out = "\nVerdicts of the claims this spec tests, at both lengths (the Claims section below says on what each rests):\n\n"
             + t.rendered() + "\n"
+        out += "Reading: a verdict stands only when the longer training gives the same one, and reads inconclusive where the two "
+            + "differ — the convergence criterion that a spec whose `lengthCheckedBy` names this one applies in its Verdicts at a "
+            + "glance.\n\n"
         guard !changed.isEmpty else { return out + "No verdict differs with the longer training.\n" }
         out += "Differ: " + changed.map { "claim \($0.number)" }.joined(separator: ", ")
         let shared = runs.reference.intersection(runs.longer).count

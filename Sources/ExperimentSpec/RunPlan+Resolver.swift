@@ -48,17 +48,32 @@ struct Resolver {
         }
     }
 
-    /// `quickLookOf` and `lengthCheckOf` name a spec file beside this one (`<name>.json` in the spec's folder) or under
-    /// `experiments/specs/` of the repository root: the report links (or compares with) its results.
+    /// `quickLookOf`, `lengthCheckOf` and `lengthCheckedBy` name a spec file beside this one (`<name>.json` in the spec's
+    /// folder) or under `experiments/specs/` of the repository root: the report links (or compares with) its results.
+    /// The spec `lengthCheckedBy` names must be a valid spec whose `lengthCheckOf` names this one.
     func checkQuickLook() throws {
-        for (key, name) in [("quickLookOf", spec.quickLookOf), ("lengthCheckOf", spec.lengthCheckOf)] {
+        let keys = [("quickLookOf", spec.quickLookOf), ("lengthCheckOf", spec.lengthCheckOf), ("lengthCheckedBy", spec.lengthCheckedBy)]
+        for (key, name) in keys {
             guard let other = name else { continue }
             let candidates = [dataBase, base.appendingPathComponent("experiments/specs")].compactMap { $0 }
                 .map { $0.appendingPathComponent(other + ".json") }
-            guard candidates.contains(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
                 throw error([.key(key)], "no spec '\(other).json' beside this spec or in experiments/specs/ (looked for "
                             + candidates.map(\.path).joined(separator: ", ") + ")")
             }
+            if key == "lengthCheckedBy" { try checkLengthCheckedBy(found) }
+        }
+    }
+
+    /// The spec at `url` (named by `lengthCheckedBy`) decodes and its `lengthCheckOf` names this spec.
+    private func checkLengthCheckedBy(_ url: URL) throws {
+        let other: ExperimentSpec
+        do { other = try ExperimentSpec.decode(data: try Data(contentsOf: url), file: url.lastPathComponent) } catch {
+            throw self.error([.key("lengthCheckedBy")], "spec '\(url.lastPathComponent)' cannot be read: \(error)")
+        }
+        guard other.lengthCheckOf == spec.name else {
+            throw error([.key("lengthCheckedBy")], "spec '\(url.lastPathComponent)' must name this spec in its lengthCheckOf "
+                        + "(it has \(other.lengthCheckOf.map { "'\($0)'" } ?? "none"))")
         }
     }
 

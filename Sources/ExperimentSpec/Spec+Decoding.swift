@@ -3,7 +3,7 @@ import LoRA
 
 extension ExperimentSpec {
     static let topLevelKeys = ["name", "title", "notes", "model", "task", "adapters", "rankSearch", "lora", "training", "seeds", "analyses", "reference",
-                               "quickLookOf", "lengthCheckOf"]
+                               "quickLookOf", "lengthCheckOf", "lengthCheckedBy"]
 
     /// Decodes a spec strictly from JSON bytes; `file` names the spec in errors. Throws the first `SpecError`.
     public static func decode(data: Data, file: String) throws -> ExperimentSpec {
@@ -42,6 +42,9 @@ extension ExperimentSpec {
         }
         lengthCheckOf = try o.nullable("lengthCheckOf", default: nil) { v in
             try Self.otherSpecName(v, own: ownName, role: "the spec whose configurations this one trains longer")
+        }
+        lengthCheckedBy = try o.nullable("lengthCheckedBy", default: nil) { v in
+            try Self.otherSpecName(v, own: ownName, role: "the spec that trains this one's configurations longer")
         }
         try checkCrossReferences(file: r.file)
     }

@@ -29,6 +29,7 @@ extension ExperimentSpec {
         // Written only when set, so specs without it keep their resolved JSON byte for byte.
         if let quickLookOf { members.append(JSONMember("quickLookOf", .string(quickLookOf))) }
         if let lengthCheckOf { members.append(JSONMember("lengthCheckOf", .string(lengthCheckOf))) }
+        if let lengthCheckedBy { members.append(JSONMember("lengthCheckedBy", .string(lengthCheckedBy))) }
         return .object(members)
     }
 }

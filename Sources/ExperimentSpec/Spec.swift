@@ -36,8 +36,10 @@ import LoRA
 ///                "nullDraws": 200},
 ///   "reference": null,                // "table5" | "table6" | "table7"
 ///   "quickLookOf": null,              // name of the spec this one is a quick look at (its report says so and links it)
-///   "lengthCheckOf": null             // name of the spec whose configurations this one repeats with more training steps
+///   "lengthCheckOf": null,            // name of the spec whose configurations this one repeats with more training steps
 ///                                     // (its report compares the two run for run: the doubling test of convergence)
+///   "lengthCheckedBy": null           // name of the spec whose lengthCheckOf names this one: this report reads that
+///                                     // spec's verdicts beside its own (the reproduction's convergence criterion)
 /// }
 /// ```
 /// `{"headOnly": true}` adds the head-only baseline: the same task head trained on the frozen model with no adapters
@@ -75,12 +77,16 @@ public struct ExperimentSpec: SpecSection {
     /// its report compares the two run for run — accuracy, final loss, Fig 3's φ and Table 7's projection against the
     /// other spec's seed spread — the doubling test of whether that spec trained long enough (issue 11 part 1).
     public var lengthCheckOf: String?
+    /// The spec (by name, in the same specs folder) whose `lengthCheckOf` names this one: this spec's report sets that
+    /// spec's verdicts beside its own and applies the convergence criterion of `LengthCheckedVerdict` — a verdict stands
+    /// only when training twice as long gives the same one (issue 11 part 1).
+    public var lengthCheckedBy: String?
 
     public init(name: String, title: String? = nil, notes: String? = nil, model: ModelSource, task: TaskSpec,
                 adapters: [AdapterSetSpec], lora: LoRASpec = LoRASpec(), training: TrainingSpec,
                 checkpointEvery: Int? = nil, seeds: SeedSpec = SeedSpec(), analyses: AnalysesSpec? = nil,
                 reference: PaperTable? = nil, rankSearch: RankSearchSpec? = nil, quickLookOf: String? = nil,
-                lengthCheckOf: String? = nil) {
+                lengthCheckOf: String? = nil, lengthCheckedBy: String? = nil) {
         self.name = name
         self.title = title ?? name
         self.notes = notes
@@ -96,6 +102,7 @@ public struct ExperimentSpec: SpecSection {
         self.reference = reference
         self.quickLookOf = quickLookOf
         self.lengthCheckOf = lengthCheckOf
+        self.lengthCheckedBy = lengthCheckedBy
     }
 }
 

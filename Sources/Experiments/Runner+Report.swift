@@ -43,6 +43,7 @@ extension ExperimentRunner {
         context.resultsFolder = resultsFolderName
         context.quickLookOf = spec.quickLookOf
         context.lengthCheckOf = spec.lengthCheckOf
+        context.lengthCheckedBy = spec.lengthCheckedBy
         context.rankSearch = plan.rankSearch
         context.baseValidation = recordedBaseValidation()
         return context
