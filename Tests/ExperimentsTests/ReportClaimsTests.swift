@@ -67,11 +67,49 @@ final class ReportClaimsTests: XCTestCase {
         XCTAssertEqual(ClaimRules.beats(s(80.3, 80.8, 81.3), s(79.5, 80, 80.5), examples: 2000), .inconclusive)
         XCTAssertEqual(ClaimRules.beats(s(85), s(70), examples: 2000), .inconclusive)                         // one seed
         XCTAssertEqual(ClaimRules.beats(SeedSummary([]), s(1), examples: nil), .notTested)
-        XCTAssertEqual(ClaimRules.aboutAsWell(s(73.4, 73.6, 73.5), best: s(73.6, 73.7, 73.8), examples: nil), .holds)
-        XCTAssertEqual(ClaimRules.aboutAsWell(s(73.4, 73.6, 73.5), best: s(73.6, 73.7, 73.8), examples: 2000), .inconclusive)  // ±2.7 floor
-        XCTAssertEqual(ClaimRules.aboutAsWell(s(70, 70.2, 70.1), best: s(76, 76.2, 76.1), examples: 2000), .doesNotHold)
-        XCTAssertEqual(ClaimRules.aboutAsWell(s(70, 74), best: s(72, 76), examples: 2000), .inconclusive)
-        XCTAssertEqual(ClaimRules.aboutAsWell(s(70), best: s(79), examples: 2000), .inconclusive)             // one seed
+        func larger(_ xs: SeedSummary...) -> [ClaimRules.RankGap] { xs.enumerated().map { .init(rank: 2 << $0.offset, summary: $0.element) } }
+        XCTAssertEqual(ClaimRules.aboutAsWell(s(73.4, 73.6, 73.5), larger: larger(s(73.6, 73.7, 73.8)), examples: nil), .holds)
+        XCTAssertEqual(ClaimRules.aboutAsWell(s(73.4, 73.6, 73.5), larger: larger(s(73.6, 73.7, 73.8)), examples: 2000), .inconclusive)  // ±2.7 floor
+        XCTAssertEqual(ClaimRules.aboutAsWell(s(70, 70.2, 70.1), larger: larger(s(76, 76.2, 76.1)), examples: 2000), .doesNotHold)
+        XCTAssertEqual(ClaimRules.aboutAsWell(s(70, 74), larger: larger(s(72, 76)), examples: 2000), .inconclusive)
+        XCTAssertEqual(ClaimRules.aboutAsWell(s(70), larger: larger(s(79)), examples: 2000), .inconclusive)             // one seed
+        // "holds" needs every larger rank within 1 point, not just the best by its mean.
+        XCTAssertEqual(ClaimRules.aboutAsWell(s(73.4, 73.6, 73.5), larger: larger(s(73.6, 73.7, 73.8), s(70, 76, 82)), examples: nil),
+                       .inconclusive)
+        XCTAssertEqual(ClaimRules.someBeats(s(70, 70.2, 70.1), larger: larger(s(76, 76.2, 76.1), s(70, 70.1, 70.2)), examples: 2000), .holds)
+        XCTAssertEqual(ClaimRules.someBeats(s(76, 76.2, 76.1), larger: larger(s(70, 70.2, 70.1), s(70, 70.1, 70.2)), examples: 2000),
+                       .doesNotHold)   // the mirror: every rank below r = 1
+        XCTAssertEqual(ClaimRules.someBeats(s(76, 76.2, 76.1), larger: larger(s(70, 70.2, 70.1), s(77, 80, 83)), examples: 2000),
+                       .inconclusive)
+        XCTAssertEqual(ClaimRules.someBeats(s(76), larger: [], examples: 2000), .notTested)
+    }
+
+    /// The familywise correction: a gap whose 95 % interval just clears 1 point does not clear it once four larger ranks
+    /// share the 5 %. Seeds (n = 3, s = 0.3 each side) give se = 0.245, ν = 4: t(0.975) = 2.776 → half 0.68;
+    /// t(0.99375) = 4.315 → half 1.06. A gap of 1.8 is [1.12, 2.48] at 95 % but [0.74, 2.86] at 98.75 %.
+    func testSeveralLargerRanksPayForTheirNumber() {
+        let r1 = s(84.3, 84.6, 84.9), best = s(86.1, 86.4, 86.7), flat = s(84.4, 84.7, 85.0)
+        let one = [ClaimRules.RankGap(rank: 64, summary: best)]
+        XCTAssertEqual(ClaimRules.aboutAsWell(r1, larger: one, examples: nil), .doesNotHold)
+        let four = [2, 4, 8].map { ClaimRules.RankGap(rank: $0, summary: flat) } + one
+        XCTAssertEqual(ClaimRules.familywiseLevel(4), 0.9875, accuracy: 1e-12)
+        XCTAssertEqual(ClaimRules.aboutAsWell(r1, larger: four, examples: nil), .inconclusive)
+        let wide = ClaimRules.differenceInterval(best, r1, examples: nil, level: 0.9875)!
+        XCTAssertEqual(wide.upperBound - 1.8, 4.3147 * (0.18 / 3).squareRoot(), accuracy: 1e-3)
+    }
+
+    /// Student's t and normal quantiles against scipy.stats (t.ppf, norm.ppf), and the 0.975 table they extend.
+    func testQuantiles() {
+        for (p, df, expected) in [(0.975, 2.0, 4.3027), (0.975, 30, 2.0423), (0.99375, 1, 50.923), (0.99375, 2, 8.8602),
+                                  (0.99375, 4, 4.3147), (0.99375, 10, 3.0382), (0.995, 3, 5.8409), (0.995, 100, 2.6259),
+                                  (0.99375, 4.9, 4.3147)] {   // ν rounded down, as t975 does
+            XCTAssertEqual(ClaimRules.tQuantile(p, df: df), expected, accuracy: 1e-4, "p \(p), ν \(df)")
+        }
+        XCTAssertEqual(ClaimRules.tQuantile(0.99, df: 0.5), .infinity)
+        XCTAssertEqual(ClaimRules.normalQuantile(0.975), 1.959964, accuracy: 1e-6)
+        XCTAssertEqual(ClaimRules.normalQuantile(0.99375), 2.49771, accuracy: 1e-5)
+        XCTAssertEqual(ClaimRules.studentTCDF(0, df: 3), 0.5, accuracy: 1e-15)
+        XCTAssertEqual(ClaimRules.studentTCDF(-4.3027, df: 2), 0.025, accuracy: 1e-5)
     }
 
     func testClaim3() {
