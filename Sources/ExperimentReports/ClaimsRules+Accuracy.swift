@@ -74,26 +74,28 @@ extension ClaimRules {
     /// above 1 point — any one may, so the m chances are paid for (Bonferroni); inconclusive otherwise. Picking the best
     /// larger rank by its mean and testing it at 95 % would favour "does not hold".
     public static func aboutAsWell(_ r1: SeedSummary, larger: [RankGap], examples: Int?) -> Verdict {
-        guard r1.count > 0, !larger.isEmpty, larger.allSatisfy({ $0.summary.count > 0 }) else { return .notTested }
-        let level = familywiseLevel(larger.count)
-        let wide = larger.map { judge(differenceInterval($0.summary, r1, examples: examples, pairedSE: $0.pairedSE, level: level),
-                                      paper: .below, threshold: 1) }
-        if wide.contains(.doesNotHold) { return .doesNotHold }
-        let each = larger.map { judge(differenceInterval($0.summary, r1, examples: examples, pairedSE: $0.pairedSE), paper: .below, threshold: 1) }
-        return each.allSatisfy { $0 == .holds } ? .holds : .inconclusive
+        overRanks(r1, larger: larger, examples: examples, paper: .below, threshold: 1, anyOneDecides: .doesNotHold)
     }
 
     /// "Some larger rank beats r = 1" (claim 2, q alone needs a larger r): holds if some g_r's familywise interval lies
     /// above 0 (Bonferroni over the m ranks); does not hold if every g_r's 95 % interval lies below 0 (intersection–
     /// union); inconclusive otherwise. The mirror of `aboutAsWell`: the side that any one rank can decide pays for m.
     public static func someBeats(_ r1: SeedSummary, larger: [RankGap], examples: Int?) -> Verdict {
+        overRanks(r1, larger: larger, examples: examples, paper: .above, threshold: 0, anyOneDecides: .holds)
+    }
+
+    /// The shape both claim 2 rules share: `anyOneDecides` (the verdict one larger rank can establish) is read from the
+    /// familywise intervals of the gaps against `threshold`, the opposite verdict needs every gap's 95 % interval.
+    private static func overRanks(_ r1: SeedSummary, larger: [RankGap], examples: Int?, paper side: PaperSide, threshold: Double,
+                                  anyOneDecides: Verdict) -> Verdict {
         guard r1.count > 0, !larger.isEmpty, larger.allSatisfy({ $0.summary.count > 0 }) else { return .notTested }
-        let level = familywiseLevel(larger.count)
-        let wide = larger.map { judge(differenceInterval($0.summary, r1, examples: examples, pairedSE: $0.pairedSE, level: level),
-                                      paper: .above, threshold: 0) }
-        if wide.contains(.holds) { return .holds }
-        let each = larger.map { judge(differenceInterval($0.summary, r1, examples: examples, pairedSE: $0.pairedSE), paper: .above, threshold: 0) }
-        return each.allSatisfy { $0 == .doesNotHold } ? .doesNotHold : .inconclusive
+        func verdicts(at level: Double) -> [Verdict] {
+            larger.map { judge(differenceInterval($0.summary, r1, examples: examples, pairedSE: $0.pairedSE, level: level),
+                               paper: side, threshold: threshold) }
+        }
+        if verdicts(at: familywiseLevel(larger.count)).contains(anyOneDecides) { return anyOneDecides }
+        let every: Verdict = anyOneDecides == .holds ? .doesNotHold : .holds
+        return verdicts(at: 0.95).allSatisfy { $0 == every } ? every : .inconclusive
     }
 
     public static let aboutAsWellText = "“about as well”, over the m larger ranks r with gap g_r = mean(r) − mean(r = 1): holds "
