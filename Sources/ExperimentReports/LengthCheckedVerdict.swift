@@ -20,7 +20,7 @@ enum LengthCheckedVerdict {
         /// The longer spec does not test the claim (or has no verdicts): this verdict, unchecked.
         case notChecked(Verdict)
 
-        /// The table cell: "stands: holds", "inconclusive (lengths differ)", "not checked: holds".
+        /// The table cell: "holds (stands)", "**inconclusive** (lengths differ)", "holds (not length-checked)".
         var cell: String {
             switch self {
             case .stands(let v): return "\(v.rawValue) (stands)"
