@@ -86,23 +86,27 @@ extension Claims {
     static func claim4(at panels: [PhiPanel], layer: Int, K: Int, nulls: [NullRow],
                        validation: MatrixValidation = .unrestricted) -> (verdict: Verdict, text: String) {
         let at = panels.filter { $0.layer == layer }
-        var dq: [Double] = [], dv: [Double] = []
+        var dq: [Double] = [], dv: [Double] = [], differences: [ClaimRules.SeedPairValue] = []
         for q in at where q.matrix == "q" {
             guard let v = at.first(where: { $0.matrix == "v" && $0.runA == q.runA && $0.runB == q.runB }),
                   let a = q.diagonalMean(K), let b = v.diagonalMean(K) else { continue }
             dq.append(a)
             dv.append(b)
+            differences.append(.init(q.runA, q.runB, a - b))
         }
         let rank = at.first?.rankA ?? 0
         let nullQ = diagonalNull(nulls, layer: layer, matrix: "q", rank: rank, K: K)
-        let d = SeedSummary(zip(dq, dv).map { $0 - $1 })
-        let reading = ClaimRules.claim4Layer(differences: zip(dq, dv).map { $0 - $1 }, dq: dq, dqNullUpper: nullQ?.upper)
+        let d = SeedSummary(differences.map(\.value))
+        let seeds = Set(differences.flatMap { [$0.seedA, $0.seedB] }).count
+        let reading = ClaimRules.claim4Layer(differences: differences, dq: dq, dqNullUpper: nullQ?.upper)
         // "q's seeds share nothing beyond chance" reads W_q alone; the comparison d = D_q − D_v reads both.
         let qOnly = nullQ.map { n in !dq.isEmpty && dq.allSatisfy { $0 <= n.upper } } ?? false
         let read = (qOnly ? ["q"] : ["q", "v"]).filter { !validation.covers($0) }
         let verdict: Verdict = !read.isEmpty && (reading == .holds || reading == .doesNotHold) ? .inconclusive : reading
-        var text = "D_q \(f3(SeedSummary(dq).mean)), D_v \(f3(SeedSummary(dv).mean)), d = D_q − D_v \(phiText(d)), 95 % interval "
-            + interval(ClaimRules.meanInterval(d), digits: 3)
+        let spread = d.standardDeviation.map { " ± " + f3($0) } ?? ""
+        var text = "D_q \(f3(SeedSummary(dq).mean)), D_v \(f3(SeedSummary(dv).mean)), d = D_q − D_v \(f3(d.mean))\(spread) "
+            + "(\(d.count) pair\(d.count == 1 ? "" : "s") of \(seeds) seeds), 95 % interval "
+            + (ClaimRules.pairMeanInterval(differences).map { interval($0, digits: 3) } ?? "unknown (fewer than three seeds)")
         if let n = nullQ { text += "; D of random subspaces (q) \(f3(n.mean)), 95 % band \(band(n.lower, n.upper, f3))" }
         return (verdict, text + (verdict == reading ? ": \(verdict.rawValue)" : ": the rule reads \(reading.rawValue); \(validation.note(read))"))
     }

@@ -124,15 +124,47 @@ final class ReportClaimsTests: XCTestCase {
     }
 
     func testClaim4() {
+        typealias P = ClaimRules.SeedPairValue
+        let three = { (d: [Double]) in [P("s1", "s2", d[0]), P("s1", "s3", d[1]), P("s2", "s3", d[2])] }
         // q's seeds share nothing beyond chance: does not hold, whatever the differences.
-        XCTAssertEqual(ClaimRules.claim4Layer(differences: [0.1, 0.2], dq: [0.010, 0.012], dqNullUpper: 0.018), .doesNotHold)
-        XCTAssertEqual(ClaimRules.claim4Layer(differences: [0.10, 0.12, 0.11], dq: [0.5, 0.5, 0.5], dqNullUpper: 0.018), .holds)
-        XCTAssertEqual(ClaimRules.claim4Layer(differences: [-0.10, -0.12, -0.11], dq: [0.5, 0.5, 0.5], dqNullUpper: 0.018), .doesNotHold)
-        XCTAssertEqual(ClaimRules.claim4Layer(differences: [0.2, -0.15], dq: [0.5, 0.4], dqNullUpper: 0.018), .inconclusive)
-        XCTAssertEqual(ClaimRules.claim4Layer(differences: [0.3], dq: [0.5], dqNullUpper: 0.018), .inconclusive)   // one pair
+        XCTAssertEqual(ClaimRules.claim4Layer(differences: three([0.1, 0.2, 0.15]), dq: [0.010, 0.012, 0.011], dqNullUpper: 0.018),
+                       .doesNotHold)
+        XCTAssertEqual(ClaimRules.claim4Layer(differences: three([0.10, 0.12, 0.11]), dq: [0.5, 0.5, 0.5], dqNullUpper: 0.018), .holds)
+        XCTAssertEqual(ClaimRules.claim4Layer(differences: three([-0.10, -0.12, -0.11]), dq: [0.5, 0.5, 0.5], dqNullUpper: 0.018),
+                       .doesNotHold)
+        XCTAssertEqual(ClaimRules.claim4Layer(differences: three([0.2, -0.15, 0.1]), dq: [0.5, 0.4, 0.4], dqNullUpper: 0.018),
+                       .inconclusive)
+        // Two seeds (one pair), or pairs that all share a seed: the spread is unknown.
+        XCTAssertEqual(ClaimRules.claim4Layer(differences: [P("s1", "s2", 0.3)], dq: [0.5], dqNullUpper: 0.018), .inconclusive)
+        XCTAssertEqual(ClaimRules.claim4Layer(differences: [P("s1", "s2", 0.3), P("s1", "s3", 0.31)], dq: [0.5, 0.5],
+                                              dqNullUpper: 0.018), .inconclusive)
         // The instrument check: E[D] for K = 8 in R^384 is 4.5/384.
         XCTAssertEqual(ClaimRules.randomPanelAtExpectation(nullMean: 4.5 / 384, nullSD: 0.003, draws: 200, K: 8, ambient: 384), .holds)
         XCTAssertEqual(ClaimRules.randomPanelAtExpectation(nullMean: 0.02, nullSD: 0.003, draws: 200, K: 8, ambient: 384), .doesNotHold)
+    }
+
+    /// The jackknife over seeds, by hand. Three seeds: θ₍ₛ₎ is the one pair without s, so SE² = (2/3)·Σ(d − d̄)², twice the
+    /// naive s/√3 over the pairs. Five seeds with additive seed effects: the closed form below.
+    func testPairMeanIntervalIsTheJackknifeOverSeeds() throws {
+        typealias P = ClaimRules.SeedPairValue
+        let iv = try XCTUnwrap(ClaimRules.pairMeanInterval([P("a", "b", 0.10), P("a", "c", 0.12), P("b", "c", 0.11)]))
+        let se = (2.0 / 3.0 * (0.0001 + 0.0 + 0.0001)).squareRoot()
+        XCTAssertEqual(iv.lowerBound, 0.11 - 4.303 * se, accuracy: 1e-12)
+        XCTAssertEqual(iv.upperBound, 0.11 + 4.303 * se, accuracy: 1e-12)
+        // Additive seed effects d_ij = u_i + u_j over all ten pairs of five seeds: θ₍ₛ₎ = (U − u_s)/2 with U = Σu, so
+        // SE² = (4/5)·Σ_s ((u_s − ū)/2)² = (1/5)·Σ_s (u_s − ū)², and the interval has 4 degrees of freedom.
+        let u = [0.0, 0.1, 0.3, 0.2, 0.6]
+        var pairs: [P] = []
+        for i in 0..<5 { for j in (i + 1)..<5 { pairs.append(P("s\(i)", "s\(j)", u[i] + u[j])) } }
+        let ubar = u.reduce(0, +) / 5
+        let se5 = (u.map { ($0 - ubar) * ($0 - ubar) }.reduce(0, +) / 5).squareRoot()
+        let iv5 = try XCTUnwrap(ClaimRules.pairMeanInterval(pairs))
+        XCTAssertEqual((iv5.lowerBound + iv5.upperBound) / 2, 2 * ubar, accuracy: 1e-12)
+        XCTAssertEqual((iv5.upperBound - iv5.lowerBound) / 2, 2.776 * se5, accuracy: 1e-12)
+        // Wider than the t interval that takes the ten pairs as independent units.
+        let naive = try XCTUnwrap(ClaimRules.meanInterval(SeedSummary(pairs.map(\.value))))
+        XCTAssertGreaterThan(iv5.upperBound - iv5.lowerBound, naive.upperBound - naive.lowerBound)
+        XCTAssertNil(ClaimRules.pairMeanInterval([P("a", "b", 0.1)]))
     }
 
     func testClaim5() {
