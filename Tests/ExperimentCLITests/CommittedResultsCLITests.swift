@@ -3,8 +3,8 @@ import XCTest
 
 /// The committed results and notebook are exactly what `experiment report` makes of the committed runs.
 ///
-/// A fresh clone has no `subspace_similarity.csv` (git-ignored: megabytes of φ grids and nulls) yet its reports and
-/// notebook sections were rendered from it. So this test copies the repository's `experiments/`, `results/` and
+/// A fresh clone has no `subspace_similarity.csv` or `direction_overlap.csv` (git-ignored: megabytes of φ grids and
+/// nulls) yet its reports and notebook sections were rendered from them. So this test copies the repository's `experiments/`, `results/` and
 /// `notebooks-md/` into a sandbox, removes every git-ignored file (as a fresh clone has them), runs
 /// `experiment report` (every spec with results) against the real checkpoint, and requires that no committed byte
 /// changed and no file appeared beyond the ignored ones the build writes again.
@@ -14,7 +14,7 @@ final class CommittedResultsCLITests: XCTestCase {
 
     /// Files `.gitignore` keeps out of `results/`: rebuilt or transient, never committed.
     private static func isIgnored(_ relative: String) -> Bool {
-        relative.hasSuffix("/subspace_similarity.csv") || relative.hasSuffix(".lock") || relative.hasSuffix(".tmp")
+        relative.hasSuffix("/subspace_similarity.csv") || relative.hasSuffix("/direction_overlap.csv") || relative.hasSuffix(".lock") || relative.hasSuffix(".tmp")
             || relative.contains("/checkpoint/")
     }
 
