@@ -97,7 +97,7 @@ extension Claims {
         let rank = at.first?.rankA ?? 0
         let nullQ = diagonalNull(nulls, layer: layer, matrix: "q", rank: rank, K: K)
         let d = SeedSummary(differences.map(\.value))
-        let seeds = Set(differences.flatMap { [$0.seedA, $0.seedB] }).count
+        let seeds = ClaimRules.SeedPairValue.seeds(of: differences).count
         let reading = ClaimRules.claim4Layer(differences: differences, dq: dq, dqNullUpper: nullQ?.upper)
         // "q's seeds share nothing beyond chance" reads W_q alone; the comparison d = D_q − D_v reads both.
         let qOnly = nullQ.map { n in !dq.isEmpty && dq.allSatisfy { $0 <= n.upper } } ?? false

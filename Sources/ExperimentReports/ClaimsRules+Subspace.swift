@@ -33,6 +33,11 @@ extension ClaimRules {
         public init(_ seedA: String, _ seedB: String, _ value: Double) {
             (self.seedA, self.seedB, self.value) = (seedA, seedB, value)
         }
+
+        /// The distinct seeds the pairs are made of, sorted.
+        public static func seeds(of pairs: [SeedPairValue]) -> [String] {
+            Array(Set(pairs.flatMap { [$0.seedA, $0.seedB] })).sorted()
+        }
     }
 
     /// The 95 % interval of the mean of a statistic over pairs of seeds. Pairs that share a seed are not independent
@@ -43,7 +48,7 @@ extension ClaimRules {
     /// jackknife variance of a U-statistic errs on the large side (Efron–Stein), so the interval is conservative.
     /// nil when leaving out some seed leaves no pair (two seeds, one pair: the spread is unknown).
     public static func pairMeanInterval(_ pairs: [SeedPairValue]) -> ClosedRange<Double>? {
-        let seeds = Array(Set(pairs.flatMap { [$0.seedA, $0.seedB] })).sorted()
+        let seeds = SeedPairValue.seeds(of: pairs)
         guard seeds.count >= 3 else { return nil }
         var leaveOut: [Double] = []   // (n) θ₍ₛ₎
         for s in seeds {
